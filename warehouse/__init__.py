@@ -1,0 +1,1 @@
+"""KIM Monitor warehouse: loading, validation and orchestration of case exports."""

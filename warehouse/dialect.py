@@ -1,0 +1,103 @@
+"""CSV dialect detection: encoding, delimiter and header names (export format §3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from warehouse.schema import IDENTIFIER_TERMS
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+class FileRefused(Exception):
+    """The whole file cannot be loaded; the message is German and user-facing."""
+
+    def __init__(self, message: str, *, identifier: bool = False) -> None:
+        super().__init__(message)
+        self.identifier = identifier
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A CSV file's text and how it was encoded."""
+
+    text: str
+    encoding: str  # "UTF-8", "UTF-8 mit BOM" or "Windows-1252"
+
+    @property
+    def is_utf8(self) -> bool:
+        """True when the original bytes are UTF-8 (DuckDB can read them directly)."""
+        return self.encoding.startswith("UTF-8")
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode CSV bytes: valid UTF-8 is UTF-8, otherwise strict Windows-1252, else refuse."""
+    if b"\x00" in data[:65536]:
+        raise FileRefused("Datei ist keine Textdatei (enthält Nullbytes, z. B. UTF-16 oder binär)")
+    if data.startswith(UTF8_BOM):
+        try:
+            return Decoded(data[len(UTF8_BOM) :].decode("utf-8"), "UTF-8 mit BOM")
+        except UnicodeDecodeError as err:
+            raise FileRefused(_encoding_message(data, err.start + len(UTF8_BOM))) from err
+    try:
+        return Decoded(data.decode("utf-8"), "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return Decoded(data.decode("cp1252"), "Windows-1252")
+    except UnicodeDecodeError as err:
+        raise FileRefused(_encoding_message(data, err.start)) from err
+
+
+def _encoding_message(data: bytes, position: int) -> str:
+    """German message for undecodable bytes, naming line and column of the first bad byte."""
+    line = data.count(b"\n", 0, position) + 1
+    column = position - (data.rfind(b"\n", 0, position) + 1) + 1
+    return (
+        f"Zeichenkodierung nicht lesbar (weder UTF-8 noch Windows-1252): "
+        f"Zeile {line}, Spalte {column}, Byte 0x{data[position]:02X}"
+    )
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """`;` or `,`, whichever separates more fields in the header (outside quotes)."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    return "," if unquoted.count(",") > unquoted.count(";") else ";"
+
+
+def first_line(text: str) -> str:
+    """The header line of a CSV text."""
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
+def parse_header(text: str) -> tuple[str, list[str]]:
+    """Delimiter and raw header fields of a decoded CSV text."""
+    line = first_line(text)
+    if not line.strip():
+        raise FileRefused("Datei ist leer oder hat keine Kopfzeile")
+    delimiter = sniff_delimiter(line)
+    return delimiter, next(csv.reader(io.StringIO(line), delimiter=delimiter))
+
+
+def normalise_name(name: str) -> str:
+    """Header name as matched: case-insensitive, trimmed, umlauts as ae/oe/ue/ss."""
+    name = name.replace("\ufeff", "").strip().lower().translate(_UMLAUTS)
+    return re.sub(r"[\s\-]+", "_", name)
+
+
+def identifier_columns(names: list[str]) -> list[str]:
+    """Normalised header names that denote direct identifiers (export format §5)."""
+    return [n for n in names if _is_identifier(n)]
+
+
+def _is_identifier(name: str) -> bool:
+    """True for `name`, `*_name`, `*name` and any name containing an identifier term."""
+    compact = name.replace("-", "_")
+    if any(term in compact for term in IDENTIFIER_TERMS):
+        return True
+    tokens = re.split(r"[^a-z0-9]+", compact)
+    return any(token == "name" or token.endswith("name") for token in tokens)

@@ -1,0 +1,68 @@
+"""Recognise input files by name: source AGS, Stichtag, table and container kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from warehouse.schema import TABLES
+
+_NAME = re.compile(
+    r"^(?P<ags>\d{5}|\d{8})_(?P<stichtag>\d{4}-\d{2}-\d{2}|\d{8})"
+    r"(?:_(?P<table>[A-Za-z]+))?\.(?P<ext>csv|xlsx|zip)$",
+    re.IGNORECASE,
+)
+IGNORED_NAMES = {"readme.md"}
+
+
+@dataclass(frozen=True)
+class InputName:
+    """What a file name says about its content."""
+
+    ags: str
+    stichtag: date
+    table: str | None  # None for a workbook or zip holding several tables
+    ext: str  # "csv", "xlsx" or "zip"
+
+
+def parse_name(name: str) -> InputName | None:
+    """Parse `<AGS>_<STICHTAG>[_<table>].<ext>`; None when the name does not fit."""
+    match = _NAME.match(name)
+    if not match:
+        return None
+    stichtag = parse_stichtag(match["stichtag"])
+    table = match["table"].lower() if match["table"] else None
+    ext = match["ext"].lower()
+    if stichtag is None or (table is not None and table not in TABLES):
+        return None
+    if table is None and ext == "csv":
+        return None
+    if table is not None and ext == "zip":
+        return None
+    return InputName(match["ags"], stichtag, table, ext)
+
+
+def parse_stichtag(text: str) -> date | None:
+    """A Stichtag spelled `YYYY-MM-DD` or `YYYYMMDD`; None when it is no real date."""
+    digits = text.replace("-", "")
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files to consider: given files, and the files directly inside given folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.iterdir())
+                if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
+            )
+        else:
+            found.append(path)
+    return found

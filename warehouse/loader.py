@@ -1,0 +1,565 @@
+"""`kim load`: snapshot semantics, quarantine and atomic publication of input files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from warehouse import store
+from warehouse.dialect import FileRefused
+from warehouse.files import InputName, discover, parse_name
+from warehouse.lock import exclusive
+from warehouse.reading import Part, check_identifiers, open_container, read_part
+from warehouse.schema import TABLES, TOWN_TABLES, tables_for_source, unit_tables
+from warehouse.settings import Settings
+from warehouse.validation import Context, check_across_rows, check_rows
+
+MAX_MESSAGES = 100
+NAME_PATTERN = "<AGS>_<STICHTAG>_<tabelle>.csv|xlsx, <AGS>_<STICHTAG>.xlsx oder <AGS>_<STICHTAG>.zip"
+
+GELADEN = "geladen"
+TEILWEISE = "teilweise_geladen"
+ABGELEHNT = "abgelehnt"
+BEREITS = "bereits_geladen"
+VERALTET = "veraltet"
+UNBEKANNT = "unbekannt"
+
+
+@dataclass
+class FileResult:
+    """One entry of the load report: a file, or one table inside a workbook or zip."""
+
+    file: str
+    quelle: str | None
+    stichtag: date | None
+    tabelle: str | None
+    status: str
+    zeilen_gelesen: int = 0
+    zeilen_geladen: int = 0
+    zeilen_quarantaene: int = 0
+    meldungen: list[str] = field(default_factory=list)
+    teil: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The entry as specified for `kim load --json`."""
+        return {
+            "file": self.file,
+            "teil": self.teil,
+            "quelle": self.quelle,
+            "stichtag": self.stichtag.isoformat() if self.stichtag else None,
+            "tabelle": self.tabelle,
+            "status": self.status,
+            "zeilen_gelesen": self.zeilen_gelesen,
+            "zeilen_geladen": self.zeilen_geladen,
+            "zeilen_quarantaene": self.zeilen_quarantaene,
+            "meldungen": self.meldungen,
+        }
+
+
+@dataclass
+class LoadReport:
+    """Everything one `kim load` did."""
+
+    files: list[FileResult] = field(default_factory=list)
+    revalidated: list[FileResult] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything loaded cleanly, 1 when something was refused or quarantined."""
+        troubled = any(
+            r.status == ABGELEHNT or r.zeilen_quarantaene > 0 for r in self.files + self.revalidated
+        )
+        return 1 if troubled else 0
+
+
+@dataclass
+class Candidate:
+    """A table part to validate within a unit, new in this load or re-read from the archive."""
+
+    part: Part
+    name: InputName
+    sha256: str
+    original: str  # file name as delivered
+    archived: bool = False
+    result: FileResult | None = None
+
+
+@dataclass
+class Checked:
+    """A validated part: its temp table and counts."""
+
+    candidate: Candidate
+    table: str
+    read: int = 0
+    bad: int = 0
+    format: str = ""
+    unknown: list[str] = field(default_factory=list)
+    refused: str | None = None  # file-level refusal message
+
+
+Progress = Callable[[int], None]
+
+
+def load(settings: Settings, paths: list[Path] | None = None, progress: Progress | None = None) -> LoadReport:
+    """Load files and folders (default: the landing folder) into the warehouse."""
+    report = LoadReport()
+    with exclusive(settings.lock_path, settings.lock_timeout_seconds):
+        con = store.connect(settings.warehouse_path)
+        try:
+            run = con.execute(
+                "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) RETURNING lauf_id"
+            ).fetchone()[0]
+            _Load(con, settings, run, report, progress or (lambda _: None)).run(
+                discover(paths or [settings.exports])
+            )
+            con.execute("UPDATE ladelauf SET beendet = now() WHERE lauf_id = ?", [run])
+        finally:
+            con.close()
+            shutil.rmtree(settings.tmp_dir, ignore_errors=True)
+    return report
+
+
+class _Load:
+    """One load run over a list of files."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        settings: Settings,
+        run: int,
+        report: LoadReport,
+        progress: Progress,
+    ) -> None:
+        self.con = con
+        self.settings = settings
+        self.run_id = run
+        self.report = report
+        self.progress = progress
+        self.counter = 0
+
+    def run(self, files: list[Path]) -> None:
+        """Classify the files, process their units oldest Stichtag first, then tidy up."""
+        units: dict[tuple[str, date, tuple[str, ...]], list[Candidate]] = defaultdict(list)
+        archived_files: dict[Path, Path] = {}
+        for path in files:
+            for candidate in self._candidates(path, archived_files):
+                key = (candidate.name.ags, candidate.name.stichtag, unit_tables(candidate.part.table))
+                units[key].append(candidate)
+        for key in sorted(units, key=lambda k: (k[1], k[0], k[2])):
+            self._process_unit(*key, units[key])
+        for original in archived_files:
+            original.unlink(missing_ok=True)
+
+    # -- classification ---------------------------------------------------------------------
+
+    def _candidates(self, path: Path, archived_files: dict[Path, Path]) -> list[Candidate]:
+        """New table parts of one file; records results for unknown, refused and known parts."""
+        name = parse_name(path.name)
+        if name is None or not path.is_file():
+            self._result(
+                FileResult(path.name, None, None, None, UNBEKANNT, meldungen=[
+                    f"Dateiname entspricht nicht dem Muster {NAME_PATTERN}; Datei bleibt unverändert"
+                ])
+            )
+            return []
+        allowed = tables_for_source(name.ags)
+        if not allowed or (name.table and name.table not in allowed):
+            what = f"die Tabelle {name.table}" if name.table else "Daten"
+            self._refuse_file(path, name, f"Quelle {name.ags} liefert keine {what} (unbekannte Quelle)")
+            return []
+        try:
+            container = open_container(path)
+            check_identifiers(container.parts)
+        except FileRefused as err:
+            self._refuse_file(path, name, str(err), identifier=err.identifier)
+            return []
+        sha = _sha256(path)
+        for member in container.unknown_members:
+            self._result(
+                FileResult(path.name, name.ags, name.stichtag, None, UNBEKANNT, teil=member, meldungen=[
+                    f"„{member}“ ist keine bekannte Tabelle und wird ignoriert"
+                ])
+            )
+        candidates = []
+        for part in container.parts:
+            if part.table not in allowed:
+                self._refuse_file(
+                    path, name, f"Quelle {name.ags} liefert keine Tabelle {part.table}", part=part
+                )
+                continue
+            known = self._known(sha, part)
+            if known:
+                self._result(
+                    FileResult(path.name, name.ags, name.stichtag, part.table, BEREITS, teil=part.member,
+                               meldungen=[f"Inhalt bereits verarbeitet (Lieferung {known[0]}, {known[1]})"])
+                )
+                archived_files[path] = self._archive(path, name, sha)
+                continue
+            candidates.append(Candidate(part, name, sha, path.name))
+        if candidates:
+            archived = self._archive(path, name, sha)
+            archived_files[path] = archived
+            for candidate in candidates:
+                candidate.part = Part(archived, candidate.part.table, candidate.part.member)
+        return candidates
+
+    def _known(self, sha: str, part: Part) -> tuple[int, str] | None:
+        """An earlier processing of the same content (not counting file-level refusals)."""
+        row = self.con.execute(
+            """
+            SELECT lieferung_id, status FROM lieferung
+            WHERE sha256 = ? AND tabelle = ? AND teil IS NOT DISTINCT FROM ?
+              AND ablehnung IS DISTINCT FROM 'datei'
+            ORDER BY lieferung_id DESC LIMIT 1
+            """,
+            [sha, part.table, part.member],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _refuse_file(
+        self,
+        path: Path,
+        name: InputName,
+        message: str,
+        *,
+        identifier: bool = False,
+        part: Part | None = None,
+    ) -> None:
+        """Record a refusal of a whole file (or a part); the file stays in the landing folder."""
+        if identifier:
+            tables = [name.table] if name.table else [None]
+        else:
+            tables = [part.table if part else name.table]
+        for table in tables:
+            result = FileResult(
+                path.name, name.ags, name.stichtag, table, ABGELEHNT, meldungen=[message],
+                teil=part.member if part else None,
+            )
+            self._result(result)
+            self._log(result, sha=None, archive=None, refusal="datei")
+
+    # -- units ------------------------------------------------------------------------------
+
+    def _process_unit(
+        self, source: str, stichtag: date, tables: tuple[str, ...], new: list[Candidate]
+    ) -> None:
+        """Validate the tables of one source and Stichtag together and publish them atomically."""
+        by_table = {c.part.table: c for c in new}
+        if any(t in by_table for t in TOWN_TABLES):
+            for table in tables:
+                if table not in by_table:
+                    archived = self._archived_candidate(source, stichtag, table)
+                    if archived:
+                        by_table[table] = archived
+        checked: list[Checked] = []
+        faelle_ok: str | None = None
+        for table in tables:
+            candidate = by_table.get(table)
+            if candidate is None:
+                continue
+            result = self._check(candidate, faelle_ok if table != "faelle" else None)
+            checked.append(result)
+            if table == "faelle" and result.refused is None:
+                faelle_ok = f"{self._temp(candidate)}_ok"
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {faelle_ok} AS "
+                    f"SELECT fall_id FROM {self._temp(candidate)}_chk WHERE len(_fehler) = 0"
+                )
+            self.counter += 1
+            self.progress(self.counter)
+        self._publish(source, stichtag, tables, checked, faelle_missing=faelle_ok is None)
+
+    def _archived_candidate(self, source: str, stichtag: date, table: str) -> Candidate | None:
+        """The latest archived delivery of a table for this source and Stichtag, to re-check."""
+        row = self.con.execute(
+            """
+            SELECT archiv_datei, teil, sha256, datei FROM lieferung
+            WHERE quelle = ? AND stichtag = ? AND tabelle = ? AND archiv_datei IS NOT NULL
+              AND ablehnung IS DISTINCT FROM 'datei'
+            ORDER BY lieferung_id DESC LIMIT 1
+            """,
+            [source, stichtag, table],
+        ).fetchone()
+        if row is None or not Path(row[0]).exists():
+            return None
+        path = Path(row[0])
+        name = InputName(source, stichtag, table, path.suffix.lstrip(".").lower())
+        return Candidate(Part(path, table, row[1]), name, row[2], row[3], archived=True)
+
+    def _temp(self, candidate: Candidate) -> str:
+        """Temp table prefix of a candidate."""
+        return f"t{id(candidate)}"
+
+    def _check(self, candidate: Candidate, faelle_ok: str | None) -> Checked:
+        """Read and validate one part into `<prefix>_chk`."""
+        table = TABLES[candidate.part.table]
+        prefix = self._temp(candidate)
+        checked = Checked(candidate, table.name)
+        try:
+            raw = read_part(self.con, candidate.part, f"{prefix}_raw", self.settings.tmp_dir)
+        except FileRefused as err:
+            checked.refused = str(err)
+            return checked
+        checked.format, checked.unknown = raw.format, raw.unknown_columns
+        ctx = Context(candidate.name.ags, candidate.name.stichtag)
+        check_rows(self.con, table, raw.name, raw.columns, ctx, f"{prefix}_chk")
+        self.con.execute(f"DROP TABLE {raw.name}")
+        check_across_rows(self.con, table, f"{prefix}_chk", faelle_ok)
+        checked.read, checked.bad = self.con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE len(_fehler) > 0) FROM {prefix}_chk"
+        ).fetchone()
+        return checked
+
+    def _current_stichtag(self, source: str, table: str) -> date | None:
+        """Stichtag of the current snapshot of a source's table."""
+        row = self.con.execute(
+            "SELECT stichtag FROM aktueller_stand WHERE quelle = ? AND tabelle = ?", [source, table]
+        ).fetchone()
+        return row[0] if row else None
+
+    def _publish(
+        self,
+        source: str,
+        stichtag: date,
+        tables: tuple[str, ...],
+        checked: list[Checked],
+        *,
+        faelle_missing: bool,
+    ) -> None:
+        """Decide statuses and write rows, quarantine, log and current state in one transaction."""
+        share = self.settings.max_error_share
+        over = [c for c in checked if c.refused is None and c.read and c.bad > share * c.read]
+        readable = {c.table for c in checked if c.refused is None}
+        missing = [t for t in tables if t not in readable]
+        current = self._current_stichtag(source, tables[0])
+        older = current is not None and stichtag < current
+        publish = not over and not missing and not older
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for c in checked:
+                result = self._unit_result(c, over, missing, older, publish, current, faelle_missing)
+                lieferung = self._log(
+                    result,
+                    sha=c.candidate.sha256,
+                    archive=str(c.candidate.part.path),
+                    refusal=self._refusal_kind(c, over),
+                    fmt=c.format,
+                    unknown=c.unknown,
+                )
+                if c.refused is None:
+                    self._store_rows(c, lieferung, keep=not over)
+                    if publish:
+                        self.con.execute(
+                            "INSERT OR REPLACE INTO aktueller_stand VALUES (?, ?, ?, ?, now())",
+                            [source, c.table, stichtag, lieferung],
+                        )
+                if c.candidate.archived:
+                    self.report.revalidated.append(result)
+                else:
+                    self._result(result)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        for c in checked:
+            self.con.execute(f"DROP TABLE IF EXISTS {self._temp(c.candidate)}_chk")
+
+    @staticmethod
+    def _refusal_kind(c: Checked, over: list[Checked]) -> str | None:
+        """Why a part was refused: the file itself, the error threshold, or its unit."""
+        if c.refused is not None:
+            return "datei"
+        if c in over:
+            return "schwelle"
+        return "einheit" if over else None
+
+    def _unit_result(
+        self,
+        c: Checked,
+        over: list[Checked],
+        missing: list[str],
+        older: bool,
+        publish: bool,
+        current: date | None,
+        faelle_missing: bool,
+    ) -> FileResult:
+        """Status, counts and messages of one part after its unit was decided."""
+        cand = c.candidate
+        result = FileResult(
+            cand.original, cand.name.ags, cand.name.stichtag, c.table, GELADEN, teil=cand.part.member
+        )
+        if cand.archived:
+            result.meldungen.append(
+                "aus dem Archiv erneut geprüft, weil zum selben Stichtag neue Tabellen geliefert wurden"
+            )
+        if c.refused is not None:
+            result.status = ABGELEHNT
+            result.meldungen.append(c.refused)
+            return result
+        result.zeilen_gelesen = c.read
+        result.meldungen.extend(self._row_messages(c))
+        if c.unknown:
+            result.meldungen.append(
+                "Unbekannte Spalten ignoriert (nicht gespeichert): " + ", ".join(c.unknown)
+            )
+        if over:
+            result.status = ABGELEHNT
+            result.zeilen_quarantaene = c.read
+            culprits = ", ".join(
+                f"{o.table}: {_percent(o.bad, o.read)} fehlerhafte Zeilen" for o in over
+            )
+            limit = _percent(self.settings.max_error_share, 1)
+            result.meldungen.insert(
+                0,
+                f"Lieferung zum Stichtag {cand.name.stichtag:%d.%m.%Y} abgelehnt ({culprits}; "
+                f"Grenze {limit}); der bisherige Stand bleibt aktuell",
+            )
+            return result
+        result.zeilen_geladen = c.read - c.bad
+        result.zeilen_quarantaene = c.bad
+        result.status = TEILWEISE if c.bad else GELADEN
+        if older:
+            result.status = VERALTET
+            result.meldungen.insert(
+                0,
+                f"Stichtag {cand.name.stichtag:%d.%m.%Y} ist älter als der aktuelle Stand "
+                f"({current:%d.%m.%Y}); als Historie gespeichert, nicht aktuell",
+            )
+        elif missing:
+            result.meldungen.insert(
+                0,
+                f"Stichtag {cand.name.stichtag:%d.%m.%Y} wird erst aktuell, wenn auch "
+                + ", ".join(missing)
+                + " vorliegen"
+                + ("; Fall-Bezüge werden dann geprüft" if faelle_missing and c.table != "faelle" else ""),
+            )
+        elif publish and current == cand.name.stichtag and not cand.archived:
+            result.meldungen.insert(0, "ersetzt die bisherige Lieferung zum selben Stichtag")
+        return result
+
+    def _row_messages(self, c: Checked) -> list[str]:
+        """Up to MAX_MESSAGES row errors as 'Zeile N, Spalte X: reason (Wert: …)'."""
+        prefix = self._temp(c.candidate)
+        rows = self.con.execute(
+            f"""
+            SELECT _zeile, e.spalte, e.wert, e.grund
+            FROM {prefix}_chk, unnest(_fehler) AS u(e)
+            ORDER BY _zeile LIMIT {MAX_MESSAGES + 1}
+            """
+        ).fetchall()
+        messages = [_row_message(*row) for row in rows[:MAX_MESSAGES]]
+        if len(rows) > MAX_MESSAGES:
+            (total,) = self.con.execute(
+                f"SELECT sum(len(_fehler)) FROM {prefix}_chk"
+            ).fetchone()
+            messages.append(
+                f"… und {total - MAX_MESSAGES} weitere Fehler (vollständige Liste in der Quarantäne)"
+            )
+        return messages
+
+    def _store_rows(self, c: Checked, lieferung: int, *, keep: bool) -> None:
+        """Insert valid rows (unless the unit was refused) and every row error into quarantine."""
+        prefix = self._temp(c.candidate)
+        table = TABLES[c.table]
+        if keep:
+            columns = ", ".join(table.column_names)
+            self.con.execute(
+                f"""
+                INSERT INTO snapshot.{c.table} (lieferung_id, zeile, {columns})
+                SELECT ?, _zeile, {columns} FROM {prefix}_chk WHERE len(_fehler) = 0
+                """,
+                [lieferung],
+            )
+        self.con.execute(
+            f"""
+            INSERT INTO quarantaene
+            SELECT ?, ?, _zeile, e.spalte, e.wert, e.grund
+            FROM {prefix}_chk, unnest(_fehler) AS u(e)
+            """,
+            [lieferung, c.candidate.original],
+        )
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _result(self, result: FileResult) -> None:
+        """Add an entry to the report."""
+        self.report.files.append(result)
+
+    def _log(
+        self,
+        result: FileResult,
+        *,
+        sha: str | None,
+        archive: str | None,
+        refusal: str | None,
+        fmt: str | None = None,
+        unknown: list[str] | None = None,
+    ) -> int:
+        """Write the load-log row of an entry; returns its lieferung_id."""
+        return self.con.execute(
+            """
+            INSERT INTO lieferung VALUES (nextval('lieferung_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                ?, ?, ?, ?, ?, ?, now())
+            RETURNING lieferung_id
+            """,
+            [
+                self.run_id,
+                result.file,
+                result.teil,
+                archive,
+                result.quelle,
+                result.stichtag,
+                result.tabelle,
+                sha,
+                result.status,
+                refusal,
+                result.zeilen_gelesen,
+                result.zeilen_geladen,
+                result.zeilen_quarantaene,
+                fmt,
+                unknown or [],
+                result.meldungen,
+            ],
+        ).fetchone()[0]
+
+    def _archive(self, path: Path, name: InputName, sha: str) -> Path:
+        """Copy a file into the archive (atomically, durably); the original is removed later."""
+        folder = self.settings.archive_dir / name.ags / name.stichtag.isoformat()
+        target = folder / f"{sha[:12]}_{path.name}"
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".teil")
+            shutil.copyfile(path, partial)
+            with open(partial, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        return target
+
+
+def _row_message(line: int, column: str | None, value: str | None, reason: str) -> str:
+    """One row error as shown to users."""
+    where = f"Zeile {line}" + (f", Spalte {column}" if column else "")
+    shown = f" (Wert: „{value}“)" if value else ""
+    return f"{where}: {reason}{shown}"
+
+
+def _percent(part: float, whole: float) -> str:
+    """German percentage with one decimal."""
+    return f"{100 * part / whole:.1f} %".replace(".", ",")
+
+
+def _sha256(path: Path) -> str:
+    """Content hash of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

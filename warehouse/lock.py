@@ -1,0 +1,54 @@
+"""An inter-process lock so that only one process writes the warehouse at a time."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class Busy(Exception):
+    """Another process held the lock for longer than we were willing to wait."""
+
+
+@contextmanager
+def exclusive(path: Path, timeout: float, *, shared: bool = False) -> Iterator[None]:
+    """Hold the lock file `path`; wait up to `timeout` seconds, telling the user why."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "ein anderer Prozess"
+                    print(
+                        f"Das Warehouse wird gerade bearbeitet ({holder}); warte bis zu "
+                        f"{timeout:.0f} Sekunden …",
+                        file=sys.stderr,
+                    )
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise Busy(
+                        "Das Warehouse ist seit über "
+                        f"{timeout:.0f} Sekunden durch einen anderen Vorgang belegt; abgebrochen."
+                    ) from None
+                time.sleep(0.2)
+        if not shared:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"PID {os.getpid()}, seit {time.strftime('%d.%m.%Y %H:%M:%S')}")
+            handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

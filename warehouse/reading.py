@@ -1,0 +1,372 @@
+"""Read one table of an input file into a DuckDB temp table of text cells with line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from warehouse.dialect import (
+    FileRefused,
+    decode,
+    identifier_columns,
+    normalise_name,
+    parse_header,
+)
+from warehouse.files import parse_name
+from warehouse.schema import TABLES, Kind, Table
+
+MAX_ZIP_BYTES = 4 * 1024**3
+EXCEL_EPOCH = date(1899, 12, 30)
+STRUCTURE = "_struktur"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One table inside a delivered file: a CSV, a workbook sheet or a zip member."""
+
+    path: Path
+    table: str
+    member: str | None = None  # sheet name (xlsx) or member name (zip)
+
+    @property
+    def kind(self) -> str:
+        """Container kind: csv, xlsx or zip."""
+        return self.path.suffix.lower().lstrip(".")
+
+    @property
+    def display(self) -> str:
+        """How the part is named in messages."""
+        if self.member is None:
+            return self.path.name
+        return f"{self.path.name}/{self.member}" if self.kind == "zip" else self.path.name
+
+
+@dataclass
+class RawTable:
+    """A part read into DuckDB: temp table `name` with `_zeile`, `_struktur` and text columns."""
+
+    name: str
+    rows: int
+    columns: list[str]
+    unknown_columns: list[str]
+    format: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Container:
+    """What a delivered file holds: its table parts and any unrecognised members."""
+
+    parts: list[Part]
+    unknown_members: list[str]
+
+
+def open_container(path: Path) -> Container:
+    """List the table parts of a CSV, workbook or zip; refuse unreadable containers."""
+    name = parse_name(path.name)
+    assert name is not None
+    if name.ext == "csv":
+        return Container([Part(path, name.table or "")], [])
+    if name.ext == "xlsx":
+        return _workbook_container(path, name.table)
+    return _zip_container(path, name.ags, name.stichtag)
+
+
+def _workbook_container(path: Path, single_table: str | None) -> Container:
+    """Sheets of a workbook: by sheet name, or the single table the file name gives."""
+    try:
+        sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception as err:
+        raise FileRefused(f"Arbeitsmappe nicht lesbar ({type(err).__name__})") from err
+    if single_table is not None:
+        chosen = next((s for s in sheets if normalise_name(s) == single_table), sheets[0])
+        return Container([Part(path, single_table, chosen)], [])
+    parts, unknown = [], []
+    for sheet in sheets:
+        table = normalise_name(sheet)
+        if table in TABLES:
+            parts.append(Part(path, table, sheet))
+        else:
+            unknown.append(sheet)
+    if not parts:
+        raise FileRefused("Arbeitsmappe enthält kein Tabellenblatt mit einem bekannten Tabellennamen")
+    return Container(parts, unknown)
+
+
+def _zip_container(path: Path, ags: str, stichtag: date) -> Container:
+    """CSV members of a zip, named `<table>.csv` or `<AGS>_<STICHTAG>_<table>.csv`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as err:
+        raise FileRefused("ZIP-Datei ist beschädigt oder keine ZIP-Datei") from err
+    if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
+        raise FileRefused("ZIP-Datei ist entpackt größer als 4 GB")
+    parts, unknown = [], []
+    for info in infos:
+        base = info.filename.rsplit("/", 1)[-1]
+        table = _zip_member_table(base, ags, stichtag)
+        if table is None:
+            unknown.append(info.filename)
+        else:
+            parts.append(Part(path, table, info.filename))
+    if not parts:
+        raise FileRefused("ZIP-Datei enthält keine CSV-Datei mit einem bekannten Tabellennamen")
+    return Container(parts, unknown)
+
+
+def _zip_member_table(base: str, ags: str, stichtag: date) -> str | None:
+    """Table of a zip member, or None when it is not a CSV of this source and Stichtag."""
+    stem, dot, ext = base.rpartition(".")
+    if not dot or ext.lower() != "csv":
+        return None
+    if normalise_name(stem) in TABLES:
+        return normalise_name(stem)
+    inner = parse_name(base)
+    if inner and inner.ags == ags and inner.stichtag == stichtag and inner.table:
+        return inner.table
+    return None
+
+
+def read_headers(part: Part) -> list[str]:
+    """Normalised header names of a part (used for the identifier check before any reading)."""
+    if part.kind == "xlsx":
+        header, _ = _sheet_rows(part)
+        return header
+    _, fields = parse_header(decode(_csv_bytes(part)).text)
+    return [normalise_name(f) for f in fields]
+
+
+def check_identifiers(parts: Iterable[Part]) -> None:
+    """Refuse the file if any part has a direct-identifier column (names the column only)."""
+    for part in parts:
+        found = identifier_columns(read_headers(part))
+        if found:
+            columns = ", ".join(f"„{c}“" for c in found)
+            raise FileRefused(
+                f"Spalte {columns} ist ein direktes Identifikationsmerkmal; "
+                "die Datei wird abgelehnt und nicht gespeichert",
+                identifier=True,
+            )
+
+
+def read_part(con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: Path) -> RawTable:
+    """Read a part into temp table `target`; refuse it when it is not a usable table."""
+    table = TABLES[part.table]
+    if part.kind == "xlsx":
+        return _read_sheet(con, part, table, target)
+    return _read_csv(con, part, table, target, tmp_dir)
+
+
+def _csv_bytes(part: Part) -> bytes:
+    """Raw bytes of a CSV file or zip member."""
+    if part.kind == "zip":
+        with zipfile.ZipFile(part.path) as archive:
+            return archive.read(part.member or "")
+    return part.path.read_bytes()
+
+
+def _map_columns(table: Table, header: list[str]) -> tuple[list[str], list[str]]:
+    """Column names for reading (known names or placeholders) and the unknown header names."""
+    seen: set[str] = set()
+    names, unknown = [], []
+    for index, name in enumerate(header):
+        if name in seen and name in table.column_names:
+            raise FileRefused(f"Spalte „{name}“ kommt in der Kopfzeile mehrfach vor")
+        seen.add(name)
+        if name in table.column_names:
+            names.append(name)
+        else:
+            names.append(f"_unbekannt_{index}")
+            unknown.append(name or f"(Spalte {index + 1} ohne Namen)")
+    missing = [c for c in table.required if c not in names]
+    if missing:
+        columns = ", ".join(f"„{c}“" for c in missing)
+        raise FileRefused(f"Pflichtspalte fehlt: {columns} (Tabelle {table.name})")
+    return names, unknown
+
+
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str, tmp_dir: Path
+) -> RawTable:
+    """CSV: DuckDB's reader on the fast path, Python's csv module when the file is irregular."""
+    data = _csv_bytes(part)
+    decoded = decode(data)
+    delimiter, fields = parse_header(decoded.text)
+    header = [normalise_name(f) for f in fields]
+    names, unknown = _map_columns(table, header)
+    fmt = f"CSV, {decoded.encoding}, Trennzeichen „{delimiter}“"
+    known = [n for n in names if not n.startswith("_unbekannt_")]
+    body = decoded.text.rstrip("\r\n\t ")
+    content_rows = body.count("\n")
+    if decoded.is_utf8 and part.kind == "csv":
+        source = part.path
+    else:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        source = tmp_dir / f"{target}.csv"
+        source.write_text(body, encoding="utf-8")
+    try:
+        regular = _duckdb_csv(con, source, delimiter, names, known, target, content_rows)
+    finally:
+        if source != part.path:
+            source.unlink(missing_ok=True)
+    if not regular:
+        _python_csv(con, decoded.text, delimiter, names, known, target)
+    (rows,) = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    return RawTable(target, rows, known, unknown, fmt)
+
+
+def _duckdb_csv(
+    con: duckdb.DuckDBPyConnection,
+    source: Path,
+    delimiter: str,
+    names: list[str],
+    known: list[str],
+    target: str,
+    expected_rows: int,
+) -> bool:
+    """Read with DuckDB; False when a line was rejected or lines and records differ."""
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    con.execute("DROP TABLE IF EXISTS kim_rejects; DROP TABLE IF EXISTS kim_reject_scans")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {target}_csv AS
+        SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = true,
+            auto_detect = false, columns = {columns}, null_padding = false,
+            ignore_errors = true, store_rejects = true,
+            rejects_table = 'kim_rejects', rejects_scan = 'kim_reject_scans')
+        """,
+        [str(source), delimiter],
+    )
+    (rejected,) = con.execute("SELECT count(*) FROM kim_rejects").fetchone()
+    (rows,) = con.execute(f"SELECT count(*) FROM {target}_csv").fetchone()
+    if rejected or rows != expected_rows:
+        con.execute(f"DROP TABLE {target}_csv")
+        return False
+    select = "".join(f', "{n}"' for n in known)
+    blank = " AND ".join(f"coalesce(trim(\"{n}\"), '') = ''" for n in names)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {target} AS
+        SELECT CAST(rowid + 2 AS INTEGER) AS _zeile, CAST(NULL AS VARCHAR) AS {STRUCTURE}{select}
+        FROM {target}_csv
+        WHERE NOT ({blank})
+        """
+    )
+    con.execute(f"DROP TABLE {target}_csv")
+    return True
+
+
+def _python_csv(
+    con: duckdb.DuckDBPyConnection,
+    text: str,
+    delimiter: str,
+    names: list[str],
+    known: list[str],
+    target: str,
+) -> int:
+    """Exact line numbers for irregular files (embedded line breaks, ragged rows, blank lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    positions = [names.index(n) for n in known]
+    lines: list[int] = []
+    structure: list[str | None] = []
+    cells: list[list[str | None]] = [[] for _ in known]
+    next(reader)
+    start = reader.line_num + 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if not record or all(not v.strip() for v in record):
+            continue
+        problem = None
+        if len(record) != len(names):
+            problem = f"Zeile hat {len(record)} statt {len(names)} Felder"
+        lines.append(line)
+        structure.append(problem)
+        for target_cells, position in zip(cells, positions, strict=True):
+            target_cells.append(record[position] if problem is None else None)
+    return _register(con, target, lines, structure, known, cells)
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    lines: list[int],
+    structure: list[str | None],
+    known: list[str],
+    cells: list[list[str | None]],
+) -> int:
+    """Create temp table `target` from Python columns."""
+    frame = pd.DataFrame(
+        {"_zeile": pd.Series(lines, dtype="int32"), STRUCTURE: pd.Series(structure, dtype=object)}
+        | {name: pd.Series(values, dtype=object) for name, values in zip(known, cells, strict=True)}
+    )
+    con.register(f"{target}_frame", frame)
+    casts = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n}"' for n in known)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {target} AS
+        SELECT _zeile, CAST({STRUCTURE} AS VARCHAR) AS {STRUCTURE}{", " if known else ""}{casts}
+        FROM {target}_frame
+        """
+    )
+    con.unregister(f"{target}_frame")
+    return len(lines)
+
+
+def _sheet_rows(part: Part) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    """Normalised header and (Excel row number, cells) of the data rows of a sheet."""
+    try:
+        sheet = CalamineWorkbook.from_path(str(part.path)).get_sheet_by_name(part.member or "")
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as err:
+        raise FileRefused(f"Tabellenblatt „{part.member}“ nicht lesbar") from err
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(_cell_text(v) for v in r)]
+    if not numbered:
+        raise FileRefused(f"Tabellenblatt „{part.member}“ ist leer")
+    header = [normalise_name(_cell_text(v)) for v in numbered[0][1]]
+    return header, numbered[1:]
+
+
+def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str) -> RawTable:
+    """XLSX sheet: typed cells (dates, numbers, booleans) converted to the text the checks expect."""
+    header, rows = _sheet_rows(part)
+    names, unknown = _map_columns(table, header)
+    known = [n for n in names if not n.startswith("_unbekannt_")]
+    positions = [names.index(n) for n in known]
+    kinds = [table.column(n).kind for n in known]
+    cells: list[list[str | None]] = [[] for _ in known]
+    for _, values in rows:
+        for column, position, kind in zip(cells, positions, kinds, strict=True):
+            value = values[position] if position < len(values) else ""
+            column.append(_cell_text(value, kind))
+    lines = [number for number, _ in rows]
+    _register(con, target, lines, [None] * len(lines), known, cells)
+    return RawTable(target, len(lines), known, unknown, f"XLSX, Blatt „{part.member}“")
+
+
+def _cell_text(value: object, kind: Kind | None = None) -> str:
+    """Text of a typed Excel cell, in the spelling the validation accepts."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, float):
+        if kind in (Kind.DATE, Kind.MONTH) and 1 <= value < 2958466:
+            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        return str(int(value)) if value.is_integer() else repr(value)
+    if value is None:
+        return ""
+    return str(value)

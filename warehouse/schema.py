@@ -1,0 +1,387 @@
+"""The export format as data: sources, tables, columns, types and code lists."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import pycountry
+
+KREIS_AGS = "05954"
+WITTEN_AGS = "05954036"
+
+
+class Kind(StrEnum):
+    """Value types of the export format (export format §3 and §4)."""
+
+    PSEUDONYM = "pseudonym"
+    AGS = "ags"
+    DATE = "date"
+    MONTH = "month"
+    CODE = "code"
+    BOOL = "bool"
+    DECIMAL = "decimal"
+    INTEGER = "integer"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export table."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    codes: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    not_after_stichtag: bool = False
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One export table: its columns, its unique key and who delivers it."""
+
+    name: str
+    source_kind: str  # "stadt", "abh" or "koordination"
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()
+    references_faelle: bool = False
+    label: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of all specified columns, in specification order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the required columns."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town of the Kreis (reference data in reference/gemeinden.csv)."""
+
+    ags: str
+    name: str
+    population: int
+    population_date: str
+    area_km2: float
+    lat: float
+    lon: float
+    case_management_posts: float
+
+
+@cache
+def towns() -> tuple[Town, ...]:
+    """The nine towns of the Ennepe-Ruhr-Kreis, ordered by AGS."""
+    text = resources.files("warehouse").joinpath("reference/gemeinden.csv").read_text("utf-8")
+    return tuple(
+        Town(
+            ags=row["ags"],
+            name=row["name"],
+            population=int(row["einwohner"]),
+            population_date=row["einwohner_stand"],
+            area_km2=float(row["flaeche_km2"]),
+            lat=float(row["breite"]),
+            lon=float(row["laenge"]),
+            case_management_posts=float(row["stellen_case_management"]),
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def town_codes() -> tuple[str, ...]:
+    """AGS of the nine towns."""
+    return tuple(t.ags for t in towns())
+
+
+def authority_towns(authority_ags: str) -> tuple[str, ...]:
+    """Towns whose residents an Ausländerbehörde serves (Witten has its own)."""
+    if authority_ags == WITTEN_AGS:
+        return (WITTEN_AGS,)
+    return tuple(a for a in town_codes() if a != WITTEN_AGS)
+
+
+def source_kinds(ags: str) -> tuple[str, ...]:
+    """Which kinds of source an AGS delivers as (the Kreis is two sources)."""
+    kinds = []
+    if ags in town_codes():
+        kinds.append("stadt")
+    if ags in (KREIS_AGS, WITTEN_AGS):
+        kinds.append("abh")
+    if ags == KREIS_AGS:
+        kinds.append("koordination")
+    return tuple(kinds)
+
+
+TOPICS = (
+    "aufenthalt",
+    "erstorientierung",
+    "bildung",
+    "arbeit",
+    "wohnen",
+    "gesundheit",
+    "sonstiges",
+)
+TARGET_FLAGS = (
+    "alleinerziehend",
+    "junger_mensch_ohne_familie",
+    "analphabetismus",
+    "ohne_berufsausbildung",
+    "geringe_deutschkenntnisse",
+)
+STATUS = ("aktiv", "ruhend", "abgeschlossen")
+CLOSURE_REASONS = (
+    "ziele_erreicht",
+    "ziele_teilweise_erreicht",
+    "weitervermittelt",
+    "wegzug",
+    "abbruch",
+    "kein_kontakt",
+    "sonstiges",
+)
+GENDERS = ("w", "m", "d", "k")
+RESIDENCE = (
+    "gestattung",
+    "duldung",
+    "ae_humanitaer",
+    "ae_24",
+    "ae_familie",
+    "ae_erwerb_bildung",
+    "eu_freizuegigkeit",
+    "niederlassung",
+    "deutsch",
+    "sonstiger",
+    "ungeklaert",
+)
+ACCESS = (
+    "selbstmelder",
+    "auslaenderbehoerde",
+    "jobcenter",
+    "sozialamt",
+    "beratungsstelle",
+    "ehrenamt",
+    "schule_kita",
+    "sonstige",
+)
+GOAL_STATUS = ("offen", "erreicht", "teilweise", "nicht_erreicht")
+CONTACT_TYPES = ("persoenlich", "telefonisch", "digital", "aufsuchend")
+PARTNERS = (
+    "auslaenderbehoerde",
+    "jobcenter",
+    "agentur_fuer_arbeit",
+    "integrationskurs",
+    "migrationsberatung",
+    "schule_kita",
+    "gesundheitswesen",
+    "wohnungswesen",
+    "sozialamt",
+    "ehrenamt_mso",
+    "beratungsstelle",
+    "sonstige",
+)
+REFERRAL_RESULTS = ("offen", "angenommen", "nicht_angenommen")
+PROCEDURES = ("bleiberecht_25a", "bleiberecht_25b", "einbuergerung")
+PROCEDURE_RESULTS = ("offen", "erteilt", "abgelehnt", "zurueckgenommen")
+BAUSTEINE = ("1", "2", "3")
+FUNCTIONS = ("koordination", "verwaltungsassistenz", "case_management", "auslaenderbehoerde")
+FUNCTION_BAUSTEIN = {
+    "koordination": "1",
+    "verwaltungsassistenz": "1",
+    "case_management": "2",
+    "auslaenderbehoerde": "3",
+}
+DIRECTIONS = ("mindestens", "hoechstens")
+INDICATOR_IDS = (
+    "faelle_neu",
+    "faelle_aktiv",
+    "faelle_abgeschlossen",
+    "faelle_bestand",
+    "personen_erreicht",
+    "quote_ziele_erreicht",
+    "quote_ziele_teilweise",
+    "falldauer_median_tage",
+    "wartezeit_median_tage",
+    "kontakte",
+    "kontakte_je_fall",
+    "vermittlungen",
+    "quote_vermittlung_angenommen",
+    "quote_handlungsfeld_ziel_erreicht",
+    "strukturhinweise",
+    "vzae_soll",
+    "vzae_ist",
+    "besetzungsquote",
+    "faelle_je_vzae",
+    "b3_angesprochen",
+    "b3_antraege",
+    "b3_erteilt",
+)
+
+
+@cache
+def nationality_codes() -> tuple[str, ...]:
+    """ISO 3166-1 alpha-3 codes plus XXX (stateless), XXZ (unknown), XKX (Kosovo)."""
+    return (*sorted(c.alpha_3 for c in pycountry.countries), "XKX", "XXX", "XXZ")
+
+
+# Column names (normalised) that are direct identifiers: a file carrying one is
+# refused whole and never stored (export format §5).
+IDENTIFIER_TERMS = (
+    "vorname",
+    "nachname",
+    "familienname",
+    "geburtsdatum",
+    "geburtsort",
+    "strasse",
+    "adresse",
+    "anschrift",
+    "telefon",
+    "email",
+    "e_mail",
+    "iban",
+    "aktenzeichen",
+    "steuer_id",
+    "steuerid",
+    "versichertennummer",
+)
+
+P, A, D, M, C, B = Kind.PSEUDONYM, Kind.AGS, Kind.DATE, Kind.MONTH, Kind.CODE, Kind.BOOL
+
+FAELLE = Table(
+    name="faelle",
+    source_kind="stadt",
+    label="Fälle",
+    unique=("fall_id",),
+    columns=(
+        Column("fall_id", P, required=True),
+        Column("person_id", P, required=True),
+        Column("ags", A, required=True),
+        Column("fallbeginn", D, required=True, not_after_stichtag=True),
+        Column("erstkontakt", D, not_after_stichtag=True),
+        Column("fallende", D, not_after_stichtag=True),
+        Column("status", C, required=True, codes=STATUS),
+        Column("abschlussgrund", C, codes=CLOSURE_REASONS),
+        Column("geschlecht", C, codes=GENDERS),
+        Column("geburtsjahr", Kind.YEAR, minimum=1900),
+        Column("staatsangehoerigkeit", C),
+        Column("einreisedatum", M, not_after_stichtag=True),
+        Column("aufenthaltsstatus", C, codes=RESIDENCE),
+        *(Column(flag, B) for flag in TARGET_FLAGS),
+        Column("zugang", C, codes=ACCESS),
+        Column("strukturhinweis", B),
+    ),
+)
+HANDLUNGSFELDER = Table(
+    name="handlungsfelder",
+    source_kind="stadt",
+    label="Handlungsfelder",
+    unique=("fall_id", "handlungsfeld"),
+    references_faelle=True,
+    columns=(
+        Column("fall_id", P, required=True),
+        Column("handlungsfeld", C, required=True, codes=TOPICS),
+        Column("ziel_vereinbart_am", D, not_after_stichtag=True),
+        Column("zielstatus", C, required=True, codes=GOAL_STATUS),
+        Column("zielstatus_am", D, not_after_stichtag=True),
+    ),
+)
+KONTAKTE = Table(
+    name="kontakte",
+    source_kind="stadt",
+    label="Kontakte",
+    unique=("kontakt_id",),
+    references_faelle=True,
+    columns=(
+        Column("kontakt_id", P, required=True),
+        Column("fall_id", P, required=True),
+        Column("datum", D, required=True, not_after_stichtag=True),
+        Column("art", C, required=True, codes=CONTACT_TYPES),
+        Column("dauer_minuten", Kind.INTEGER, minimum=1, maximum=600),
+        Column("dolmetscher", B),
+    ),
+)
+VERMITTLUNGEN = Table(
+    name="vermittlungen",
+    source_kind="stadt",
+    label="Vermittlungen",
+    unique=("vermittlung_id",),
+    references_faelle=True,
+    columns=(
+        Column("vermittlung_id", P, required=True),
+        Column("fall_id", P, required=True),
+        Column("datum", D, required=True, not_after_stichtag=True),
+        Column("handlungsfeld", C, required=True, codes=TOPICS),
+        Column("partner", C, required=True, codes=PARTNERS),
+        Column("ergebnis", C, required=True, codes=REFERRAL_RESULTS),
+    ),
+)
+VERFAHREN = Table(
+    name="verfahren",
+    source_kind="abh",
+    label="Verfahren (Baustein III)",
+    unique=("verfahren_id",),
+    columns=(
+        Column("verfahren_id", P, required=True),
+        Column("person_id", P, required=True),
+        Column("ags", A, required=True),
+        Column("verfahrensart", C, required=True, codes=PROCEDURES),
+        Column("anstoss", D, not_after_stichtag=True),
+        Column("antrag", D, not_after_stichtag=True),
+        Column("entscheidung", D, not_after_stichtag=True),
+        Column("ergebnis", C, required=True, codes=PROCEDURE_RESULTS),
+    ),
+)
+STELLEN = Table(
+    name="stellen",
+    source_kind="koordination",
+    label="Stellenplan",
+    columns=(
+        Column("baustein", C, required=True, codes=BAUSTEINE),
+        Column("ags", A, required=True),
+        Column("funktion", C, required=True, codes=FUNCTIONS),
+        Column("vzae_soll", Kind.DECIMAL, required=True, minimum=0),
+        Column("vzae_ist", Kind.DECIMAL, required=True, minimum=0),
+        Column("gueltig_ab", D, required=True),
+        Column("gueltig_bis", D),
+    ),
+)
+ZIELE = Table(
+    name="ziele",
+    source_kind="koordination",
+    label="Ziele",
+    unique=("jahr", "indikator", "ags"),
+    columns=(
+        Column("jahr", Kind.YEAR, required=True, minimum=2000),
+        Column("indikator", C, required=True, codes=INDICATOR_IDS),
+        Column("ags", A, required=True),
+        Column("zielwert", Kind.DECIMAL, required=True, minimum=0),
+        Column("richtung", C, codes=DIRECTIONS, default="mindestens"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (FAELLE, HANDLUNGSFELDER, KONTAKTE, VERMITTLUNGEN, VERFAHREN, STELLEN, ZIELE)
+}
+TOWN_TABLES = ("faelle", "handlungsfelder", "kontakte", "vermittlungen")
+
+
+def unit_tables(table: str) -> tuple[str, ...]:
+    """The tables that must be delivered together with `table`."""
+    return TOWN_TABLES if table in TOWN_TABLES else (table,)
+
+
+def tables_for_source(ags: str) -> tuple[str, ...]:
+    """Tables a source with this AGS may deliver."""
+    kinds = source_kinds(ags)
+    return tuple(t.name for t in TABLES.values() if t.source_kind in kinds)

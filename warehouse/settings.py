@@ -1,0 +1,47 @@
+"""One settings object, read from the environment (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and thresholds of one KIM Monitor installation."""
+
+    home: Path
+    exports: Path
+    max_error_share: float = 0.10
+    lock_timeout_seconds: float = 600.0
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The loader's DuckDB file (raw snapshots, load log, quarantine)."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where processed input files are kept, by source and Stichtag."""
+        return self.home / "archiv"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Scratch space for transcoded or extracted files during a load."""
+        return self.home / "tmp"
+
+    @property
+    def lock_path(self) -> Path:
+        """Lock file that serialises writers of the warehouse."""
+        return self.home / "kim.lock"
+
+
+def load_settings() -> Settings:
+    """Build the settings from KIM_* environment variables."""
+    return Settings(
+        home=Path(os.environ.get("KIM_HOME", "data")).resolve(),
+        exports=Path(os.environ.get("KIM_EXPORTS", "exports")).resolve(),
+        max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
+        lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
+    )

@@ -1,0 +1,114 @@
+"""`kim status`: what is current per source and table, with counts, quarantine and refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from warehouse import store
+from warehouse.formatting import day, moment, number
+from warehouse.lock import exclusive
+from warehouse.schema import KREIS_AGS, WITTEN_AGS, towns
+from warehouse.settings import Settings
+
+_SOURCES_SQL = """
+WITH latest AS (
+    SELECT quelle, tabelle, max(lieferung_id) AS letzte_id,
+        count(*) FILTER (WHERE status = 'abgelehnt') AS ablehnungen
+    FROM lieferung
+    WHERE quelle IS NOT NULL AND tabelle IS NOT NULL
+    GROUP BY quelle, tabelle
+)
+SELECT
+    l.quelle,
+    l.tabelle,
+    a.stichtag AS aktueller_stichtag,
+    cur.zeilen_geladen AS zeilen,
+    cur.zeilen_quarantaene AS quarantaene,
+    last.stichtag AS letzte_lieferung_stichtag,
+    last.status AS letzte_lieferung_status,
+    last.verarbeitet_am AS letzte_lieferung_am,
+    l.ablehnungen
+FROM latest l
+JOIN lieferung last ON last.lieferung_id = l.letzte_id
+LEFT JOIN aktueller_stand a ON a.quelle = l.quelle AND a.tabelle = l.tabelle
+LEFT JOIN lieferung cur ON cur.lieferung_id = a.lieferung_id
+ORDER BY l.quelle, l.tabelle
+"""
+
+
+def collect(settings: Settings) -> dict[str, Any]:
+    """Status as plain data (also the `--json` output)."""
+    if not settings.warehouse_path.exists():
+        return {"warehouse": str(settings.warehouse_path), "quellen": [], "letzter_build": None}
+    with exclusive(settings.lock_path, settings.lock_timeout_seconds, shared=True):
+        con = store.connect(settings.warehouse_path, read_only=True)
+        try:
+            cursor = con.execute(_SOURCES_SQL)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            (quarantined,) = con.execute("SELECT count(*) FROM quarantaene").fetchone()
+        finally:
+            con.close()
+    for row in rows:
+        row["quelle_name"] = source_name(row["quelle"], row["tabelle"])
+    return {
+        "warehouse": str(settings.warehouse_path),
+        "quellen": [_jsonable(r) for r in rows],
+        "quarantaene_gesamt": quarantined,
+        "letzter_build": None,
+    }
+
+
+def source_name(ags: str, table: str | None) -> str:
+    """German name of a source."""
+    if table == "verfahren":
+        return "Ausländerbehörde Witten" if ags == WITTEN_AGS else "Ausländerbehörde des Kreises"
+    if ags == KREIS_AGS:
+        return "Koordinierungsstelle (Kreis)"
+    return next((t.name for t in towns() if t.ags == ags), ags)
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates as ISO strings."""
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+
+
+def as_json(status: dict[str, Any]) -> str:
+    """`kim status --json`."""
+    return json.dumps(status, ensure_ascii=False, indent=2)
+
+
+def as_text(status: dict[str, Any]) -> str:
+    """`kim status` for people."""
+    if not status["quellen"]:
+        return f"Noch keine Daten geladen (Warehouse: {status['warehouse']})."
+    lines = [f"Warehouse: {status['warehouse']}", ""]
+    header = f"{'Quelle':<32} {'Tabelle':<16} {'Stichtag':<10} {'Zeilen':>9} {'Quarant.':>8}  Letzte Lieferung"
+    lines += [header, "-" * len(header)]
+    for row in status["quellen"]:
+        current = day(_date(row["aktueller_stichtag"])) or "–"
+        last = (
+            f"{day(_date(row['letzte_lieferung_stichtag']))} {row['letzte_lieferung_status']}"
+            f" ({moment(_datetime(row['letzte_lieferung_am']))})"
+        )
+        if row["ablehnungen"]:
+            last += f"; {number(row['ablehnungen'])} Ablehnung(en)"
+        lines.append(
+            f"{row['quelle_name'][:32]:<32} {row['tabelle']:<16} {current:<10} "
+            f"{number(row['zeilen'] or 0):>9} {number(row['quarantaene'] or 0):>8}  {last}"
+        )
+    lines += ["", f"Quarantäne insgesamt: {number(status['quarantaene_gesamt'])} Fehler"]
+    lines.append("Letzter Build: " + (status["letzter_build"] or "noch keiner"))
+    return "\n".join(lines)
+
+
+def _date(text: str | None) -> date | None:
+    """Parse an ISO date."""
+    return date.fromisoformat(text) if text else None
+
+
+def _datetime(text: str | None) -> datetime | None:
+    """Parse an ISO timestamp."""
+    return datetime.fromisoformat(text) if text else None

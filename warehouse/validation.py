@@ -1,0 +1,367 @@
+"""Row checks as DuckDB SQL: parse text cells into typed columns and collect German errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from warehouse.reading import STRUCTURE
+from warehouse.schema import (
+    FUNCTION_BAUSTEIN,
+    KREIS_AGS,
+    WITTEN_AGS,
+    Column,
+    Kind,
+    Table,
+    authority_towns,
+    nationality_codes,
+    town_codes,
+)
+
+SQL_TYPES = {
+    Kind.PSEUDONYM: "VARCHAR",
+    Kind.AGS: "VARCHAR",
+    Kind.DATE: "DATE",
+    Kind.MONTH: "DATE",
+    Kind.CODE: "VARCHAR",
+    Kind.BOOL: "BOOLEAN",
+    Kind.DECIMAL: "DECIMAL(9, 3)",
+    Kind.INTEGER: "INTEGER",
+    Kind.YEAR: "INTEGER",
+}
+NULL_SPELLINGS = ("", "null", "-", "k.a.")
+TRUE_SPELLINGS = ("1", "ja", "j", "true", "x", "wahr")
+FALSE_SPELLINGS = ("0", "nein", "n", "false", "falsch")
+KIND_REASONS = {
+    Kind.PSEUDONYM: "ungültiges Pseudonym (erlaubt: 6–64 Zeichen aus A–Z, a–z, 0–9, _ und -)",
+    Kind.AGS: "ungültiger Gemeindeschlüssel (AGS mit 5 oder 8 Ziffern erwartet)",
+    Kind.DATE: "kein gültiges Datum (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)",
+    Kind.MONTH: "kein gültiger Monat (erwartet MM.JJJJ, JJJJ-MM oder ein Datum)",
+    Kind.BOOL: "kein gültiger Ja/Nein-Wert (erlaubt: 1/0, ja/nein, j/n, true/false, x/leer)",
+    Kind.DECIMAL: "keine gültige Dezimalzahl (z. B. 0,75)",
+    Kind.INTEGER: "keine ganze Zahl",
+    Kind.YEAR: "kein gültiges Jahr (JJJJ erwartet)",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a table's rows are checked against: the delivering source and its Stichtag."""
+
+    source: str
+    stichtag: date
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in_list(values: tuple[str, ...] | list[str]) -> str:
+    """SQL list of string literals."""
+    return "(" + ", ".join(lit(v) for v in values) + ")"
+
+
+def _error(column: str | None, value_sql: str, reason_sql: str) -> str:
+    """A struct literal for one error."""
+    spalte = "NULL" if column is None else lit(column)
+    return f"{{'spalte': {spalte}, 'wert': {value_sql}, 'grund': {reason_sql}}}"
+
+
+def _clean(name: str) -> str:
+    """Trimmed text cell, NULL for every spelling of empty."""
+    quoted = f'"{name}"'
+    return (
+        f"CASE WHEN lower(trim({quoted})) IN {_in_list(NULL_SPELLINGS)} THEN NULL "
+        f"ELSE trim({quoted}) END"
+    )
+
+
+def _codes(column: Column) -> tuple[str, ...]:
+    """Allowed codes of a code column (nationality comes from ISO 3166)."""
+    return nationality_codes() if column.name == "staatsangehoerigkeit" else column.codes
+
+
+def _parse(column: Column) -> str:
+    """SQL turning the cleaned text `r_<name>` into the column's type (NULL if invalid)."""
+    r = f"r_{column.name}"
+    date_sql = (
+        f"CAST(COALESCE(try_strptime({r}, '%d.%m.%Y'), try_strptime({r}, '%Y-%m-%d')) AS DATE)"
+    )
+    match column.kind:
+        case Kind.PSEUDONYM:
+            return f"CASE WHEN regexp_full_match({r}, '[A-Za-z0-9_-]{{6,64}}') THEN {r} END"
+        case Kind.AGS:
+            return (
+                f"CASE WHEN regexp_full_match({r}, '[0-9]{{4}}|[0-9]{{7}}') THEN '0' || {r} "
+                f"WHEN regexp_full_match({r}, '[0-9]{{5}}|[0-9]{{8}}') THEN {r} END"
+            )
+        case Kind.DATE:
+            return f"CASE WHEN year({date_sql}) BETWEEN 1900 AND 2100 THEN {date_sql} END"
+        case Kind.MONTH:
+            month_sql = (
+                f"CAST(date_trunc('month', COALESCE(try_strptime({r}, '%d.%m.%Y'), "
+                f"try_strptime({r}, '%Y-%m-%d'), try_strptime({r}, '%m.%Y'), "
+                f"try_strptime({r}, '%Y-%m'))) AS DATE)"
+            )
+            return f"CASE WHEN year({month_sql}) BETWEEN 1900 AND 2100 THEN {month_sql} END"
+        case Kind.CODE:
+            normal = f"upper({r})" if column.name == "staatsangehoerigkeit" else f"lower({r})"
+            fallback = lit(column.default) if column.default else "NULL"
+            return (
+                f"CASE WHEN {r} IS NULL THEN {fallback} "
+                f"WHEN {normal} IN {_in_list(_codes(column))} THEN {normal} END"
+            )
+        case Kind.BOOL:
+            return (
+                f"CASE WHEN {r} IS NULL THEN false "
+                f"WHEN lower({r}) IN {_in_list(TRUE_SPELLINGS)} THEN true "
+                f"WHEN lower({r}) IN {_in_list(FALSE_SPELLINGS)} THEN false END"
+            )
+        case Kind.DECIMAL:
+            return (
+                f"CASE WHEN regexp_full_match({r}, '[0-9]{{1,6}}([.,][0-9]{{1,3}})?') "
+                f"THEN CAST(replace({r}, ',', '.') AS DECIMAL(9, 3)) END"
+            )
+        case Kind.INTEGER:
+            return f"CASE WHEN regexp_full_match({r}, '[0-9]{{1,9}}') THEN CAST({r} AS INTEGER) END"
+        case Kind.YEAR:
+            return f"CASE WHEN regexp_full_match({r}, '[0-9]{{4}}') THEN CAST({r} AS INTEGER) END"
+    raise ValueError(column.kind)
+
+
+def _value(column: Column) -> str:
+    """The offending value as stored in quarantine (never for pseudonym columns)."""
+    return "NULL" if column.kind == Kind.PSEUDONYM else f"left(r_{column.name}, 60)"
+
+
+def _column_errors(column: Column, ctx: Context) -> list[str]:
+    """Errors a single column can produce on its own."""
+    name, r = column.name, f"r_{column.name}"
+    value = _value(column)
+    errors = []
+    if column.required:
+        errors.append(f"CASE WHEN {r} IS NULL THEN {_error(name, 'NULL', lit('Pflichtfeld ist leer'))} END")
+    if column.kind == Kind.CODE:
+        reason = (
+            "kein ISO-3166-Alpha-3-Code (z. B. SYR, UKR; XXX staatenlos, XXZ unbekannt)"
+            if name == "staatsangehoerigkeit"
+            else f"unbekannter Code (erlaubt: {', '.join(column.codes)})"
+        )
+    else:
+        reason = KIND_REASONS[column.kind]
+    errors.append(
+        f"CASE WHEN {r} IS NOT NULL AND {name} IS NULL THEN {_error(name, value, lit(reason))} END"
+    )
+    if column.minimum is not None or column.maximum is not None:
+        low = column.minimum if column.minimum is not None else "-1e18"
+        high = column.maximum if column.maximum is not None else "1e18"
+        shown = f"{column.minimum if column.minimum is not None else ''} bis {column.maximum or ''}"
+        reason = f"Wert außerhalb des erlaubten Bereichs ({shown.strip()})"
+        errors.append(
+            f"CASE WHEN {name} NOT BETWEEN {low} AND {high} "
+            f"THEN {_error(name, value, lit(reason))} END"
+        )
+    if column.not_after_stichtag:
+        reason = f"Datum liegt nach dem Stichtag ({ctx.stichtag:%d.%m.%Y})"
+        errors.append(
+            f"CASE WHEN {name} > DATE '{ctx.stichtag.isoformat()}' "
+            f"THEN {_error(name, value, lit(reason))} END"
+        )
+    return errors
+
+
+def _rule(column: str, condition: str, reason: str, value: str | None = None) -> str:
+    """A cross-field rule: an error on `column` when `condition` is true."""
+    return f"CASE WHEN {condition} THEN {_error(column, value or f'left(r_{column}, 60)', lit(reason))} END"
+
+
+def _table_rules(table: Table, ctx: Context) -> list[str]:
+    """Rules that relate several columns of a row, per table (export format §4)."""
+    stichtag = f"DATE '{ctx.stichtag.isoformat()}'"
+    match table.name:
+        case "faelle":
+            return [
+                _rule("ags", f"ags <> {lit(ctx.source)}", f"AGS passt nicht zur Lieferung ({ctx.source})"),
+                _rule("erstkontakt", "erstkontakt > fallbeginn", "Erstkontakt liegt nach dem Fallbeginn"),
+                _rule("fallende", "fallende < fallbeginn", "Fallende liegt vor dem Fallbeginn"),
+                _rule(
+                    "fallende",
+                    "status = 'abgeschlossen' AND r_fallende IS NULL",
+                    "Fallende fehlt (Pflicht bei Status abgeschlossen)",
+                ),
+                _rule(
+                    "fallende",
+                    "status <> 'abgeschlossen' AND r_fallende IS NOT NULL",
+                    "Fallende ist nur bei Status abgeschlossen erlaubt",
+                ),
+                _rule(
+                    "abschlussgrund",
+                    "status = 'abgeschlossen' AND r_abschlussgrund IS NULL",
+                    "Abschlussgrund fehlt (Pflicht bei Status abgeschlossen)",
+                ),
+                _rule(
+                    "abschlussgrund",
+                    "status <> 'abgeschlossen' AND r_abschlussgrund IS NOT NULL",
+                    "Abschlussgrund ist nur bei Status abgeschlossen erlaubt",
+                ),
+                _rule(
+                    "geburtsjahr",
+                    f"geburtsjahr > year({stichtag})",
+                    f"Geburtsjahr liegt nach dem Jahr des Stichtags ({ctx.stichtag.year})",
+                ),
+            ]
+        case "handlungsfelder":
+            return [
+                _rule(
+                    "zielstatus_am",
+                    "zielstatus <> 'offen' AND r_zielstatus_am IS NULL",
+                    "Datum der Zielstatus-Änderung fehlt (Pflicht, wenn nicht offen)",
+                ),
+            ]
+        case "verfahren":
+            served = authority_towns(ctx.source)
+            where = "Witten" if ctx.source == WITTEN_AGS else "die acht Städte außer Witten"
+            return [
+                _rule(
+                    "ags",
+                    f"ags NOT IN {_in_list(served)}",
+                    f"Wohnort liegt nicht im Zuständigkeitsbereich dieser Ausländerbehörde ({where})",
+                ),
+                _rule(
+                    "entscheidung",
+                    "entscheidung IS NOT NULL AND ergebnis = 'offen'",
+                    "Entscheidungsdatum bei Ergebnis offen",
+                ),
+            ]
+        case "stellen":
+            towns = _in_list(town_codes())
+            funktion_ok = " OR ".join(
+                f"(funktion = {lit(f)} AND baustein = {lit(b)})" for f, b in FUNCTION_BAUSTEIN.items()
+            )
+            return [
+                _rule(
+                    "ags",
+                    f"(baustein = '2' AND ags NOT IN {towns}) OR (baustein = '1' AND ags <> "
+                    f"{lit(KREIS_AGS)}) OR (baustein = '3' AND ags NOT IN "
+                    f"{_in_list((KREIS_AGS, WITTEN_AGS))})",
+                    "AGS passt nicht zum Baustein (II: eine Stadt; I: Kreis 05954; "
+                    "III: eine Ausländerbehörde)",
+                ),
+                _rule("funktion", f"NOT ({funktion_ok})", "Funktion passt nicht zum Baustein"),
+                _rule("gueltig_bis", "gueltig_bis < gueltig_ab", "gültig bis liegt vor gültig ab"),
+            ]
+        case "ziele":
+            return [
+                _rule(
+                    "ags",
+                    f"ags NOT IN {_in_list((*town_codes(), KREIS_AGS))}",
+                    "AGS ist weder eine Stadt des Kreises noch der Kreis (05954)",
+                )
+            ]
+    return []
+
+
+def check_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    raw: str,
+    present: list[str],
+    ctx: Context,
+    target: str,
+) -> None:
+    """Create temp table `target`: `_zeile`, typed columns and `_fehler` (row-level errors)."""
+    cleaned = ", ".join(
+        f"{_clean(c.name) if c.name in present else 'CAST(NULL AS VARCHAR)'} AS r_{c.name}"
+        for c in table.columns
+    )
+    parsed = ", ".join(
+        f"CAST({_parse(c)} AS {SQL_TYPES[c.kind]}) AS {c.name}" for c in table.columns
+    )
+    errors = [e for c in table.columns for e in _column_errors(c, ctx)] + _table_rules(table, ctx)
+    structure = _error(None, "NULL", STRUCTURE)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {target} AS
+        WITH cleaned AS (
+            SELECT _zeile, {STRUCTURE}, {cleaned} FROM {raw}
+        ),
+        parsed AS (
+            SELECT *, {parsed} FROM cleaned
+        )
+        SELECT
+            _zeile,
+            {", ".join(table.column_names)},
+            CASE WHEN {STRUCTURE} IS NOT NULL THEN [{structure}]
+                ELSE list_filter([{", ".join(errors)}], e -> e IS NOT NULL)
+            END AS _fehler
+        FROM parsed
+        """
+    )
+
+
+def check_across_rows(
+    con: duckdb.DuckDBPyConnection, table: Table, checked: str, faelle: str | None
+) -> None:
+    """Add errors that need other rows: duplicates, references to faelle, overlapping posts."""
+    extra: list[str] = []
+    joins: list[str] = []
+    if table.unique:
+        keys = ", ".join(table.unique)
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in table.unique)
+        label = ", ".join(table.unique)
+        value = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in table.unique)
+        reason = (
+            lit(f"doppelter Schlüssel ({label}), erstes Vorkommen in Zeile ")
+            + f" || CAST(min(_zeile) OVER (PARTITION BY {keys}) AS VARCHAR)"
+        )
+        extra.append(
+            f"CASE WHEN {not_null} AND row_number() OVER (PARTITION BY {keys} ORDER BY _zeile) > 1 "
+            f"THEN {_error(table.unique[0], value, reason)} END"
+        )
+    if table.references_faelle and faelle is not None:
+        joins.append(f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f ON c.fall_id = f.ref_fall_id")
+        extra.append(
+            "CASE WHEN c.fall_id IS NOT NULL AND f.ref_fall_id IS NULL THEN "
+            + _error(
+                "fall_id",
+                "c.fall_id",
+                lit("Fall-ID fehlt in faelle desselben Stichtags (oder steht dort in Quarantäne)"),
+            )
+            + " END"
+        )
+    if table.name == "stellen":
+        joins.append(
+            f"""LEFT JOIN (
+                SELECT a._zeile AS overlap_zeile, min(b._zeile) AS other_zeile
+                FROM {checked} a JOIN {checked} b
+                  ON a.baustein = b.baustein AND a.ags = b.ags AND a.funktion = b.funktion
+                 AND b._zeile < a._zeile AND len(b._fehler) = 0
+                 AND a.gueltig_ab <= coalesce(b.gueltig_bis, DATE '9999-12-31')
+                 AND b.gueltig_ab <= coalesce(a.gueltig_bis, DATE '9999-12-31')
+                GROUP BY a._zeile
+            ) o ON c._zeile = o.overlap_zeile"""
+        )
+        extra.append(
+            "CASE WHEN o.other_zeile IS NOT NULL THEN "
+            + _error(
+                "gueltig_ab",
+                "strftime(c.gueltig_ab, '%d.%m.%Y')",
+                "'Zeitraum überschneidet sich mit Zeile ' || CAST(o.other_zeile AS VARCHAR) "
+                "|| ' (gleicher Baustein, AGS und gleiche Funktion)'",
+            )
+            + " END"
+        )
+    if not extra:
+        return
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {checked} AS
+        SELECT c.* EXCLUDE (_fehler),
+            list_filter(list_concat(c._fehler, [{", ".join(extra)}]), e -> e IS NOT NULL) AS _fehler
+        FROM {checked} c {" ".join(joins)}
+        ORDER BY c._zeile
+        """
+    )
