@@ -25,23 +25,31 @@ def _date_arg(text: str) -> date:
 def _parser() -> argparse.ArgumentParser:
     """Argument parser with all subcommands."""
     parser = argparse.ArgumentParser(
-        prog="kim", description="KIM Monitor – Warehouse und Dashboard für das Kommunale Integrationsmanagement"
+        prog="kim",
+        description="KIM Monitor – Warehouse und Dashboard für das Kommunale "
+        "Integrationsmanagement",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
     generate = commands.add_parser("generate", help="synthetische Beispiel-Exporte erzeugen")
     generate.add_argument("--out", type=Path, required=True, help="Zielordner")
     generate.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard 1)")
-    generate.add_argument("--scale", type=float, default=1.0, help="Größenfaktor (1 = Ennepe-Ruhr-Kreis)")
+    generate.add_argument(
+        "--scale", type=float, default=1.0, help="Größenfaktor (1 = Ennepe-Ruhr-Kreis)"
+    )
     generate.add_argument("--bis", type=_date_arg, help="letzter Stichtag (JJJJ-MM-TT)")
     generate.add_argument("--historie", type=int, default=2, help="Anzahl Stichtage je Quelle")
-    generate.add_argument("--fehlerfrei", action="store_true", help="ohne absichtliche Fehlerzeilen")
+    generate.add_argument(
+        "--fehlerfrei", action="store_true", help="ohne absichtliche Fehlerzeilen"
+    )
 
     load = commands.add_parser("load", help="Exporte laden (Standard: Eingangsordner KIM_EXPORTS)")
     load.add_argument("paths", nargs="*", type=Path, metavar="PFAD", help="Dateien oder Ordner")
     load.add_argument("--json", action="store_true", help="Bericht als JSON ausgeben")
 
-    status = commands.add_parser("status", help="geladene Stände, Quarantäne und letzten Build zeigen")
+    status = commands.add_parser(
+        "status", help="geladene Stände, Quarantäne und letzten Build zeigen"
+    )
     status.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
     commands.add_parser("demo", help="Beispieldaten erzeugen (falls nötig), laden und anzeigen")
@@ -137,7 +145,9 @@ class _progress:
             if self.bar is None:
                 from tqdm import tqdm
 
-                self.bar = tqdm(desc="Lade Tabellen", unit=" Tabellen", file=sys.stderr, leave=False)
+                self.bar = tqdm(
+                    desc="Lade Tabellen", unit=" Tabellen", file=sys.stderr, leave=False
+                )
             self.bar.n = done
             self.bar.refresh()
 

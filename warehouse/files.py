@@ -61,7 +61,9 @@ def discover(paths: list[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.iterdir())
-                if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED_NAMES
+                if p.is_file()
+                and not p.name.startswith(".")
+                and p.name.lower() not in IGNORED_NAMES
             )
         else:
             found.append(path)

@@ -23,7 +23,9 @@ from warehouse.settings import Settings
 from warehouse.validation import Context, check_across_rows, check_rows
 
 MAX_MESSAGES = 100
-NAME_PATTERN = "<AGS>_<STICHTAG>_<tabelle>.csv|xlsx, <AGS>_<STICHTAG>.xlsx oder <AGS>_<STICHTAG>.zip"
+NAME_PATTERN = (
+    "<AGS>_<STICHTAG>_<tabelle>.csv|xlsx, <AGS>_<STICHTAG>.xlsx oder <AGS>_<STICHTAG>.zip"
+)
 
 GELADEN = "geladen"
 TEILWEISE = "teilweise_geladen"
@@ -108,14 +110,17 @@ class Checked:
 Progress = Callable[[int], None]
 
 
-def load(settings: Settings, paths: list[Path] | None = None, progress: Progress | None = None) -> LoadReport:
+def load(
+    settings: Settings, paths: list[Path] | None = None, progress: Progress | None = None
+) -> LoadReport:
     """Load files and folders (default: the landing folder) into the warehouse."""
     report = LoadReport()
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         con = store.connect(settings.warehouse_path)
         try:
             run = con.execute(
-                "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) RETURNING lauf_id"
+                "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) "
+                "RETURNING lauf_id"
             ).fetchone()[0]
             _Load(con, settings, run, report, progress or (lambda _: None)).run(
                 discover(paths or [settings.exports])
@@ -151,7 +156,11 @@ class _Load:
         archived_files: dict[Path, Path] = {}
         for path in files:
             for candidate in self._candidates(path, archived_files):
-                key = (candidate.name.ags, candidate.name.stichtag, unit_tables(candidate.part.table))
+                key = (
+                    candidate.name.ags,
+                    candidate.name.stichtag,
+                    unit_tables(candidate.part.table),
+                )
                 units[key].append(candidate)
         for key in sorted(units, key=lambda k: (k[1], k[0], k[2])):
             self._process_unit(*key, units[key])
@@ -165,15 +174,25 @@ class _Load:
         name = parse_name(path.name)
         if name is None or not path.is_file():
             self._result(
-                FileResult(path.name, None, None, None, UNBEKANNT, meldungen=[
-                    f"Dateiname entspricht nicht dem Muster {NAME_PATTERN}; Datei bleibt unverändert"
-                ])
+                FileResult(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    UNBEKANNT,
+                    meldungen=[
+                        f"Dateiname entspricht nicht dem Muster {NAME_PATTERN}; "
+                        "Datei bleibt unverändert"
+                    ],
+                )
             )
             return []
         allowed = tables_for_source(name.ags)
         if not allowed or (name.table and name.table not in allowed):
             what = f"die Tabelle {name.table}" if name.table else "Daten"
-            self._refuse_file(path, name, f"Quelle {name.ags} liefert keine {what} (unbekannte Quelle)")
+            self._refuse_file(
+                path, name, f"Quelle {name.ags} liefert keine {what} (unbekannte Quelle)"
+            )
             return []
         try:
             container = open_container(path)
@@ -184,9 +203,15 @@ class _Load:
         sha = _sha256(path)
         for member in container.unknown_members:
             self._result(
-                FileResult(path.name, name.ags, name.stichtag, None, UNBEKANNT, teil=member, meldungen=[
-                    f"„{member}“ ist keine bekannte Tabelle und wird ignoriert"
-                ])
+                FileResult(
+                    path.name,
+                    name.ags,
+                    name.stichtag,
+                    None,
+                    UNBEKANNT,
+                    teil=member,
+                    meldungen=[f"„{member}“ ist keine bekannte Tabelle und wird ignoriert"],
+                )
             )
         candidates = []
         for part in container.parts:
@@ -195,11 +220,20 @@ class _Load:
                     path, name, f"Quelle {name.ags} liefert keine Tabelle {part.table}", part=part
                 )
                 continue
-            known = self._known(sha, part)
+            known = self._known(sha, name, part)
             if known:
                 self._result(
-                    FileResult(path.name, name.ags, name.stichtag, part.table, BEREITS, teil=part.member,
-                               meldungen=[f"Inhalt bereits verarbeitet (Lieferung {known[0]}, {known[1]})"])
+                    FileResult(
+                        path.name,
+                        name.ags,
+                        name.stichtag,
+                        part.table,
+                        BEREITS,
+                        teil=part.member,
+                        meldungen=[
+                            f"Inhalt bereits verarbeitet (Lieferung {known[0]}, {known[1]})"
+                        ],
+                    )
                 )
                 archived_files[path] = self._archive(path, name, sha)
                 continue
@@ -211,16 +245,16 @@ class _Load:
                 candidate.part = Part(archived, candidate.part.table, candidate.part.member)
         return candidates
 
-    def _known(self, sha: str, part: Part) -> tuple[int, str] | None:
-        """An earlier processing of the same content (not counting file-level refusals)."""
+    def _known(self, sha: str, name: InputName, part: Part) -> tuple[int, str] | None:
+        """An earlier processing of the same delivery (not counting file-level refusals)."""
         row = self.con.execute(
             """
             SELECT lieferung_id, status FROM lieferung
-            WHERE sha256 = ? AND tabelle = ? AND teil IS NOT DISTINCT FROM ?
-              AND ablehnung IS DISTINCT FROM 'datei'
+            WHERE sha256 = ? AND quelle = ? AND stichtag = ? AND tabelle = ?
+              AND teil IS NOT DISTINCT FROM ? AND ablehnung IS DISTINCT FROM 'datei'
             ORDER BY lieferung_id DESC LIMIT 1
             """,
-            [sha, part.table, part.member],
+            [sha, name.ags, name.stichtag, part.table, part.member],
         ).fetchone()
         return (row[0], row[1]) if row else None
 
@@ -240,7 +274,12 @@ class _Load:
             tables = [part.table if part else name.table]
         for table in tables:
             result = FileResult(
-                path.name, name.ags, name.stichtag, table, ABGELEHNT, meldungen=[message],
+                path.name,
+                name.ags,
+                name.stichtag,
+                table,
+                ABGELEHNT,
+                meldungen=[message],
                 teil=part.member if part else None,
             )
             self._result(result)
@@ -345,7 +384,9 @@ class _Load:
         self.con.execute("BEGIN TRANSACTION")
         try:
             for c in checked:
-                result = self._unit_result(c, over, missing, older, publish, current, faelle_missing)
+                result = self._unit_result(
+                    c, over, missing, older, publish, current, faelle_missing
+                )
                 lieferung = self._log(
                     result,
                     sha=c.candidate.sha256,
@@ -394,11 +435,17 @@ class _Load:
         """Status, counts and messages of one part after its unit was decided."""
         cand = c.candidate
         result = FileResult(
-            cand.original, cand.name.ags, cand.name.stichtag, c.table, GELADEN, teil=cand.part.member
+            cand.original,
+            cand.name.ags,
+            cand.name.stichtag,
+            c.table,
+            GELADEN,
+            teil=cand.part.member,
         )
         if cand.archived:
             result.meldungen.append(
-                "aus dem Archiv erneut geprüft, weil zum selben Stichtag neue Tabellen geliefert wurden"
+                "aus dem Archiv erneut geprüft, weil zum selben Stichtag neue Tabellen "
+                "geliefert wurden"
             )
         if c.refused is not None:
             result.status = ABGELEHNT
@@ -439,7 +486,11 @@ class _Load:
                 f"Stichtag {cand.name.stichtag:%d.%m.%Y} wird erst aktuell, wenn auch "
                 + ", ".join(missing)
                 + " vorliegen"
-                + ("; Fall-Bezüge werden dann geprüft" if faelle_missing and c.table != "faelle" else ""),
+                + (
+                    "; Fall-Bezüge werden dann geprüft"
+                    if faelle_missing and c.table != "faelle"
+                    else ""
+                ),
             )
         elif publish and current == cand.name.stichtag and not cand.archived:
             result.meldungen.insert(0, "ersetzt die bisherige Lieferung zum selben Stichtag")
@@ -457,11 +508,10 @@ class _Load:
         ).fetchall()
         messages = [_row_message(*row) for row in rows[:MAX_MESSAGES]]
         if len(rows) > MAX_MESSAGES:
-            (total,) = self.con.execute(
-                f"SELECT sum(len(_fehler)) FROM {prefix}_chk"
-            ).fetchone()
+            (total,) = self.con.execute(f"SELECT sum(len(_fehler)) FROM {prefix}_chk").fetchone()
             messages.append(
-                f"… und {total - MAX_MESSAGES} weitere Fehler (vollständige Liste in der Quarantäne)"
+                f"… und {total - MAX_MESSAGES} weitere Fehler "
+                "(vollständige Liste in der Quarantäne)"
             )
         return messages
 

@@ -98,7 +98,9 @@ def _workbook_container(path: Path, single_table: str | None) -> Container:
         else:
             unknown.append(sheet)
     if not parts:
-        raise FileRefused("Arbeitsmappe enthält kein Tabellenblatt mit einem bekannten Tabellennamen")
+        raise FileRefused(
+            "Arbeitsmappe enthält kein Tabellenblatt mit einem bekannten Tabellennamen"
+        )
     return Container(parts, unknown)
 
 
@@ -337,7 +339,7 @@ def _sheet_rows(part: Part) -> tuple[list[str], list[tuple[int, list[object]]]]:
 
 
 def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str) -> RawTable:
-    """XLSX sheet: typed cells (dates, numbers, booleans) converted to the text the checks expect."""
+    """XLSX sheet: typed cells (dates, numbers, booleans) as the text the checks expect."""
     header, rows = _sheet_rows(part)
     names, unknown = _map_columns(table, header)
     known = [n for n in names if not n.startswith("_unbekannt_")]

@@ -85,7 +85,10 @@ def as_text(status: dict[str, Any]) -> str:
     if not status["quellen"]:
         return f"Noch keine Daten geladen (Warehouse: {status['warehouse']})."
     lines = [f"Warehouse: {status['warehouse']}", ""]
-    header = f"{'Quelle':<32} {'Tabelle':<16} {'Stichtag':<10} {'Zeilen':>9} {'Quarant.':>8}  Letzte Lieferung"
+    header = (
+        f"{'Quelle':<32} {'Tabelle':<16} {'Stichtag':<10} {'Zeilen':>9} {'Quarant.':>8}  "
+        "Letzte Lieferung"
+    )
     lines += [header, "-" * len(header)]
     for row in status["quellen"]:
         current = day(_date(row["aktueller_stichtag"])) or "–"

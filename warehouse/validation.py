@@ -143,7 +143,9 @@ def _column_errors(column: Column, ctx: Context) -> list[str]:
     value = _value(column)
     errors = []
     if column.required:
-        errors.append(f"CASE WHEN {r} IS NULL THEN {_error(name, 'NULL', lit('Pflichtfeld ist leer'))} END")
+        errors.append(
+            f"CASE WHEN {r} IS NULL THEN {_error(name, 'NULL', lit('Pflichtfeld ist leer'))} END"
+        )
     if column.kind == Kind.CODE:
         reason = (
             "kein ISO-3166-Alpha-3-Code (z. B. SYR, UKR; XXX staatenlos, XXZ unbekannt)"
@@ -175,7 +177,8 @@ def _column_errors(column: Column, ctx: Context) -> list[str]:
 
 def _rule(column: str, condition: str, reason: str, value: str | None = None) -> str:
     """A cross-field rule: an error on `column` when `condition` is true."""
-    return f"CASE WHEN {condition} THEN {_error(column, value or f'left(r_{column}, 60)', lit(reason))} END"
+    shown = value or f"left(r_{column}, 60)"
+    return f"CASE WHEN {condition} THEN {_error(column, shown, lit(reason))} END"
 
 
 def _table_rules(table: Table, ctx: Context) -> list[str]:
@@ -184,8 +187,16 @@ def _table_rules(table: Table, ctx: Context) -> list[str]:
     match table.name:
         case "faelle":
             return [
-                _rule("ags", f"ags <> {lit(ctx.source)}", f"AGS passt nicht zur Lieferung ({ctx.source})"),
-                _rule("erstkontakt", "erstkontakt > fallbeginn", "Erstkontakt liegt nach dem Fallbeginn"),
+                _rule(
+                    "ags",
+                    f"ags <> {lit(ctx.source)}",
+                    f"AGS passt nicht zur Lieferung ({ctx.source})",
+                ),
+                _rule(
+                    "erstkontakt",
+                    "erstkontakt > fallbeginn",
+                    "Erstkontakt liegt nach dem Fallbeginn",
+                ),
                 _rule("fallende", "fallende < fallbeginn", "Fallende liegt vor dem Fallbeginn"),
                 _rule(
                     "fallende",
@@ -228,7 +239,8 @@ def _table_rules(table: Table, ctx: Context) -> list[str]:
                 _rule(
                     "ags",
                     f"ags NOT IN {_in_list(served)}",
-                    f"Wohnort liegt nicht im Zuständigkeitsbereich dieser Ausländerbehörde ({where})",
+                    "Wohnort liegt nicht im Zuständigkeitsbereich dieser Ausländerbehörde "
+                    f"({where})",
                 ),
                 _rule(
                     "entscheidung",
@@ -239,7 +251,8 @@ def _table_rules(table: Table, ctx: Context) -> list[str]:
         case "stellen":
             towns = _in_list(town_codes())
             funktion_ok = " OR ".join(
-                f"(funktion = {lit(f)} AND baustein = {lit(b)})" for f, b in FUNCTION_BAUSTEIN.items()
+                f"(funktion = {lit(f)} AND baustein = {lit(b)})"
+                for f, b in FUNCTION_BAUSTEIN.items()
             )
             return [
                 _rule(
@@ -322,7 +335,9 @@ def check_across_rows(
             f"THEN {_error(table.unique[0], value, reason)} END"
         )
     if table.references_faelle and faelle is not None:
-        joins.append(f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f ON c.fall_id = f.ref_fall_id")
+        joins.append(
+            f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f ON c.fall_id = f.ref_fall_id"
+        )
         extra.append(
             "CASE WHEN c.fall_id IS NOT NULL AND f.ref_fall_id IS NULL THEN "
             + _error(

@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated KIM installation and a way to run the real `kim` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+
+@dataclass
+class Kim:
+    """An isolated installation: its own KIM_HOME and landing folder."""
+
+    home: Path
+    exports: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for subprocesses."""
+        return os.environ | {"KIM_HOME": str(self.home), "KIM_EXPORTS": str(self.exports)}
+
+    def run(
+        self, *args: str, check: bool = False, timeout: float = 600
+    ) -> subprocess.CompletedProcess:
+        """Run `kim ARGS` as a subprocess (the real console entry point)."""
+        result = subprocess.run(
+            [sys.executable, "-m", "warehouse.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"kim {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def load_json(self, *paths: Path | str) -> tuple[int, dict]:
+        """`kim load --json [PATHS]`: exit code and parsed report."""
+        result = self.run("load", "--json", *map(str, paths))
+        assert result.returncode in (0, 1), result.stderr
+        return result.returncode, json.loads(result.stdout)
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a read-only query against the loader's warehouse file."""
+        con = duckdb.connect(str(self.home / "warehouse.duckdb"), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+
+@pytest.fixture
+def kim(tmp_path: Path) -> Kim:
+    """A fresh installation in a temporary folder."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    return Kim(home=tmp_path / "home", exports=exports)
