@@ -336,7 +336,8 @@ def check_across_rows(
         )
     if table.references_faelle and faelle is not None:
         joins.append(
-            f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f ON c.fall_id = f.ref_fall_id"
+            f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f "
+            "ON c.fall_id = f.ref_fall_id"
         )
         extra.append(
             "CASE WHEN c.fall_id IS NOT NULL AND f.ref_fall_id IS NULL THEN "
