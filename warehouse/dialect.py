@@ -16,10 +16,6 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 class FileRefused(Exception):
     """The whole file cannot be loaded; the message is German and user-facing."""
 
-    def __init__(self, message: str, *, identifier: bool = False) -> None:
-        super().__init__(message)
-        self.identifier = identifier
-
 
 @dataclass(frozen=True)
 class Decoded:
@@ -54,12 +50,22 @@ def decode(data: bytes) -> Decoded:
 
 
 def _encoding_message(data: bytes, position: int) -> str:
-    """German message for undecodable bytes, naming line and column of the first bad byte."""
+    """German message for undecodable bytes: line, column and position of the first bad byte."""
+    line_start = data.rfind(b"\n", 0, position) + 1
     line = data.count(b"\n", 0, position) + 1
-    column = position - (data.rfind(b"\n", 0, position) + 1) + 1
+    lenient = data.decode("cp1252", errors="replace").lstrip("\ufeff")
+    delimiter, fields = "", [""]
+    header = first_line(lenient)
+    if header.strip():
+        delimiter = sniff_delimiter(header)
+        fields = next(csv.reader(io.StringIO(header), delimiter=delimiter)) or [""]
+    prefix = data[line_start:position].decode("cp1252", errors="replace")
+    index = len(next(csv.reader(io.StringIO(prefix + "x"), delimiter=delimiter or ";"))) - 1
+    column = normalise_name(fields[index]) if index < len(fields) else f"Nr. {index + 1}"
     return (
-        f"Zeichenkodierung nicht lesbar (weder UTF-8 noch Windows-1252): "
-        f"Zeile {line}, Spalte {column}, Byte 0x{data[position]:02X}"
+        "Zeichenkodierung nicht lesbar (weder UTF-8 noch Windows-1252): "
+        f"Zeile {line}, Spalte {column} (Byte 0x{data[position]:02X} "
+        f"an Zeichen {position - line_start + 1})"
     )
 
 

@@ -7,20 +7,24 @@ after it is shown, cases closing later are still open, referral results and goal
 outcomes not yet known are `offen`. Every source has its own random generators,
 seeded from f"{seed}-{ags}-{table}", so one town's data never depends on another's.
 
+Staffing drives the case volume: the posts are filled one after another during 2021
+(programme start February 2021), Ennepetal's post is vacant from April to September
+2023 and Witten has only 1,0 of its 1,75 posts filled from March to September 2024.
+
 Each source spells its files differently, so that sample data exercises every
 loader path of the export format (§3). The mapping is fixed (TOWN_DIALECTS,
 AUTHORITY_DIALECTS, STELLEN_DIALECT, ZIELE_DIALECT):
 
-- 05954004 Breckerfeld: CSV per table, Windows-1252, `;`, CRLF, TT.MM.JJJJ, MM.JJJJ,
-  booleans x/empty, Excel headers (`Fall_ID`, ` Status `, `Staatsangehörigkeit`).
+- 05954004 Breckerfeld: one workbook `<AGS>_<STICHTAG>.xlsx`, a sheet per table, Excel
+  date and number cells, booleans x/empty, Excel headers.
 - 05954008 Ennepetal: CSV per table, UTF-8 with BOM, `;`, CRLF, JJJJ-MM-TT, months as
   full dates, ja/nein, columns in alphabetical order.
 - 05954012 Gevelsberg: CSV per table, UTF-8, `,`, LF, JJJJ-MM-TT, JJJJ-MM, true/false,
   empty as `NULL`; row errors.
 - 05954016 Hattingen: one ZIP `<AGS>_<STICHTAG>.zip` of four CSVs, UTF-8, `;`, LF,
   TT.MM.JJJJ, MM.JJJJ, 1/0.
-- 05954020 Herdecke: one workbook `<AGS>_<STICHTAG>.xlsx`, a sheet per table, Excel date
-  and number cells, booleans x/empty, Excel headers.
+- 05954020 Herdecke: CSV per table, Windows-1252, `;`, CRLF, TT.MM.JJJJ, MM.JJJJ,
+  booleans x/empty, Excel headers (`Fall_ID`, ` Status `, `Staatsangehörigkeit`).
 - 05954024 Schwelm: CSV per table, Windows-1252, `;`, CRLF, TT.MM.JJJJ, MM.JJJJ, J/N,
   empty as `k.A.`, an unknown column `bemerkung_intern` in faelle (with `;`, quotes,
   line breaks, `€` and `„“`).
@@ -42,8 +46,10 @@ defect (impossible date such as 31.02., unknown code, contact of a non-existing 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import math
 import random
 import re
@@ -54,11 +60,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from warehouse.schema import (
     FUNCTION_BAUSTEIN,
@@ -72,6 +77,9 @@ from warehouse.schema import (
     towns,
 )
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 DEFAULT_UNTIL = date(2026, 10, 31)
 PROGRAMME_START = date(2021, 2, 1)
 SECOND_FUNDING_PERIOD = date(2023, 1, 1)
@@ -82,6 +90,10 @@ ERROR_RATE = 0.003
 
 Day = int  # a date as its proleptic Gregorian ordinal (fast to compare and add)
 Row = tuple[object, ...]  # values in the table's specification column order
+Contact = tuple[str, str, Day, str, int, bool]  # kontakte row
+Referral = tuple[str, str, Day, str, str, str, Day]  # vermittlungen row + day the result is known
+Procedure = tuple[str, str, str, str, Day | None, Day | None, Day | None, str]  # verfahren row
+T = TypeVar("T")
 
 # --- staffing -----------------------------------------------------------------------------
 
@@ -244,20 +256,21 @@ class Pseudonyms:
         return f"{self.prefix}{(self.count * ID_MULTIPLIER + self.offset) & ID_MASK:011x}"
 
 
-class Choice:
-    """A weighted choice among codes, prepared for fast repeated sampling."""
+class Choice(Generic[T]):
+    """A weighted choice among values, prepared for fast repeated sampling."""
 
-    def __init__(self, weights: dict[str, float]) -> None:
-        self.codes = tuple(weights)
-        self.cum: list[float] = []
-        total = 0.0
-        for weight in weights.values():
-            total += weight
-            self.cum.append(total)
+    def __init__(self, weights: dict[T, float]) -> None:
+        self.values = tuple(weights)
+        self.cum = list(itertools.accumulate(weights.values()))
 
-    def __call__(self, rng: random.Random) -> str:
-        """Draw one code."""
-        return rng.choices(self.codes, cum_weights=self.cum)[0]
+    def __call__(self, rng: random.Random) -> T:
+        """Draw one value."""
+        return self.values[bisect.bisect(self.cum, rng.random() * self.cum[-1])]
+
+
+def between(rng: random.Random, low: int, high: int) -> int:
+    """A uniform integer from low to high inclusive (faster than Random.randint)."""
+    return low + int((high - low + 1) * rng.random())
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -391,19 +404,20 @@ TOPIC = Choice(
         "sonstiges": 5,
     }
 )
-TOPIC_COUNT = (1, 2, 3, 4)
-TOPIC_COUNT_WEIGHTS = (25, 60, 88, 100)
+TOPIC_COUNT = Choice({1: 25, 2: 35, 3: 28, 4: 12})
 # Final goal status of a topic by closure reason: erreicht, teilweise, nicht_erreicht, offen.
 TOPIC_OUTCOME = {
-    "ziele_erreicht": (80, 18, 2, 0),
-    "ziele_teilweise_erreicht": (40, 40, 20, 0),
-    "weitervermittelt": (25, 35, 30, 10),
-    "wegzug": (15, 15, 30, 40),
-    "abbruch": (5, 15, 65, 15),
-    "kein_kontakt": (5, 10, 60, 25),
-    "sonstiges": (25, 30, 30, 15),
+    reason: Choice(dict(zip(("erreicht", "teilweise", "nicht_erreicht", "offen"), w, strict=True)))
+    for reason, w in {
+        "ziele_erreicht": (80, 18, 2, 0),
+        "ziele_teilweise_erreicht": (40, 40, 20, 0),
+        "weitervermittelt": (25, 35, 30, 10),
+        "wegzug": (15, 15, 30, 40),
+        "abbruch": (5, 15, 65, 15),
+        "kein_kontakt": (5, 10, 60, 25),
+        "sonstiges": (25, 30, 30, 15),
+    }.items()
 }
-GOAL_STATUS_ORDER = ("erreicht", "teilweise", "nicht_erreicht", "offen")
 CONTACT_TYPE = Choice({"persoenlich": 55, "telefonisch": 25, "digital": 12, "aufsuchend": 8})
 CONTACT_MINUTES = {  # duration in 5-minute steps
     "persoenlich": (6, 18),
@@ -411,8 +425,7 @@ CONTACT_MINUTES = {  # duration in 5-minute steps
     "digital": (3, 9),
     "aufsuchend": (9, 24),
 }
-REFERRAL_COUNT = (0, 1, 2, 3, 4)
-REFERRAL_COUNT_WEIGHTS = (20, 50, 75, 90, 100)
+REFERRAL_COUNT = Choice({0: 20, 1: 30, 2: 25, 3: 15, 4: 10})
 PARTNER_BY_TOPIC = {
     "aufenthalt": Choice(
         {"auslaenderbehoerde": 70, "migrationsberatung": 20, "beratungsstelle": 10}
@@ -478,8 +491,8 @@ class TownWorld:
 
     ags: str
     cases: list[Case]
-    contacts: list[tuple[str, str, Day, str, int, bool]]
-    referrals: list[tuple[str, str, Day, str, str, str, Day]]  # ... result, day result known
+    contacts: list[Contact]
+    referrals: list[Referral]
 
 
 def nationality_choice(month: date) -> Choice:
@@ -496,26 +509,31 @@ def nationality_choice(month: date) -> Choice:
     return Choice(weights)
 
 
+def client_age(rng: random.Random) -> int:
+    """Age at the start of the case: mostly 18-60, some minors and elderly people."""
+    r = rng.random()
+    if r < 0.06:
+        return between(rng, 14, 17)
+    if r < 0.94:
+        return int(rng.triangular(18, 61, 30))
+    return between(rng, 61, 80)
+
+
 def new_person(rng: random.Random, person_id: str, beginn: Day, nationality: Choice) -> Person:
     """A new client with plausible demographics."""
     start = date.fromordinal(beginn)
-    r = rng.random()
-    age = (
-        rng.randint(14, 17)
-        if r < 0.06
-        else (int(rng.triangular(18, 61, 30)) if r < 0.94 else rng.randint(61, 80))
-    )
+    age = client_age(rng)
     nat = nationality(rng)
     r = rng.random()
     if nat == "UKR" and start >= date(2022, 3, 1):
-        back = rng.randint(0, (start.year - 2022) * 12 + start.month - 3)
+        back = between(rng, 0, (start.year - 2022) * 12 + start.month - 3)
         einreise: Day | None = months_back(beginn, min(back, 24))
     elif r < 0.08:
         einreise = None
     elif r < 0.78:
         einreise = months_back(beginn, int(25 * rng.random() ** 1.5))
     else:
-        einreise = months_back(beginn, rng.randint(25, 240))
+        einreise = months_back(beginn, between(rng, 25, 240))
     return Person(
         person_id, GENDER(rng), None if rng.random() < 0.015 else start.year - age, nat, einreise
     )
@@ -562,7 +580,7 @@ def simulate_cases(ags: str, seed: int, scale: float, until: date) -> list[Case]
         filled = post.filled(month + timedelta(days=14))
         nationality = nationality_choice(month)
         for _ in range(poisson(rng, filled * yearly_per_post / 12 * scale * demand(month))):
-            beginn = weekday(rng.randint(first, last))
+            beginn = weekday(between(rng, first, last))
             person = reuse_person(rng, cases, beginn)
             if person is None:
                 person = new_person(rng, person_ids(), beginn, nationality)
@@ -588,7 +606,7 @@ def new_case(rng: random.Random, fall_id: str, person: Person, beginn: Day) -> C
     grund = CLOSURE(rng)
     ruhend_ab = None
     if grund in PAUSING_CLOSURES:
-        ruhend_ab = max(beginn + 7, ende - rng.randint(42, 120))
+        ruhend_ab = max(beginn + 7, ende - between(rng, 42, 120))
     erstkontakt = None
     if rng.random() < 0.85:
         erstkontakt = weekday(beginn - min(90, int(rng.expovariate(1 / 12))))
@@ -611,7 +629,7 @@ def new_case(rng: random.Random, fall_id: str, person: Person, beginn: Day) -> C
 
 def case_topics(rng: random.Random, case: Case) -> list[tuple[str, Day, bool, str, Day | None]]:
     """1–4 topics: (topic, goal agreed on, date recorded, final status, status day)."""
-    count = rng.choices(TOPIC_COUNT, cum_weights=TOPIC_COUNT_WEIGHTS)[0]
+    count = TOPIC_COUNT(rng)
     chosen: list[str] = []
     while len(chosen) < count:
         topic = TOPIC(rng)
@@ -619,27 +637,29 @@ def case_topics(rng: random.Random, case: Case) -> list[tuple[str, Day, bool, st
             chosen.append(topic)
     topics = []
     for i, topic in enumerate(chosen):
-        agreed = case.beginn if i == 0 else min(case.active_until, case.beginn + rng.randint(0, 28))
-        status = rng.choices(GOAL_STATUS_ORDER, TOPIC_OUTCOME[case.grund])[0]
+        agreed = (
+            case.beginn if i == 0 else min(case.active_until, case.beginn + between(rng, 0, 28))
+        )
+        status = TOPIC_OUTCOME[case.grund](rng)
         if status == "offen":
             status_day = None
         elif status == "erreicht":
             early = agreed + 14 + int((case.ende - agreed - 14) * max(rng.random(), rng.random()))
             status_day = min(case.ende, max(agreed, early))
         else:
-            status_day = max(agreed, case.ende - rng.randint(0, 10))
+            status_day = max(agreed, case.ende - between(rng, 0, 10))
         topics.append((topic, agreed, rng.random() > 0.05, status, status_day))
     return topics
 
 
-def simulate_contacts(ags: str, seed: int, cases: Iterable[Case]) -> list[tuple]:
-    """About 6–15 counselling contacts per case over its active life."""
+def simulate_contacts(ags: str, seed: int, cases: Iterable[Case]) -> list[Contact]:
+    """About 3–16 counselling contacts per case (most 7–16) over its active life."""
     rng = random.Random(f"{seed}-{ags}-kontakte")
     ids = Pseudonyms("K", rng)
     rows = []
     for case in cases:
         span = case.active_until - case.beginn
-        count = rng.randint(6, 15) if span > 60 else rng.randint(3, 7)
+        count = between(rng, 7, 16) if span > 60 else between(rng, 3, 8)
         days = sorted(
             max(case.beginn, weekday(case.beginn + int(span * rng.random())))
             for _ in range(count - 1)
@@ -654,24 +674,24 @@ def simulate_contacts(ags: str, seed: int, cases: Iterable[Case]) -> list[tuple]
                     case.fall_id,
                     day,
                     art,
-                    5 * rng.randint(low, high),
+                    5 * between(rng, low, high),
                     rng.random() < interpreter,
                 )
             )
     return rows
 
 
-def simulate_referrals(ags: str, seed: int, cases: Iterable[Case]) -> list[tuple]:
+def simulate_referrals(ags: str, seed: int, cases: Iterable[Case]) -> list[Referral]:
     """0–4 referrals per case to a partner that fits the topic."""
     rng = random.Random(f"{seed}-{ags}-vermittlungen")
     ids = Pseudonyms("V", rng)
     rows = []
     for case in cases:
         span = max(3, case.active_until - case.beginn)
-        for _ in range(rng.choices(REFERRAL_COUNT, cum_weights=REFERRAL_COUNT_WEIGHTS)[0]):
+        for _ in range(REFERRAL_COUNT(rng)):
             topic = rng.choice(case.topics)[0]
             day = max(
-                case.beginn, weekday(min(case.active_until, case.beginn + rng.randint(3, span)))
+                case.beginn, weekday(min(case.active_until, case.beginn + between(rng, 3, span)))
             )
             rows.append(
                 (
@@ -681,7 +701,7 @@ def simulate_referrals(ags: str, seed: int, cases: Iterable[Case]) -> list[tuple
                     topic,
                     PARTNER_BY_TOPIC[topic](rng),
                     REFERRAL_RESULT(rng),
-                    day + rng.randint(14, 56),
+                    day + between(rng, 14, 56),
                 )
             )
     return rows
@@ -775,7 +795,7 @@ PROCEDURE_TYPE = Choice({"bleiberecht_25a": 25, "bleiberecht_25b": 20, "einbuerg
 PROCEDURE_RESULT = Choice({"erteilt": 76, "abgelehnt": 10, "zurueckgenommen": 14})
 
 
-def simulate_procedures(authority: str, seed: int, scale: float, until: date) -> list[tuple]:
+def simulate_procedures(authority: str, seed: int, scale: float, until: date) -> list[Procedure]:
     """Procedures of an Ausländerbehörde: id, person, ags, type, anstoss, antrag, decision."""
     rng = random.Random(f"{seed}-{authority}-verfahren")
     ids, person_ids = Pseudonyms("AV", rng), Pseudonyms("AP", rng)
@@ -787,19 +807,19 @@ def simulate_procedures(authority: str, seed: int, scale: float, until: date) ->
         share = post.filled(month + timedelta(days=14)) / post.soll
         lam = PROCEDURES_PER_YEAR[authority] / 12 * scale * share * demand(month)
         for _ in range(poisson(rng, lam)):
-            kind, start = PROCEDURE_TYPE(rng), weekday(rng.randint(first, last))
+            kind, start = PROCEDURE_TYPE(rng), weekday(between(rng, first, last))
             anstoss = start if rng.random() < 0.7 else None
             antrag = (
                 start
                 if anstoss is None
-                else (weekday(start + rng.randint(20, 150)) if rng.random() < 0.62 else None)
+                else (weekday(start + between(rng, 20, 150)) if rng.random() < 0.62 else None)
             )
             decided, result = None, "offen"
             if antrag is not None:
                 result = PROCEDURE_RESULT(rng)
-                days = rng.randint(120, 540) if kind == "einbuergerung" else rng.randint(60, 270)
+                days = between(rng, 120, 540) if kind == "einbuergerung" else between(rng, 60, 270)
                 if result == "zurueckgenommen":
-                    days = rng.randint(30, days)
+                    days = between(rng, 30, days)
                 decided = weekday(antrag + days)
             rows.append(
                 (ids(), person_ids(), residence_town(rng), kind, anstoss, antrag, decided, result)
@@ -807,7 +827,7 @@ def simulate_procedures(authority: str, seed: int, scale: float, until: date) ->
     return rows
 
 
-def verfahren_rows(procedures: Iterable[tuple], stichtag: Day) -> Iterator[Row]:
+def verfahren_rows(procedures: Iterable[Procedure], stichtag: Day) -> Iterator[Row]:
     """`verfahren` as of the Stichtag: later steps are not yet known."""
     for vid, pid, ags, kind, anstoss, antrag, decided, result in procedures:
         if (anstoss if anstoss is not None else antrag) > stichtag:
@@ -847,34 +867,24 @@ GOAL_TOWNS = ("05954036", "05954016", "05954004")  # Witten, Hattingen, Breckerf
 
 def ziele_rows(scale: float, until: date, stichtag: Day) -> Iterator[Row]:
     """Example programme goals for the last two years, as far as set by the Stichtag."""
-    year_of_stichtag = date.fromordinal(stichtag).year
-    total_posts = sum(t.case_management_posts for t in towns())
+    posts = {t.ags: t.case_management_posts for t in towns()}
+    posts_by_area = {KREIS_AGS: sum(posts.values())} | {ags: posts[ags] for ags in GOAL_TOWNS}
     applications = 0.7 * sum(PROCEDURES_PER_YEAR.values()) * scale
     for year in (until.year - 1, until.year):
-        if year > year_of_stichtag:
+        if year > date.fromordinal(stichtag).year:
             continue
         growth = 1.0 if year < until.year else 1.05
-        yield (
-            year,
-            "faelle_neu",
-            KREIS_AGS,
-            float(round(total_posts * 50 * scale * growth)),
-            "mindestens",
-        )
-        yield year, "quote_ziele_erreicht", KREIS_AGS, 42.5, "mindestens"
-        yield year, "wartezeit_median_tage", KREIS_AGS, 14.0, "hoechstens"
-        yield year, "besetzungsquote", KREIS_AGS, 95.0, "mindestens"
-        yield year, "b3_antraege", KREIS_AGS, float(round(applications * growth)), "mindestens"
-        for ags in GOAL_TOWNS:
-            posts_of_town = post_of("case_management", ags).soll
-            yield (
-                year,
-                "faelle_neu",
-                ags,
-                float(round(posts_of_town * 50 * scale * growth)),
-                "mindestens",
-            )
-        yield year, "quote_ziele_erreicht", WITTEN_AGS, 45.0, "mindestens"
+        new_cases = {ags: round(n * 50 * scale * growth) for ags, n in posts_by_area.items()}
+        goals = [
+            *(("faelle_neu", ags, n, "mindestens") for ags, n in new_cases.items()),
+            ("quote_ziele_erreicht", KREIS_AGS, 42.5, "mindestens"),
+            ("quote_ziele_erreicht", WITTEN_AGS, 45, "mindestens"),
+            ("wartezeit_median_tage", KREIS_AGS, 14, "hoechstens"),
+            ("besetzungsquote", KREIS_AGS, 95, "mindestens"),
+            ("b3_antraege", KREIS_AGS, round(applications * growth), "mindestens"),
+        ]
+        for indikator, ags, value, direction in goals:
+            yield year, indikator, ags, float(value), direction
 
 
 # --- dialects -------------------------------------------------------------------------------
@@ -941,7 +951,7 @@ class Dialect:
 
 
 TOWN_DIALECTS: dict[str, Dialect] = {
-    "05954004": Dialect(encoding="cp1252", booleans=("x", ""), excel_labels=True),
+    "05954004": Dialect(container="xlsx", excel_labels=True),
     "05954008": Dialect(
         encoding="utf-8-sig",
         iso_dates=True,
@@ -958,7 +968,7 @@ TOWN_DIALECTS: dict[str, Dialect] = {
         empty="NULL",
     ),
     "05954016": Dialect(container="zip", newline="\n"),
-    "05954020": Dialect(container="xlsx", excel_labels=True),
+    "05954020": Dialect(encoding="cp1252", booleans=("x", ""), excel_labels=True),
     "05954024": Dialect(
         encoding="cp1252", booleans=("J", "N"), empty="k.A.", extra="bemerkung_intern"
     ),
@@ -1057,9 +1067,10 @@ def remark(fall_id: object) -> str:
 # --- row errors -----------------------------------------------------------------------------
 
 
-def defect(table: str, rng: random.Random, dialect: Dialect, year: int) -> tuple[str, str]:
+def defect(table: str, rng: random.Random, dialect: Dialect, last_year: int) -> tuple[str, str]:
     """A typical defect for a row of `table`: (column, wrong value)."""
     day, month = rng.choice(((31, 2), (30, 2), (31, 4), (31, 11)))
+    year = between(rng, PROGRAMME_START.year, last_year)
     impossible = f"{year}-{month:02d}-{day}" if dialect.iso_dates else f"{day}.{month:02d}.{year}"
     unknown_case = f"F{rng.getrandbits(48):012x}"  # 13 characters: never issued as a fall_id
     options = {
@@ -1109,17 +1120,11 @@ def zip_entry(name: str, stamp: datetime) -> zipfile.ZipInfo:
     return info
 
 
-def normalised_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite a zip (an XLSX) with fixed entry times and fixed document timestamps."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", iso, content)
-            dst.writestr(zip_entry(info.filename, stamp), content)
-    return out.getvalue()
+def write_zip(path: Path, members: dict[str, bytes], stamp: datetime) -> None:
+    """A zip archive whose bytes depend only on its members and the stamp."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(zip_entry(name, stamp), data)
 
 
 def cell_converter(kind: Kind, sheet: WriteOnlyWorksheet) -> Callable[[object], object]:
@@ -1154,7 +1159,13 @@ def write_xlsx(
             sheet.append([f(v) for f, v in zip(convert, row, strict=True)])
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(normalised_zip(buffer.getvalue(), stamp))
+    with zipfile.ZipFile(buffer) as saved:
+        members = {name: saved.read(name) for name in saved.namelist()}
+    stamp_text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()  # replaces openpyxl's "now"
+    members["docProps/core.xml"] = re.sub(
+        rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp_text, members["docProps/core.xml"]
+    )
+    write_zip(path, members, stamp)
 
 
 @dataclass
@@ -1176,14 +1187,20 @@ class Writer:
             fields = with_errors(fields, table, dialect, rng, stichtag.year)
         return header, fields
 
+    def csv_bytes(
+        self, ags: str, table: str, rows: Iterable[Row], dialect: Dialect, stichtag: date
+    ) -> bytes:
+        """One table as the bytes of a CSV file in the dialect."""
+        text = io.StringIO(newline="")
+        write_csv(text, *self.csv_text(ags, table, rows, dialect, stichtag), dialect)
+        return text.getvalue().encode(dialect.encoding)
+
     def table_file(
         self, ags: str, table: str, rows: Iterable[Row], dialect: Dialect, stichtag: date
     ) -> None:
         """`<AGS>_<STICHTAG>_<table>.csv`."""
         path = self.out / f"{ags}_{dialect.stichtag(stichtag)}_{table}.csv"
-        header, fields = self.csv_text(ags, table, rows, dialect, stichtag)
-        with path.open("w", encoding=dialect.encoding, newline="") as target:
-            write_csv(target, header, fields, dialect)
+        path.write_bytes(self.csv_bytes(ags, table, rows, dialect, stichtag))
         self.written.append(path)
 
     def town(self, world: TownWorld, dialect: Dialect, stichtag: date) -> None:
@@ -1191,26 +1208,20 @@ class Writer:
         day = stichtag.toordinal()
         tables = {t: TOWN_ROWS[t](world, day) for t in TOWN_TABLES}
         stem = f"{world.ags}_{dialect.stichtag(stichtag)}"
-        if dialect.container == "xlsx":
-            path = self.out / f"{stem}.xlsx"
-            write_xlsx(path, tables, dialect, export_time(stichtag))
-            self.written.append(path)
-        elif dialect.container == "zip":
-            path = self.out / f"{stem}.zip"
-            with zipfile.ZipFile(path, "w") as archive:
-                for table, rows in tables.items():
-                    text = io.StringIO(newline="")
-                    write_csv(
-                        text, *self.csv_text(world.ags, table, rows, dialect, stichtag), dialect
-                    )
-                    archive.writestr(
-                        zip_entry(f"{stem}_{table}.csv", export_time(stichtag)),
-                        text.getvalue().encode(dialect.encoding),
-                    )
-            self.written.append(path)
-        else:
+        if dialect.container == "csv":
             for table, rows in tables.items():
                 self.table_file(world.ags, table, rows, dialect, stichtag)
+            return
+        path = self.out / f"{stem}.{dialect.container}"
+        if dialect.container == "xlsx":
+            write_xlsx(path, tables, dialect, export_time(stichtag))
+        else:
+            members = {
+                f"{stem}_{table}.csv": self.csv_bytes(world.ags, table, rows, dialect, stichtag)
+                for table, rows in tables.items()
+            }
+            write_zip(path, members, export_time(stichtag))
+        self.written.append(path)
 
 
 def generate(

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,10 @@ from warehouse import store
 from warehouse.dialect import FileRefused
 from warehouse.files import InputName, discover, parse_name
 from warehouse.lock import exclusive
-from warehouse.reading import Part, check_identifiers, open_container, read_part
+from warehouse.reading import Part, check_identifiers, clear_caches, open_container, read_part
 from warehouse.schema import TABLES, TOWN_TABLES, tables_for_source, unit_tables
 from warehouse.settings import Settings
-from warehouse.validation import Context, check_across_rows, check_rows
+from warehouse.validation import Context, check_overlaps, check_rows
 
 MAX_MESSAGES = 100
 NAME_PATTERN = (
@@ -94,6 +95,16 @@ class Candidate:
     result: FileResult | None = None
 
 
+@dataclass(eq=False)
+class Delivery:
+    """One input file: where it is, what its name says, its hash and its new table parts."""
+
+    path: Path
+    name: InputName
+    sha: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+
 @dataclass
 class Checked:
     """A validated part: its temp table and counts."""
@@ -117,6 +128,7 @@ def load(
     report = LoadReport()
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         con = store.connect(settings.warehouse_path)
+        con.execute("ATTACH ':memory:' AS work")
         try:
             run = con.execute(
                 "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) "
@@ -128,6 +140,7 @@ def load(
             con.execute("UPDATE ladelauf SET beendet = now() WHERE lauf_id = ?", [run])
         finally:
             con.close()
+            clear_caches()
             shutil.rmtree(settings.tmp_dir, ignore_errors=True)
     return report
 
@@ -152,25 +165,47 @@ class _Load:
 
     def run(self, files: list[Path]) -> None:
         """Classify the files, process their units oldest Stichtag first, then tidy up."""
+        deliveries = [d for path in files if (d := self._delivery(path)) is not None]
+        conflicting = self._refuse_conflicts(deliveries)
         units: dict[tuple[str, date, tuple[str, ...]], list[Candidate]] = defaultdict(list)
-        archived_files: dict[Path, Path] = {}
-        for path in files:
-            for candidate in self._candidates(path, archived_files):
+        processed: list[Path] = []
+        for delivery in deliveries:
+            if delivery in conflicting:
+                continue
+            archived = self._archive(delivery.path, delivery.name, delivery.sha)
+            processed.append(delivery.path)
+            for candidate in delivery.candidates:
+                candidate.part = Part(archived, candidate.part.table, candidate.part.member)
                 key = (
                     candidate.name.ags,
                     candidate.name.stichtag,
                     unit_tables(candidate.part.table),
                 )
                 units[key].append(candidate)
-        for key in sorted(units, key=lambda k: (k[1], k[0], k[2])):
-            self._process_unit(*key, units[key])
-        for original in archived_files:
-            original.unlink(missing_ok=True)
+        ordered = sorted(units, key=lambda k: (k[1], k[0], k[2]))
+        plans = [self._assemble(*key, units[key]) for key in ordered]
+        # Validation (the heavy part) runs in parallel; publication stays in Stichtag order.
+        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
+            futures = [
+                pool.submit(self._validate_unit, tables, by_table) for tables, by_table in plans
+            ]
+            for key, future in zip(ordered, futures, strict=True):
+                checked, faelle_missing = future.result()
+                self._publish(*key, checked, faelle_missing=faelle_missing)
+                self.counter += len(checked)
+                self.progress(self.counter)
+        landing = self.settings.exports.resolve()
+        for original in processed:
+            if original.resolve().parent == landing:
+                original.unlink(missing_ok=True)
 
     # -- classification ---------------------------------------------------------------------
 
-    def _candidates(self, path: Path, archived_files: dict[Path, Path]) -> list[Candidate]:
-        """New table parts of one file; records results for unknown, refused and known parts."""
+    def _delivery(self, path: Path) -> Delivery | None:
+        """A file's new table parts; records results for unknown, refused and known parts.
+
+        None when nothing of the file may be archived (unknown name, refused as a whole).
+        """
         name = parse_name(path.name)
         if name is None or not path.is_file():
             self._result(
@@ -186,21 +221,19 @@ class _Load:
                     ],
                 )
             )
-            return []
+            return None
         allowed = tables_for_source(name.ags)
         if not allowed or (name.table and name.table not in allowed):
-            what = f"die Tabelle {name.table}" if name.table else "Daten"
-            self._refuse_file(
-                path, name, f"Quelle {name.ags} liefert keine {what} (unbekannte Quelle)"
-            )
-            return []
+            what = f"die Tabelle {name.table}" if name.table else "Exporte"
+            self._refuse_file(path, name, f"Quelle {name.ags} liefert nicht {what}")
+            return None
         try:
             container = open_container(path)
-            check_identifiers(container.parts)
+            check_identifiers(container)
         except FileRefused as err:
-            self._refuse_file(path, name, str(err), identifier=err.identifier)
-            return []
-        sha = _sha256(path)
+            self._refuse_file(path, name, str(err))
+            return None
+        delivery = Delivery(path, name, _sha256(path))
         for member in container.unknown_members:
             self._result(
                 FileResult(
@@ -213,14 +246,16 @@ class _Load:
                     meldungen=[f"„{member}“ ist keine bekannte Tabelle und wird ignoriert"],
                 )
             )
-        candidates = []
         for part in container.parts:
             if part.table not in allowed:
                 self._refuse_file(
-                    path, name, f"Quelle {name.ags} liefert keine Tabelle {part.table}", part=part
+                    path,
+                    name,
+                    f"Quelle {name.ags} liefert nicht die Tabelle {part.table}",
+                    part=part,
                 )
                 continue
-            known = self._known(sha, name, part)
+            known = self._known(delivery.sha, name, part)
             if known:
                 self._result(
                     FileResult(
@@ -235,15 +270,39 @@ class _Load:
                         ],
                     )
                 )
-                archived_files[path] = self._archive(path, name, sha)
                 continue
-            candidates.append(Candidate(part, name, sha, path.name))
-        if candidates:
-            archived = self._archive(path, name, sha)
-            archived_files[path] = archived
-            for candidate in candidates:
-                candidate.part = Part(archived, candidate.part.table, candidate.part.member)
-        return candidates
+            delivery.candidates.append(Candidate(part, name, delivery.sha, path.name))
+        return delivery
+
+    def _refuse_conflicts(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """Deliveries with a table that another file of this load delivers for the same Stichtag.
+
+        Which of them is meant cannot be decided, so all of them are refused and stay in the
+        landing folder until only one is left.
+        """
+        parts: dict[tuple[str, date, str], list[tuple[Delivery, Candidate]]] = defaultdict(list)
+        for delivery in deliveries:
+            for candidate in delivery.candidates:
+                key = (delivery.name.ags, delivery.name.stichtag, candidate.part.table)
+                parts[key].append((delivery, candidate))
+        reasons: dict[int, str] = {}
+        for (_, stichtag, table), group in parts.items():
+            if len(group) < 2:
+                continue
+            names = ", ".join(sorted({c.part.display for _, c in group}))
+            message = (
+                f"Tabelle {table} zum Stichtag {stichtag:%d.%m.%Y} liegt mehrfach vor "
+                f"({names}); bitte nur eine Fassung im Eingangsordner lassen"
+            )
+            for _, candidate in group:
+                reasons[id(candidate)] = message
+        conflicting = [d for d in deliveries if any(id(c) in reasons for c in d.candidates)]
+        for delivery in conflicting:
+            held = next(reasons[id(c)] for c in delivery.candidates if id(c) in reasons)
+            for candidate in delivery.candidates:
+                message = reasons.get(id(candidate), f"Datei zurückgehalten: {held}")
+                self._refuse_file(delivery.path, delivery.name, message, part=candidate.part)
+        return conflicting
 
     def _known(self, sha: str, name: InputName, part: Part) -> tuple[int, str] | None:
         """An earlier processing of the same delivery (not counting file-level refusals)."""
@@ -264,33 +323,27 @@ class _Load:
         name: InputName,
         message: str,
         *,
-        identifier: bool = False,
         part: Part | None = None,
     ) -> None:
         """Record a refusal of a whole file (or a part); the file stays in the landing folder."""
-        if identifier:
-            tables = [name.table] if name.table else [None]
-        else:
-            tables = [part.table if part else name.table]
-        for table in tables:
-            result = FileResult(
-                path.name,
-                name.ags,
-                name.stichtag,
-                table,
-                ABGELEHNT,
-                meldungen=[message],
-                teil=part.member if part else None,
-            )
-            self._result(result)
-            self._log(result, sha=None, archive=None, refusal="datei")
+        result = FileResult(
+            path.name,
+            name.ags,
+            name.stichtag,
+            part.table if part else name.table,
+            ABGELEHNT,
+            meldungen=[message],
+            teil=part.member if part else None,
+        )
+        self._result(result)
+        self._log(result, sha=None, archive=None, refusal="datei")
 
     # -- units ------------------------------------------------------------------------------
 
-    def _process_unit(
+    def _assemble(
         self, source: str, stichtag: date, tables: tuple[str, ...], new: list[Candidate]
-    ) -> None:
-        """Validate the tables of one source and Stichtag together and publish them atomically."""
+    ) -> tuple[tuple[str, ...], dict[str, Candidate]]:
+        """The parts of a unit: new ones, completed by archived ones of the same Stichtag."""
         by_table = {c.part.table: c for c in new}
         if any(t in by_table for t in TOWN_TABLES):
             for table in tables:
@@ -298,23 +351,31 @@ class _Load:
                     archived = self._archived_candidate(source, stichtag, table)
                     if archived:
                         by_table[table] = archived
-        checked: list[Checked] = []
-        faelle_ok: str | None = None
-        for table in tables:
-            candidate = by_table.get(table)
-            if candidate is None:
-                continue
-            result = self._check(candidate, faelle_ok if table != "faelle" else None)
-            checked.append(result)
-            if table == "faelle" and result.refused is None:
-                faelle_ok = f"{self._temp(candidate)}_ok"
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {faelle_ok} AS "
-                    f"SELECT fall_id FROM {self._temp(candidate)}_chk WHERE len(_fehler) = 0"
-                )
-            self.counter += 1
-            self.progress(self.counter)
-        self._publish(source, stichtag, tables, checked, faelle_missing=faelle_ok is None)
+        return tables, by_table
+
+    def _validate_unit(
+        self, tables: tuple[str, ...], by_table: dict[str, Candidate]
+    ) -> tuple[list[Checked], bool]:
+        """Validate a unit's parts on a cursor of its own, faelle first (others refer to it)."""
+        cursor = self.con.cursor()
+        try:
+            checked: list[Checked] = []
+            faelle_ok: str | None = None
+            for table in tables:
+                candidate = by_table.get(table)
+                if candidate is None:
+                    continue
+                result = self._check(cursor, candidate, faelle_ok if table != "faelle" else None)
+                checked.append(result)
+                if table == "faelle" and result.refused is None:
+                    faelle_ok = f"{_chk(candidate)}_ok"
+                    cursor.execute(
+                        f"CREATE OR REPLACE TABLE {faelle_ok} AS "
+                        f"SELECT fall_id FROM {_chk(candidate)} WHERE len(_fehler) = 0"
+                    )
+            return checked, faelle_ok is None
+        finally:
+            cursor.close()
 
     def _archived_candidate(self, source: str, stichtag: date, table: str) -> Candidate | None:
         """The latest archived delivery of a table for this source and Stichtag, to re-check."""
@@ -333,27 +394,26 @@ class _Load:
         name = InputName(source, stichtag, table, path.suffix.lstrip(".").lower())
         return Candidate(Part(path, table, row[1]), name, row[2], row[3], archived=True)
 
-    def _temp(self, candidate: Candidate) -> str:
-        """Temp table prefix of a candidate."""
-        return f"t{id(candidate)}"
-
-    def _check(self, candidate: Candidate, faelle_ok: str | None) -> Checked:
-        """Read and validate one part into `<prefix>_chk`."""
+    def _check(
+        self, cursor: duckdb.DuckDBPyConnection, candidate: Candidate, faelle_ok: str | None
+    ) -> Checked:
+        """Read and validate one part into its work table."""
         table = TABLES[candidate.part.table]
-        prefix = self._temp(candidate)
         checked = Checked(candidate, table.name)
         try:
-            raw = read_part(self.con, candidate.part, f"{prefix}_raw", self.settings.tmp_dir)
+            raw = read_part(cursor, candidate.part, f"raw_{id(candidate)}", self.settings.tmp_dir)
         except FileRefused as err:
             checked.refused = str(err)
             return checked
         checked.format, checked.unknown = raw.format, raw.unknown_columns
         ctx = Context(candidate.name.ags, candidate.name.stichtag)
-        check_rows(self.con, table, raw.name, raw.columns, ctx, f"{prefix}_chk")
-        self.con.execute(f"DROP TABLE {raw.name}")
-        check_across_rows(self.con, table, f"{prefix}_chk", faelle_ok)
-        checked.read, checked.bad = self.con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE len(_fehler) > 0) FROM {prefix}_chk"
+        target = _chk(candidate)
+        check_rows(cursor, table, raw.name, raw.columns, ctx, target, faelle_ok)
+        raw.drop(cursor)
+        if table.name == "stellen":
+            check_overlaps(cursor, target)
+        checked.read, checked.bad = cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE len(_fehler) > 0) FROM {target}"
         ).fetchone()
         return checked
 
@@ -411,7 +471,8 @@ class _Load:
             self.con.execute("ROLLBACK")
             raise
         for c in checked:
-            self.con.execute(f"DROP TABLE IF EXISTS {self._temp(c.candidate)}_chk")
+            self.con.execute(f"DROP TABLE IF EXISTS {_chk(c.candidate)}")
+            self.con.execute(f"DROP TABLE IF EXISTS {_chk(c.candidate)}_ok")
 
     @staticmethod
     def _refusal_kind(c: Checked, over: list[Checked]) -> str | None:
@@ -498,17 +559,17 @@ class _Load:
 
     def _row_messages(self, c: Checked) -> list[str]:
         """Up to MAX_MESSAGES row errors as 'Zeile N, Spalte X: reason (Wert: …)'."""
-        prefix = self._temp(c.candidate)
+        work = _chk(c.candidate)
         rows = self.con.execute(
             f"""
             SELECT _zeile, e.spalte, e.wert, e.grund
-            FROM {prefix}_chk, unnest(_fehler) AS u(e)
+            FROM {work}, unnest(_fehler) AS u(e)
             ORDER BY _zeile LIMIT {MAX_MESSAGES + 1}
             """
         ).fetchall()
         messages = [_row_message(*row) for row in rows[:MAX_MESSAGES]]
         if len(rows) > MAX_MESSAGES:
-            (total,) = self.con.execute(f"SELECT sum(len(_fehler)) FROM {prefix}_chk").fetchone()
+            (total,) = self.con.execute(f"SELECT sum(len(_fehler)) FROM {work}").fetchone()
             messages.append(
                 f"… und {total - MAX_MESSAGES} weitere Fehler "
                 "(vollständige Liste in der Quarantäne)"
@@ -517,14 +578,14 @@ class _Load:
 
     def _store_rows(self, c: Checked, lieferung: int, *, keep: bool) -> None:
         """Insert valid rows (unless the unit was refused) and every row error into quarantine."""
-        prefix = self._temp(c.candidate)
+        work = _chk(c.candidate)
         table = TABLES[c.table]
         if keep:
             columns = ", ".join(table.column_names)
             self.con.execute(
                 f"""
                 INSERT INTO snapshot.{c.table} (lieferung_id, zeile, {columns})
-                SELECT ?, _zeile, {columns} FROM {prefix}_chk WHERE len(_fehler) = 0
+                SELECT ?, _zeile, {columns} FROM {work} WHERE len(_fehler) = 0
                 """,
                 [lieferung],
             )
@@ -532,7 +593,7 @@ class _Load:
             f"""
             INSERT INTO quarantaene
             SELECT ?, ?, _zeile, e.spalte, e.wert, e.grund
-            FROM {prefix}_chk, unnest(_fehler) AS u(e)
+            FROM {work}, unnest(_fehler) AS u(e)
             """,
             [lieferung, c.candidate.original],
         )
@@ -592,6 +653,11 @@ class _Load:
                 os.fsync(handle.fileno())
             os.replace(partial, target)
         return target
+
+
+def _chk(candidate: Candidate) -> str:
+    """Work table holding a candidate's checked rows (shared by all cursors of a load)."""
+    return f"work.chk_{id(candidate)}"
 
 
 def _row_message(line: int, column: str | None, value: str | None, reason: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,7 @@ from warehouse.schema import TABLES, Kind, Table
 MAX_ZIP_BYTES = 4 * 1024**3
 EXCEL_EPOCH = date(1899, 12, 30)
 STRUCTURE = "_struktur"
+_BLANK_ROW = re.compile(r'\n[ \t;,"]*\r?\n')
 
 
 @dataclass(frozen=True)
@@ -55,17 +57,24 @@ class RawTable:
     """A part read into DuckDB: temp table `name` with `_zeile`, `_struktur` and text columns."""
 
     name: str
-    rows: int
     columns: list[str]
     unknown_columns: list[str]
     format: str
-    notes: list[str] = field(default_factory=list)
+    backing: str | None = None  # the table behind `name` when `name` is a view
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Remove the temp objects."""
+        if self.backing:
+            con.execute(f"DROP VIEW {self.name}; DROP TABLE {self.backing}")
+        else:
+            con.execute(f"DROP TABLE {self.name}")
 
 
 @dataclass(frozen=True)
 class Container:
-    """What a delivered file holds: its table parts and any unrecognised members."""
+    """What a delivered file holds: its table parts and any unrecognised sheets or members."""
 
+    path: Path
     parts: list[Part]
     unknown_members: list[str]
 
@@ -75,7 +84,7 @@ def open_container(path: Path) -> Container:
     name = parse_name(path.name)
     assert name is not None
     if name.ext == "csv":
-        return Container([Part(path, name.table or "")], [])
+        return Container(path, [Part(path, name.table or "")], [])
     if name.ext == "xlsx":
         return _workbook_container(path, name.table)
     return _zip_container(path, name.ags, name.stichtag)
@@ -89,7 +98,8 @@ def _workbook_container(path: Path, single_table: str | None) -> Container:
         raise FileRefused(f"Arbeitsmappe nicht lesbar ({type(err).__name__})") from err
     if single_table is not None:
         chosen = next((s for s in sheets if normalise_name(s) == single_table), sheets[0])
-        return Container([Part(path, single_table, chosen)], [])
+        others = [s for s in sheets if s != chosen]
+        return Container(path, [Part(path, single_table, chosen)], others)
     parts, unknown = [], []
     for sheet in sheets:
         table = normalise_name(sheet)
@@ -101,7 +111,7 @@ def _workbook_container(path: Path, single_table: str | None) -> Container:
         raise FileRefused(
             "Arbeitsmappe enthält kein Tabellenblatt mit einem bekannten Tabellennamen"
         )
-    return Container(parts, unknown)
+    return Container(path, parts, unknown)
 
 
 def _zip_container(path: Path, ags: str, stichtag: date) -> Container:
@@ -123,7 +133,7 @@ def _zip_container(path: Path, ags: str, stichtag: date) -> Container:
             parts.append(Part(path, table, info.filename))
     if not parts:
         raise FileRefused("ZIP-Datei enthält keine CSV-Datei mit einem bekannten Tabellennamen")
-    return Container(parts, unknown)
+    return Container(path, parts, unknown)
 
 
 def _zip_member_table(base: str, ags: str, stichtag: date) -> str | None:
@@ -144,21 +154,38 @@ def read_headers(part: Part) -> list[str]:
     if part.kind == "xlsx":
         header, _ = _sheet_rows(part)
         return header
-    _, fields = parse_header(decode(_csv_bytes(part)).text)
+    _, fields = parse_header(decode(_first_line(part)).text)
     return [normalise_name(f) for f in fields]
 
 
-def check_identifiers(parts: Iterable[Part]) -> None:
-    """Refuse the file if any part has a direct-identifier column (names the column only)."""
-    for part in parts:
-        found = identifier_columns(read_headers(part))
-        if found:
-            columns = ", ".join(f"„{c}“" for c in found)
-            raise FileRefused(
-                f"Spalte {columns} ist ein direktes Identifikationsmerkmal; "
-                "die Datei wird abgelehnt und nicht gespeichert",
-                identifier=True,
-            )
+def _first_line(part: Part) -> bytes:
+    """The header line's bytes of a CSV file or zip member, without reading the rest."""
+    if part.kind == "zip":
+        with zipfile.ZipFile(part.path) as archive, archive.open(part.member or "") as handle:
+            return handle.readline()
+    with open(part.path, "rb") as handle:
+        return handle.readline()
+
+
+def check_identifiers(container: Container) -> None:
+    """Refuse the whole file if any sheet or member has a direct-identifier column.
+
+    Unknown sheets and members are checked too: they would be archived with the file.
+    The message names the column only, never a value.
+    """
+    headers = [read_headers(part) for part in container.parts]
+    for member in container.unknown_members:
+        try:
+            headers.append(read_headers(Part(container.path, "", member)))
+        except (FileRefused, UnicodeError, KeyError, ValueError, zipfile.BadZipFile):
+            continue  # not a table at all: nothing that could be a column
+    found = [column for header in headers for column in identifier_columns(header)]
+    if found:
+        columns = ", ".join(f"„{c}“" for c in dict.fromkeys(found))
+        raise FileRefused(
+            f"Spalte {columns} ist ein direktes Identifikationsmerkmal; "
+            "die Datei wird abgelehnt und nicht gespeichert"
+        )
 
 
 def read_part(con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: Path) -> RawTable:
@@ -210,6 +237,7 @@ def _read_csv(
     known = [n for n in names if not n.startswith("_unbekannt_")]
     body = decoded.text.rstrip("\r\n\t ")
     content_rows = body.count("\n")
+    has_blank_rows = _BLANK_ROW.search(body) is not None
     if decoded.is_utf8 and part.kind == "csv":
         source = part.path
     else:
@@ -217,14 +245,15 @@ def _read_csv(
         source = tmp_dir / f"{target}.csv"
         source.write_text(body, encoding="utf-8")
     try:
-        regular = _duckdb_csv(con, source, delimiter, names, known, target, content_rows)
+        regular = _duckdb_csv(
+            con, source, delimiter, names, known, target, content_rows, has_blank_rows
+        )
     finally:
         if source != part.path:
             source.unlink(missing_ok=True)
     if not regular:
         _python_csv(con, decoded.text, delimiter, names, known, target)
-    (rows,) = con.execute(f"SELECT count(*) FROM {target}").fetchone()
-    return RawTable(target, rows, known, unknown, fmt)
+    return RawTable(target, known, unknown, fmt, f"{target}_csv" if regular else None)
 
 
 def _duckdb_csv(
@@ -235,6 +264,7 @@ def _duckdb_csv(
     known: list[str],
     target: str,
     expected_rows: int,
+    has_blank_rows: bool,
 ) -> bool:
     """Read with DuckDB; False when a line was rejected or lines and records differ."""
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -256,15 +286,15 @@ def _duckdb_csv(
         return False
     select = "".join(f', "{n}"' for n in known)
     blank = " AND ".join(f"coalesce(trim(\"{n}\"), '') = ''" for n in names)
+    where = f"WHERE NOT ({blank})" if has_blank_rows else ""
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
+        CREATE OR REPLACE TEMP VIEW {target} AS
         SELECT CAST(rowid + 2 AS INTEGER) AS _zeile, CAST(NULL AS VARCHAR) AS {STRUCTURE}{select}
         FROM {target}_csv
-        WHERE NOT ({blank})
+        {where}
         """
     )
-    con.execute(f"DROP TABLE {target}_csv")
     return True
 
 
@@ -275,7 +305,7 @@ def _python_csv(
     names: list[str],
     known: list[str],
     target: str,
-) -> int:
+) -> None:
     """Exact line numbers for irregular files (embedded line breaks, ragged rows, blank lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     positions = [names.index(n) for n in known]
@@ -295,7 +325,7 @@ def _python_csv(
         structure.append(problem)
         for target_cells, position in zip(cells, positions, strict=True):
             target_cells.append(record[position] if problem is None else None)
-    return _register(con, target, lines, structure, known, cells)
+    _register(con, target, lines, structure, known, cells)
 
 
 def _register(
@@ -305,7 +335,7 @@ def _register(
     structure: list[str | None],
     known: list[str],
     cells: list[list[str | None]],
-) -> int:
+) -> None:
     """Create temp table `target` from Python columns."""
     frame = pd.DataFrame(
         {"_zeile": pd.Series(lines, dtype="int32"), STRUCTURE: pd.Series(structure, dtype=object)}
@@ -321,21 +351,37 @@ def _register(
         """
     )
     con.unregister(f"{target}_frame")
-    return len(lines)
 
 
 def _sheet_rows(part: Part) -> tuple[list[str], list[tuple[int, list[object]]]]:
     """Normalised header and (Excel row number, cells) of the data rows of a sheet."""
+    stat = part.path.stat()
+    return _parsed_sheet(str(part.path), part.member or "", stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed_sheet(
+    path: str, sheet: str, mtime_ns: int, size: int
+) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    """Parse a sheet once per load (the identifier check and the reading both need it)."""
     try:
-        sheet = CalamineWorkbook.from_path(str(part.path)).get_sheet_by_name(part.member or "")
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = (
+            CalamineWorkbook.from_path(path)
+            .get_sheet_by_name(sheet)
+            .to_python(skip_empty_area=False)
+        )
     except Exception as err:
-        raise FileRefused(f"Tabellenblatt „{part.member}“ nicht lesbar") from err
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(_cell_text(v) for v in r)]
+        raise FileRefused(f"Tabellenblatt „{sheet}“ nicht lesbar") from err
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(v != "" for v in r)]
     if not numbered:
-        raise FileRefused(f"Tabellenblatt „{part.member}“ ist leer")
+        raise FileRefused(f"Tabellenblatt „{sheet}“ ist leer")
     header = [normalise_name(_cell_text(v)) for v in numbered[0][1]]
     return header, numbered[1:]
+
+
+def clear_caches() -> None:
+    """Forget parsed workbooks (called at the end of a load)."""
+    _parsed_sheet.cache_clear()
 
 
 def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str) -> RawTable:
@@ -346,13 +392,14 @@ def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target
     positions = [names.index(n) for n in known]
     kinds = [table.column(n).kind for n in known]
     cells: list[list[str | None]] = [[] for _ in known]
-    for _, values in rows:
-        for column, position, kind in zip(cells, positions, kinds, strict=True):
-            value = values[position] if position < len(values) else ""
-            column.append(_cell_text(value, kind))
+    for column, position, kind in zip(cells, positions, kinds, strict=True):
+        column.extend(
+            value if type(value) is str else _cell_text(value, kind)
+            for value in (v[position] if position < len(v) else "" for _, v in rows)
+        )
     lines = [number for number, _ in rows]
     _register(con, target, lines, [None] * len(lines), known, cells)
-    return RawTable(target, len(lines), known, unknown, f"XLSX, Blatt „{part.member}“")
+    return RawTable(target, known, unknown, f"XLSX, Blatt „{part.member}“")
 
 
 def _cell_text(value: object, kind: Kind | None = None) -> str:

@@ -15,6 +15,7 @@ class Settings:
     exports: Path
     max_error_share: float = 0.10
     lock_timeout_seconds: float = 600.0
+    workers: int = 2
 
     @property
     def warehouse_path(self) -> Path:
@@ -44,4 +45,5 @@ def load_settings() -> Settings:
         exports=Path(os.environ.get("KIM_EXPORTS", "exports")).resolve(),
         max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
         lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
+        workers=int(os.environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),
     )

@@ -87,9 +87,6 @@ def _codes(column: Column) -> tuple[str, ...]:
 def _parse(column: Column) -> str:
     """SQL turning the cleaned text `r_<name>` into the column's type (NULL if invalid)."""
     r = f"r_{column.name}"
-    date_sql = (
-        f"CAST(COALESCE(try_strptime({r}, '%d.%m.%Y'), try_strptime({r}, '%Y-%m-%d')) AS DATE)"
-    )
     match column.kind:
         case Kind.PSEUDONYM:
             return f"CASE WHEN regexp_full_match({r}, '[A-Za-z0-9_-]{{6,64}}') THEN {r} END"
@@ -99,14 +96,22 @@ def _parse(column: Column) -> str:
                 f"WHEN regexp_full_match({r}, '[0-9]{{5}}|[0-9]{{8}}') THEN {r} END"
             )
         case Kind.DATE:
-            return f"CASE WHEN year({date_sql}) BETWEEN 1900 AND 2100 THEN {date_sql} END"
-        case Kind.MONTH:
-            month_sql = (
-                f"CAST(date_trunc('month', COALESCE(try_strptime({r}, '%d.%m.%Y'), "
-                f"try_strptime({r}, '%Y-%m-%d'), try_strptime({r}, '%m.%Y'), "
-                f"try_strptime({r}, '%Y-%m'))) AS DATE)"
+            return (
+                f"CASE WHEN {r} LIKE '%.%' THEN CAST(try_strptime({r}, '%d.%m.%Y') AS DATE) "
+                f"WHEN regexp_full_match({r}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                f"THEN TRY_CAST({r} AS DATE) END"
             )
-            return f"CASE WHEN year({month_sql}) BETWEEN 1900 AND 2100 THEN {month_sql} END"
+        case Kind.MONTH:
+            return (
+                f"CAST(date_trunc('month', CASE "
+                f"WHEN regexp_full_match({r}, '[0-9]{{1,2}}\\.[0-9]{{4}}') "
+                f"THEN try_strptime({r}, '%m.%Y') "
+                f"WHEN {r} LIKE '%.%' THEN try_strptime({r}, '%d.%m.%Y') "
+                f"WHEN regexp_full_match({r}, '[0-9]{{4}}-[0-9]{{2}}') "
+                f"THEN try_strptime({r}, '%Y-%m') "
+                f"WHEN regexp_full_match({r}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                f"THEN TRY_CAST({r} AS TIMESTAMP) END) AS DATE)"
+            )
         case Kind.CODE:
             normal = f"upper({r})" if column.name == "staatsangehoerigkeit" else f"lower({r})"
             fallback = lit(column.default) if column.default else "NULL"
@@ -137,15 +142,16 @@ def _value(column: Column) -> str:
     return "NULL" if column.kind == Kind.PSEUDONYM else f"left(r_{column.name}, 60)"
 
 
-def _column_errors(column: Column, ctx: Context) -> list[str]:
+Check = tuple[str, str]  # (SQL condition, SQL struct of the error)
+
+
+def _column_errors(column: Column, ctx: Context) -> list[Check]:
     """Errors a single column can produce on its own."""
     name, r = column.name, f"r_{column.name}"
     value = _value(column)
     errors = []
     if column.required:
-        errors.append(
-            f"CASE WHEN {r} IS NULL THEN {_error(name, 'NULL', lit('Pflichtfeld ist leer'))} END"
-        )
+        errors.append((f"{r} IS NULL", _error(name, "NULL", lit("Pflichtfeld ist leer"))))
     if column.kind == Kind.CODE:
         reason = (
             "kein ISO-3166-Alpha-3-Code (z. B. SYR, UKR; XXX staatenlos, XXZ unbekannt)"
@@ -154,34 +160,30 @@ def _column_errors(column: Column, ctx: Context) -> list[str]:
         )
     else:
         reason = KIND_REASONS[column.kind]
-    errors.append(
-        f"CASE WHEN {r} IS NOT NULL AND {name} IS NULL THEN {_error(name, value, lit(reason))} END"
-    )
+    errors.append((f"{r} IS NOT NULL AND {name} IS NULL", _error(name, value, lit(reason))))
+    if column.kind in (Kind.DATE, Kind.MONTH):
+        plausible = f"{name} NOT BETWEEN DATE '1900-01-01' AND DATE '2100-12-31'"
+        errors.append((plausible, _error(name, value, lit(reason))))
     if column.minimum is not None or column.maximum is not None:
         low = column.minimum if column.minimum is not None else "-1e18"
         high = column.maximum if column.maximum is not None else "1e18"
         shown = f"{column.minimum if column.minimum is not None else ''} bis {column.maximum or ''}"
         reason = f"Wert außerhalb des erlaubten Bereichs ({shown.strip()})"
-        errors.append(
-            f"CASE WHEN {name} NOT BETWEEN {low} AND {high} "
-            f"THEN {_error(name, value, lit(reason))} END"
-        )
+        errors.append((f"{name} NOT BETWEEN {low} AND {high}", _error(name, value, lit(reason))))
     if column.not_after_stichtag:
         reason = f"Datum liegt nach dem Stichtag ({ctx.stichtag:%d.%m.%Y})"
         errors.append(
-            f"CASE WHEN {name} > DATE '{ctx.stichtag.isoformat()}' "
-            f"THEN {_error(name, value, lit(reason))} END"
+            (f"{name} > DATE '{ctx.stichtag.isoformat()}'", _error(name, value, lit(reason)))
         )
     return errors
 
 
-def _rule(column: str, condition: str, reason: str, value: str | None = None) -> str:
+def _rule(column: str, condition: str, reason: str) -> Check:
     """A cross-field rule: an error on `column` when `condition` is true."""
-    shown = value or f"left(r_{column}, 60)"
-    return f"CASE WHEN {condition} THEN {_error(column, shown, lit(reason))} END"
+    return condition, _error(column, f"left(r_{column}, 60)", lit(reason))
 
 
-def _table_rules(table: Table, ctx: Context) -> list[str]:
+def _table_rules(table: Table, ctx: Context) -> list[Check]:
     """Rules that relate several columns of a row, per table (export format §4)."""
     stichtag = f"DATE '{ctx.stichtag.isoformat()}'"
     match table.name:
@@ -277,6 +279,38 @@ def _table_rules(table: Table, ctx: Context) -> list[str]:
     return []
 
 
+def _cross_row_checks(table: Table, faelle: str | None) -> tuple[list[Check], str]:
+    """Duplicate keys and broken references: their checks and the joins they need."""
+    checks: list[Check] = []
+    joins = ""
+    if table.unique:
+        keys = ", ".join(table.unique)
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in table.unique)
+        joins += (
+            f" LEFT JOIN (SELECT {keys}, min(_zeile) AS _dup_first FROM parsed "
+            f"WHERE {not_null} GROUP BY {keys} HAVING count(*) > 1) dup USING ({keys})"
+        )
+        value = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in table.unique)
+        reason = (
+            lit(f"doppelter Schlüssel ({keys}), erstes Vorkommen in Zeile ")
+            + " || CAST(_dup_first AS VARCHAR)"
+        )
+        checks.append(("_zeile > _dup_first", _error(table.unique[0], value, reason)))
+    if table.references_faelle and faelle is not None:
+        joins += (
+            f" LEFT JOIN (SELECT DISTINCT fall_id AS _ref_fall_id FROM {faelle}) ref "
+            "ON parsed.fall_id = ref._ref_fall_id"
+        )
+        reason = "Fall-ID fehlt in faelle desselben Stichtags (oder steht dort in Quarantäne)"
+        checks.append(
+            (
+                "fall_id IS NOT NULL AND _ref_fall_id IS NULL",
+                _error("fall_id", "fall_id", lit(reason)),
+            )
+        )
+    return checks, joins
+
+
 def check_rows(
     con: duckdb.DuckDBPyConnection,
     table: Table,
@@ -284,8 +318,9 @@ def check_rows(
     present: list[str],
     ctx: Context,
     target: str,
+    faelle: str | None = None,
 ) -> None:
-    """Create temp table `target`: `_zeile`, typed columns and `_fehler` (row-level errors)."""
+    """Create temp table `target`: `_zeile`, typed columns and `_fehler` (all row errors)."""
     cleaned = ", ".join(
         f"{_clean(c.name) if c.name in present else 'CAST(NULL AS VARCHAR)'} AS r_{c.name}"
         for c in table.columns
@@ -293,91 +328,59 @@ def check_rows(
     parsed = ", ".join(
         f"CAST({_parse(c)} AS {SQL_TYPES[c.kind]}) AS {c.name}" for c in table.columns
     )
-    errors = [e for c in table.columns for e in _column_errors(c, ctx)] + _table_rules(table, ctx)
+    cross, cross_joins = _cross_row_checks(table, faelle)
+    checks = [e for c in table.columns for e in _column_errors(c, ctx)]
+    checks += _table_rules(table, ctx) + cross
+    any_error = " OR ".join(f"coalesce({condition}, false)" for condition, _ in checks)
+    errors = ", ".join(f"CASE WHEN {condition} THEN {struct} END" for condition, struct in checks)
     structure = _error(None, "NULL", STRUCTURE)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
+        CREATE OR REPLACE TABLE {target} AS
         WITH cleaned AS (
             SELECT _zeile, {STRUCTURE}, {cleaned} FROM {raw}
         ),
         parsed AS (
             SELECT *, {parsed} FROM cleaned
+        ),
+        flagged AS (
+            SELECT * FROM parsed{cross_joins}
         )
         SELECT
             _zeile,
             {", ".join(table.column_names)},
-            CASE WHEN {STRUCTURE} IS NOT NULL THEN [{structure}]
-                ELSE list_filter([{", ".join(errors)}], e -> e IS NOT NULL)
+            CASE
+                WHEN {STRUCTURE} IS NOT NULL THEN [{structure}]
+                WHEN {any_error} THEN list_filter([{errors}], e -> e IS NOT NULL)
+                ELSE []
             END AS _fehler
-        FROM parsed
+        FROM flagged
         """
     )
 
 
-def check_across_rows(
-    con: duckdb.DuckDBPyConnection, table: Table, checked: str, faelle: str | None
-) -> None:
-    """Add errors that need other rows: duplicates, references to faelle, overlapping posts."""
-    extra: list[str] = []
-    joins: list[str] = []
-    if table.unique:
-        keys = ", ".join(table.unique)
-        not_null = " AND ".join(f"{k} IS NOT NULL" for k in table.unique)
-        label = ", ".join(table.unique)
-        value = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in table.unique)
-        reason = (
-            lit(f"doppelter Schlüssel ({label}), erstes Vorkommen in Zeile ")
-            + f" || CAST(min(_zeile) OVER (PARTITION BY {keys}) AS VARCHAR)"
-        )
-        extra.append(
-            f"CASE WHEN {not_null} AND row_number() OVER (PARTITION BY {keys} ORDER BY _zeile) > 1 "
-            f"THEN {_error(table.unique[0], value, reason)} END"
-        )
-    if table.references_faelle and faelle is not None:
-        joins.append(
-            f"LEFT JOIN (SELECT DISTINCT fall_id AS ref_fall_id FROM {faelle}) f "
-            "ON c.fall_id = f.ref_fall_id"
-        )
-        extra.append(
-            "CASE WHEN c.fall_id IS NOT NULL AND f.ref_fall_id IS NULL THEN "
-            + _error(
-                "fall_id",
-                "c.fall_id",
-                lit("Fall-ID fehlt in faelle desselben Stichtags (oder steht dort in Quarantäne)"),
-            )
-            + " END"
-        )
-    if table.name == "stellen":
-        joins.append(
-            f"""LEFT JOIN (
-                SELECT a._zeile AS overlap_zeile, min(b._zeile) AS other_zeile
-                FROM {checked} a JOIN {checked} b
-                  ON a.baustein = b.baustein AND a.ags = b.ags AND a.funktion = b.funktion
-                 AND b._zeile < a._zeile AND len(b._fehler) = 0
-                 AND a.gueltig_ab <= coalesce(b.gueltig_bis, DATE '9999-12-31')
-                 AND b.gueltig_ab <= coalesce(a.gueltig_bis, DATE '9999-12-31')
-                GROUP BY a._zeile
-            ) o ON c._zeile = o.overlap_zeile"""
-        )
-        extra.append(
-            "CASE WHEN o.other_zeile IS NOT NULL THEN "
-            + _error(
-                "gueltig_ab",
-                "strftime(c.gueltig_ab, '%d.%m.%Y')",
-                "'Zeitraum überschneidet sich mit Zeile ' || CAST(o.other_zeile AS VARCHAR) "
-                "|| ' (gleicher Baustein, AGS und gleiche Funktion)'",
-            )
-            + " END"
-        )
-    if not extra:
-        return
+def check_overlaps(con: duckdb.DuckDBPyConnection, checked: str) -> None:
+    """Staffing rows of the same (baustein, ags, funktion) must not overlap in time."""
+    reason = (
+        "'Zeitraum überschneidet sich mit Zeile ' || CAST(o.other_zeile AS VARCHAR) "
+        "|| ' (gleicher Baustein, AGS und gleiche Funktion)'"
+    )
+    error = _error("gueltig_ab", "strftime(c.gueltig_ab, '%d.%m.%Y')", reason)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {checked} AS
+        CREATE OR REPLACE TABLE {checked} AS
+        WITH overlapping AS (
+            SELECT a._zeile AS overlap_zeile, min(b._zeile) AS other_zeile
+            FROM {checked} a JOIN {checked} b
+              ON a.baustein = b.baustein AND a.ags = b.ags AND a.funktion = b.funktion
+             AND b._zeile < a._zeile AND len(b._fehler) = 0
+             AND a.gueltig_ab <= coalesce(b.gueltig_bis, DATE '9999-12-31')
+             AND b.gueltig_ab <= coalesce(a.gueltig_bis, DATE '9999-12-31')
+            GROUP BY a._zeile
+        )
         SELECT c.* EXCLUDE (_fehler),
-            list_filter(list_concat(c._fehler, [{", ".join(extra)}]), e -> e IS NOT NULL) AS _fehler
-        FROM {checked} c {" ".join(joins)}
-        ORDER BY c._zeile
+            CASE WHEN o.other_zeile IS NULL THEN c._fehler
+                ELSE list_append(c._fehler, {error}) END AS _fehler
+        FROM {checked} c LEFT JOIN overlapping o ON c._zeile = o.overlap_zeile
         """
     )

@@ -1,0 +1,112 @@
+"""Load benchmark: `kim load` at state size against DuckDB's bare read_csv of the same files.
+
+Prints figures only (no assertions). Targets (issue "Warehouse foundation"): the full load
+with all validation within 3x the bare read, peak memory under 2 GB.
+
+    .venv/bin/python benchmarks/bench_load.py [--scale 50] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+
+
+def kim(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a kim command; wall time in seconds and the result."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "warehouse.cli", *args], env=env, capture_output=True, text=True
+    )
+    return time.perf_counter() - started, result
+
+
+def csv_files(folder: Path, scratch: Path) -> list[Path]:
+    """All CSV files of a delivery, zip members extracted into `scratch`."""
+    files = sorted(folder.glob("*.csv"))
+    for archive in folder.glob("*.zip"):
+        with zipfile.ZipFile(archive) as handle:
+            handle.extractall(scratch / archive.stem)
+        files += sorted((scratch / archive.stem).glob("*.csv"))
+    return files
+
+
+def utf8_copies(files: list[Path], scratch: Path) -> list[Path]:
+    """Windows-1252 files transcoded to UTF-8 (DuckDB reads no cp1252 without extensions)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    result = []
+    for path in files:
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+            result.append(path)
+        except UnicodeDecodeError:
+            copy = scratch / path.name
+            copy.write_text(data.decode("cp1252"), encoding="utf-8")
+            result.append(copy)
+    return result
+
+
+def bare_read(files: list[Path]) -> tuple[float, int]:
+    """Seconds DuckDB needs to read every CSV file into a table (sniffing its dialect itself)."""
+    con = duckdb.connect()
+    rows = 0
+    started = time.perf_counter()
+    for n, path in enumerate(files):
+        con.execute(
+            f"CREATE TABLE t{n} AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)]
+        )
+        rows += con.execute(f"SELECT count(*) FROM t{n}").fetchone()[0]
+    return time.perf_counter() - started, rows
+
+
+def main() -> None:
+    """Generate, read bare, load, and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=50)
+    parser.add_argument("--keep", type=Path, help="keep the generated exports in this folder")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kim-bench-"))
+    exports, home = work / "exports", work / "home"
+    env = os.environ | {"KIM_HOME": str(home), "KIM_EXPORTS": str(exports)}
+    try:
+        seconds, result = kim(
+            "generate", "--out", str(exports), "--scale", str(args.scale), "--historie", "1",
+            env=env,
+        )
+        size = sum(p.stat().st_size for p in exports.iterdir())
+        print(f"generate --scale {args.scale:g}: {seconds:.1f} s, {size / 1e6:.1f} MB, "
+              f"{len(list(exports.iterdir()))} files")
+        if args.keep:
+            shutil.copytree(exports, args.keep, dirs_exist_ok=True)
+
+        files = utf8_copies(csv_files(exports, work / "unzipped"), work / "utf8")
+        baseline, rows = bare_read(files)
+        print(f"baseline DuckDB read_csv of {len(files)} CSV files: {baseline:.2f} s, {rows:,} rows")
+
+        seconds, result = kim("load", "--json", env=env)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        status = "ok" if result.returncode in (0, 1) else f"FAILED ({result.returncode})"
+        print(f"kim load (all files incl. xlsx, all validation): {seconds:.2f} s, "
+              f"peak RSS {peak:.0f} MB, {status}")
+        print(f"ratio load / bare read: {seconds / baseline:.2f} (target <= 3)")
+        print(f"peak memory: {peak / 1024:.2f} GB (target < 2 GB)")
+        if result.returncode not in (0, 1):
+            print(result.stderr[-2000:])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
