@@ -691,7 +691,7 @@ def test_identifier_in_sheet_or_member_refuses_whole_container(fixture_load, fil
 
 NOT_A_TABLE = [
     ("05954016_2025-06-30_kontakte.csv", [r"\bart\b", r"fehlt"]),
-    ("05954020_2025-06-30_faelle.csv", [r"\bZeile 3\b", r"\bSpalte\b"]),
+    ("05954020_2025-06-30_faelle.csv", [r"\bZeile 3\b", r"\bSpalte status\b"]),
     ("05954024_2025-06-30_faelle.csv", []),
     ("05954028_2025-06-30_kontakte.csv", []),
     ("05954032_2025-06-30.xlsx", []),
