@@ -82,24 +82,36 @@ def main() -> None:
     env = os.environ | {"KIM_HOME": str(home), "KIM_EXPORTS": str(exports)}
     try:
         seconds, result = kim(
-            "generate", "--out", str(exports), "--scale", str(args.scale), "--historie", "1",
+            "generate",
+            "--out",
+            str(exports),
+            "--scale",
+            str(args.scale),
+            "--historie",
+            "1",
             env=env,
         )
         size = sum(p.stat().st_size for p in exports.iterdir())
-        print(f"generate --scale {args.scale:g}: {seconds:.1f} s, {size / 1e6:.1f} MB, "
-              f"{len(list(exports.iterdir()))} files")
+        print(
+            f"generate --scale {args.scale:g}: {seconds:.1f} s, {size / 1e6:.1f} MB, "
+            f"{len(list(exports.iterdir()))} files"
+        )
         if args.keep:
             shutil.copytree(exports, args.keep, dirs_exist_ok=True)
 
         files = utf8_copies(csv_files(exports, work / "unzipped"), work / "utf8")
         baseline, rows = bare_read(files)
-        print(f"baseline DuckDB read_csv of {len(files)} CSV files: {baseline:.2f} s, {rows:,} rows")
+        print(
+            f"baseline DuckDB read_csv of {len(files)} CSV files: {baseline:.2f} s, {rows:,} rows"
+        )
 
         seconds, result = kim("load", "--json", env=env)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         status = "ok" if result.returncode in (0, 1) else f"FAILED ({result.returncode})"
-        print(f"kim load (all files incl. xlsx, all validation): {seconds:.2f} s, "
-              f"peak RSS {peak:.0f} MB, {status}")
+        print(
+            f"kim load (all files incl. xlsx, all validation): {seconds:.2f} s, "
+            f"peak RSS {peak:.0f} MB, {status}"
+        )
         print(f"ratio load / bare read: {seconds / baseline:.2f} (target <= 3)")
         print(f"peak memory: {peak / 1024:.2f} GB (target < 2 GB)")
         if result.returncode not in (0, 1):

@@ -92,7 +92,12 @@ def csv_bytes(table: str, rows: list[Row], dialect: Dialect = Dialect()) -> byte
 
 
 def write_csv(
-    folder: Path, ags: str, stichtag: date, table: str, rows: list[Row], dialect: Dialect = Dialect()
+    folder: Path,
+    ags: str,
+    stichtag: date,
+    table: str,
+    rows: list[Row],
+    dialect: Dialect = Dialect(),
 ) -> Path:
     """Write `<AGS>_<STICHTAG>_<table>.csv`."""
     path = folder / f"{ags}_{stichtag.isoformat()}_{table}.csv"
@@ -160,7 +165,11 @@ def town_snapshot(
 
 
 def write_town(
-    folder: Path, ags: str, stichtag: date, tables: dict[str, list[Row]], dialect: Dialect = Dialect()
+    folder: Path,
+    ags: str,
+    stichtag: date,
+    tables: dict[str, list[Row]],
+    dialect: Dialect = Dialect(),
 ) -> list[Path]:
     """Write each table of a town snapshot as its own CSV."""
     return [write_csv(folder, ags, stichtag, t, rows, dialect) for t, rows in tables.items()]

@@ -1,4 +1,4 @@
-"""The `kim` command line (docs/cli.md; contract in the interface specification)."""
+"""The `kim` command line (documented in README.md and docs/loading.md)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from warehouse.dialect import (
@@ -192,7 +191,7 @@ def read_part(con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: 
     """Read a part into temp table `target`; refuse it when it is not a usable table."""
     table = TABLES[part.table]
     if part.kind == "xlsx":
-        return _read_sheet(con, part, table, target)
+        return _read_sheet(con, part, table, target, tmp_dir)
     return _read_csv(con, part, table, target, tmp_dir)
 
 
@@ -252,7 +251,7 @@ def _read_csv(
         if source != part.path:
             source.unlink(missing_ok=True)
     if not regular:
-        _python_csv(con, decoded.text, delimiter, names, known, target)
+        _python_csv(con, decoded.text, delimiter, names, known, target, tmp_dir)
     return RawTable(target, known, unknown, fmt, f"{target}_csv" if regular else None)
 
 
@@ -305,6 +304,7 @@ def _python_csv(
     names: list[str],
     known: list[str],
     target: str,
+    tmp_dir: Path,
 ) -> None:
     """Exact line numbers for irregular files (embedded line breaks, ragged rows, blank lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -325,7 +325,7 @@ def _python_csv(
         structure.append(problem)
         for target_cells, position in zip(cells, positions, strict=True):
             target_cells.append(record[position] if problem is None else None)
-    _register(con, target, lines, structure, known, cells)
+    _register(con, target, lines, structure, known, cells, tmp_dir)
 
 
 def _register(
@@ -335,22 +335,29 @@ def _register(
     structure: list[str | None],
     known: list[str],
     cells: list[list[str | None]],
+    tmp_dir: Path,
 ) -> None:
-    """Create temp table `target` from Python columns."""
-    frame = pd.DataFrame(
-        {"_zeile": pd.Series(lines, dtype="int32"), STRUCTURE: pd.Series(structure, dtype=object)}
-        | {name: pd.Series(values, dtype=object) for name, values in zip(known, cells, strict=True)}
+    """Create temp table `target` from Python columns (via a canonical CSV: fast, no pandas)."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    path = tmp_dir / f"{target}.rows.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["_zeile", STRUCTURE, *known])
+        writer.writerows(zip(lines, structure, *cells, strict=True))
+    columns = ", ".join(
+        ["'_zeile': 'INTEGER'", f"'{STRUCTURE}': 'VARCHAR'", *(f"'{n}': 'VARCHAR'" for n in known)]
     )
-    con.register(f"{target}_frame", frame)
-    casts = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n}"' for n in known)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
-        SELECT _zeile, CAST({STRUCTURE} AS VARCHAR) AS {STRUCTURE}{", " if known else ""}{casts}
-        FROM {target}_frame
-        """
-    )
-    con.unregister(f"{target}_frame")
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {target} AS
+            SELECT * FROM read_csv(?, delim = ',', quote = '"', escape = '"', header = true,
+                auto_detect = false, columns = {{{columns}}})
+            """,
+            [str(path)],
+        )
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _sheet_rows(part: Part) -> tuple[list[str], list[tuple[int, list[object]]]]:
@@ -384,7 +391,9 @@ def clear_caches() -> None:
     _parsed_sheet.cache_clear()
 
 
-def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str) -> RawTable:
+def _read_sheet(
+    con: duckdb.DuckDBPyConnection, part: Part, table: Table, target: str, tmp_dir: Path
+) -> RawTable:
     """XLSX sheet: typed cells (dates, numbers, booleans) as the text the checks expect."""
     header, rows = _sheet_rows(part)
     names, unknown = _map_columns(table, header)
@@ -398,7 +407,7 @@ def _read_sheet(con: duckdb.DuckDBPyConnection, part: Part, table: Table, target
             for value in (v[position] if position < len(v) else "" for _, v in rows)
         )
     lines = [number for number, _ in rows]
-    _register(con, target, lines, [None] * len(lines), known, cells)
+    _register(con, target, lines, [None] * len(lines), known, cells, tmp_dir)
     return RawTable(target, known, unknown, f"XLSX, Blatt „{part.member}“")
 
 

@@ -1,4 +1,4 @@
-"""One settings object, read from the environment (see docs/cli.md)."""
+"""One settings object, read from the environment (see README.md)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 from warehouse import store
 from warehouse.formatting import day, moment, number
 from warehouse.lock import exclusive
-from warehouse.schema import KREIS_AGS, WITTEN_AGS, towns
+from warehouse.schema import KREIS_AGS, TABLES, WITTEN_AGS, towns
 from warehouse.settings import Settings
 
 _SOURCES_SQL = """
@@ -34,7 +34,6 @@ FROM latest l
 JOIN lieferung last ON last.lieferung_id = l.letzte_id
 LEFT JOIN aktueller_stand a ON a.quelle = l.quelle AND a.tabelle = l.tabelle
 LEFT JOIN lieferung cur ON cur.lieferung_id = a.lieferung_id
-ORDER BY l.quelle, l.tabelle
 """
 
 
@@ -53,6 +52,15 @@ def collect(settings: Settings) -> dict[str, Any]:
             con.close()
     for row in rows:
         row["quelle_name"] = source_name(row["quelle"], row["tabelle"])
+    tables = list(TABLES)
+    kinds = ["stadt", "abh", "koordination"]
+    rows.sort(
+        key=lambda r: (
+            kinds.index(TABLES[r["tabelle"]].source_kind),
+            r["quelle"],
+            tables.index(r["tabelle"]),
+        )
+    )
     return {
         "warehouse": str(settings.warehouse_path),
         "quellen": [_jsonable(r) for r in rows],

@@ -66,40 +66,56 @@ def case(draw: st.DrawFn, fall_id: str) -> Row:
 @st.composite
 def town_tables(draw: st.DrawFn) -> dict[str, list[Row]]:
     """A valid snapshot of a town's four tables."""
-    ids = draw(st.lists(st.from_regex(r"[A-Za-z0-9_-]{6,64}", fullmatch=True), min_size=1,
-                        max_size=12, unique=True))
+    ids = draw(
+        st.lists(
+            st.from_regex(r"[A-Za-z0-9_-]{6,64}", fullmatch=True),
+            min_size=1,
+            max_size=12,
+            unique=True,
+        )
+    )
     faelle = [draw(case(i)) for i in ids]
     topics, contacts, referrals = [], [], []
     for n, row in enumerate(faelle):
         for topic in draw(st.lists(st.sampled_from(schema.TOPICS), max_size=3, unique=True)):
             status = draw(st.sampled_from(schema.GOAL_STATUS))
-            topics.append({
-                "fall_id": row["fall_id"],
-                "handlungsfeld": topic,
-                "ziel_vereinbart_am": row["fallbeginn"] if draw(maybe) else None,
-                "zielstatus": status,
-                "zielstatus_am": STICHTAG if status != "offen" else None,
-            })
+            topics.append(
+                {
+                    "fall_id": row["fall_id"],
+                    "handlungsfeld": topic,
+                    "ziel_vereinbart_am": row["fallbeginn"] if draw(maybe) else None,
+                    "zielstatus": status,
+                    "zielstatus_am": STICHTAG if status != "offen" else None,
+                }
+            )
         for m in range(draw(st.integers(0, 2))):
-            contacts.append({
-                "kontakt_id": f"K{n}x{m}xx",
-                "fall_id": row["fall_id"],
-                "datum": row["fallbeginn"],
-                "art": draw(st.sampled_from(schema.CONTACT_TYPES)),
-                "dauer_minuten": draw(st.none() | st.integers(1, 600)),
-                "dolmetscher": draw(maybe),
-            })
+            contacts.append(
+                {
+                    "kontakt_id": f"K{n}x{m}xx",
+                    "fall_id": row["fall_id"],
+                    "datum": row["fallbeginn"],
+                    "art": draw(st.sampled_from(schema.CONTACT_TYPES)),
+                    "dauer_minuten": draw(st.none() | st.integers(1, 600)),
+                    "dolmetscher": draw(maybe),
+                }
+            )
         for m in range(draw(st.integers(0, 2))):
-            referrals.append({
-                "vermittlung_id": f"V{n}x{m}xx",
-                "fall_id": row["fall_id"],
-                "datum": row["fallbeginn"],
-                "handlungsfeld": draw(st.sampled_from(schema.TOPICS)),
-                "partner": draw(st.sampled_from(schema.PARTNERS)),
-                "ergebnis": draw(st.sampled_from(schema.REFERRAL_RESULTS)),
-            })
-    return {"faelle": faelle, "handlungsfelder": topics, "kontakte": contacts,
-            "vermittlungen": referrals}
+            referrals.append(
+                {
+                    "vermittlung_id": f"V{n}x{m}xx",
+                    "fall_id": row["fall_id"],
+                    "datum": row["fallbeginn"],
+                    "handlungsfeld": draw(st.sampled_from(schema.TOPICS)),
+                    "partner": draw(st.sampled_from(schema.PARTNERS)),
+                    "ergebnis": draw(st.sampled_from(schema.REFERRAL_RESULTS)),
+                }
+            )
+    return {
+        "faelle": faelle,
+        "handlungsfelder": topics,
+        "kontakte": contacts,
+        "vermittlungen": referrals,
+    }
 
 
 staffing = st.lists(
@@ -165,8 +181,9 @@ def stored(home: Path, table: str) -> list[tuple]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                            HealthCheck.data_too_large]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(tables=town_tables(), posts=staffing, dialect=dialects, workbook=maybe)
 def test_valid_snapshots_survive_every_dialect(tables, posts, dialect, workbook):
