@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
+    commands.add_parser("build", help="Kennzahlen mit dbt berechnen und veröffentlichen")
+
+    indicators = commands.add_parser("indicators", help="Kennzahlentabelle ausgeben")
+    indicators.add_argument(
+        "--zeitraum", action="append", metavar="P", help="z. B. 2025, 2025-H1, 2025-Q3, 2025-03"
+    )
+    indicators.add_argument("--format", choices=["csv", "json"], default="csv")
+    indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")
+
     commands.add_parser("demo", help="Beispieldaten erzeugen (falls nötig), laden und anzeigen")
     return parser
 
@@ -60,7 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     settings = load_settings()
-    handler = {"generate": _generate, "load": _load, "status": _status, "demo": _demo}[args.command]
+    handler = {
+        "generate": _generate,
+        "load": _load,
+        "status": _status,
+        "build": _build,
+        "indicators": _indicators,
+        "demo": _demo,
+    }[args.command]
     return handler(args, settings)
 
 
@@ -118,6 +134,38 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim build`."""
+    from warehouse.build import BuildFailed, build
+    from warehouse.lock import Busy
+
+    print("Berechne Kennzahlen (dbt) …", file=sys.stderr)
+    try:
+        record = build(settings)
+    except (BuildFailed, Busy) as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
+    return 0
+
+
+def _indicators(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim indicators`."""
+    from warehouse import indicators
+
+    try:
+        data = indicators.rows(settings.serving_path, args.zeitraum)
+    except indicators.NotBuilt as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    text = indicators.as_csv(data) if args.format == "csv" else indicators.as_json(data)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     """`kim demo`: sample exports into an empty landing folder, then load."""
     from warehouse.generate import generate
@@ -127,8 +175,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         written = generate(settings.exports)
         print(f"{len(written)} Beispiel-Exporte nach {settings.exports} geschrieben.")
     code = _load(argparse.Namespace(paths=[], json=False), settings)
-    print("\nDashboard folgt (Issue Dashboard); bis dahin endet die Demo nach dem Laden.")
-    return 0 if code in (0, 1) else code
+    if code not in (0, 1):
+        return code
+    code = _build(args, settings)
+    print("\nDas Dashboard folgt; bis dahin endet die Demo nach Laden und Build.")
+    return code
 
 
 class _progress:

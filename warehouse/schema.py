@@ -203,30 +203,18 @@ FUNCTION_BAUSTEIN = {
     "auslaenderbehoerde": "3",
 }
 DIRECTIONS = ("mindestens", "hoechstens")
-INDICATOR_IDS = (
-    "faelle_neu",
-    "faelle_aktiv",
-    "faelle_abgeschlossen",
-    "faelle_bestand",
-    "personen_erreicht",
-    "quote_ziele_erreicht",
-    "quote_ziele_teilweise",
-    "falldauer_median_tage",
-    "wartezeit_median_tage",
-    "kontakte",
-    "kontakte_je_fall",
-    "vermittlungen",
-    "quote_vermittlung_angenommen",
-    "quote_handlungsfeld_ziel_erreicht",
-    "strukturhinweise",
-    "vzae_soll",
-    "vzae_ist",
-    "besetzungsquote",
-    "faelle_je_vzae",
-    "b3_angesprochen",
-    "b3_antraege",
-    "b3_erteilt",
-)
+
+
+@cache
+def indicators() -> tuple[dict[str, str], ...]:
+    """The indicator catalogue (reference/kennzahlen.csv), in catalogue order."""
+    text = resources.files("warehouse").joinpath("reference/kennzahlen.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def indicator_ids() -> tuple[str, ...]:
+    """Ids of all catalogued indicators."""
+    return tuple(row["id"] for row in indicators())
 
 
 @cache
@@ -363,7 +351,7 @@ ZIELE = Table(
     unique=("jahr", "indikator", "ags"),
     columns=(
         Column("jahr", Kind.YEAR, required=True, minimum=2000),
-        Column("indikator", C, required=True, codes=INDICATOR_IDS),
+        Column("indikator", C, required=True, codes=indicator_ids()),
         Column("ags", A, required=True),
         Column("zielwert", Kind.DECIMAL, required=True, minimum=0),
         Column("richtung", C, codes=DIRECTIONS, default="mindestens"),

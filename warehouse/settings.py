@@ -33,6 +33,21 @@ class Settings:
         return self.home / "tmp"
 
     @property
+    def builds_dir(self) -> Path:
+        """Scratch files of running builds and dbt's own target and log folders."""
+        return self.home / "builds"
+
+    @property
+    def build_log_path(self) -> Path:
+        """One JSON line per build attempt."""
+        return self.home / "builds.jsonl"
+
+    @property
+    def serving_path(self) -> Path:
+        """The published, protected indicator database the dashboard and reports read."""
+        return self.home / "kim.duckdb"
+
+    @property
     def lock_path(self) -> Path:
         """Lock file that serialises writers of the warehouse."""
         return self.home / "kim.lock"

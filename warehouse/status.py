@@ -65,7 +65,23 @@ def collect(settings: Settings) -> dict[str, Any]:
         "warehouse": str(settings.warehouse_path),
         "quellen": [_jsonable(r) for r in rows],
         "quarantaene_gesamt": quarantined,
-        "letzter_build": None,
+        "letzter_build": _last_build(settings),
+    }
+
+
+def _last_build(settings: Settings) -> dict[str, Any] | None:
+    """The newest build attempt."""
+    from warehouse.build import last_builds
+
+    builds = last_builds(settings)
+    if not builds:
+        return None
+    record = builds[-1]
+    return {
+        "build_id": record.build_id,
+        "beendet": record.beendet,
+        "erfolgreich": record.erfolgreich,
+        "meldung": record.meldung,
     }
 
 
@@ -111,7 +127,13 @@ def as_text(status: dict[str, Any]) -> str:
             f"{number(row['zeilen'] or 0):>9} {number(row['quarantaene'] or 0):>8}  {last}"
         )
     lines += ["", f"Quarantäne insgesamt: {number(status['quarantaene_gesamt'])} Fehler"]
-    lines.append("Letzter Build: " + (status["letzter_build"] or "noch keiner"))
+    build = status["letzter_build"]
+    if build is None:
+        lines.append("Letzter Build: noch keiner")
+    else:
+        outcome = "erfolgreich" if build["erfolgreich"] else "FEHLGESCHLAGEN"
+        when = moment(datetime.fromisoformat(build["beendet"]))
+        lines.append(f"Letzter Build: {build['build_id']} ({when}), {outcome}")
     return "\n".join(lines)
 
 

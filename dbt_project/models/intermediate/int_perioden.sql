@@ -1,0 +1,72 @@
+-- Every reporting period from the first month with data to the latest Stichtag.
+with letzter_stand as (
+    select max(stichtag) as letzter_stichtag
+    from {{ ref('stg_aktuelle_staende') }}
+),
+
+erster_tag as (
+    select
+        least(
+            (select min(fallbeginn) from {{ ref('stg_faelle') }}),
+            (select min(least(anstoss, antrag, entscheidung)) from {{ ref('stg_verfahren') }})
+        ) as erster_tag
+),
+
+monate as (
+    select cast(monat as date) as beginn
+    from erster_tag, letzter_stand,
+        generate_series(
+            cast(date_trunc('month', erster_tag.erster_tag) as timestamp),
+            cast(letzter_stand.letzter_stichtag as timestamp),
+            interval 1 month
+        ) as reihe (monat)
+),
+
+je_typ as (
+    select
+        'monat' as periodentyp,
+        strftime(beginn, '%Y-%m') as zeitraum,
+        beginn
+    from monate
+    union
+    select
+        'quartal' as periodentyp,
+        strftime(beginn, '%Y') || '-Q' || quarter(beginn) as zeitraum,
+        cast(date_trunc('quarter', beginn) as date) as beginn
+    from monate
+    union
+    select
+        'halbjahr' as periodentyp,
+        strftime(beginn, '%Y') || '-H' || (case when month(beginn) <= 6 then 1 else 2 end)
+            as zeitraum,
+        make_date(year(beginn), case when month(beginn) <= 6 then 1 else 7 end, 1) as beginn
+    from monate
+    union
+    select
+        'jahr' as periodentyp,
+        strftime(beginn, '%Y') as zeitraum,
+        make_date(year(beginn), 1, 1) as beginn
+    from monate
+),
+
+perioden as (
+    select
+        zeitraum,
+        periodentyp,
+        case periodentyp
+            when 'monat' then 1 when 'quartal' then 2 when 'halbjahr' then 3 else 4
+        end as periodenrang,
+        year(beginn) as jahr,
+        beginn,
+        cast(
+            beginn + case periodentyp
+                when 'monat' then interval 1 month
+                when 'quartal' then interval 3 month
+                when 'halbjahr' then interval 6 month
+                else interval 1 year
+            end - interval 1 day as date
+        ) as ende
+    from je_typ
+)
+
+select * from perioden

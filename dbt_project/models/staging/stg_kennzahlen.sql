@@ -1,0 +1,20 @@
+with source as (
+    select * from {{ source('referenz', 'kennzahlen') }}
+),
+
+renamed as (
+    select
+        cast(nr as integer) as nr,
+        id as indikator,
+        name,
+        einheit,
+        format,
+        geheimhaltung,
+        zeitlich_summierbar = 'ja' as ist_zeitlich_summierbar,
+        nullif(basis, '') as basis,
+        zielgruppen = 'ja' as hat_zielgruppen,
+        definition
+    from source
+)
+
+select * from renamed

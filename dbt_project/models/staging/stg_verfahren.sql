@@ -1,0 +1,19 @@
+with source as (
+    select * from {{ source('aktuell', 'verfahren') }}
+),
+
+renamed as (
+    select
+        verfahren_id,
+        person_id,
+        quelle as behoerde_ags,
+        ags,
+        verfahrensart,
+        anstoss,
+        antrag,
+        entscheidung,
+        ergebnis
+    from source
+)
+
+select * from renamed

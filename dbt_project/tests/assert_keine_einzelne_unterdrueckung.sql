@@ -1,0 +1,22 @@
+-- Secondary suppression is complete: no group shows a visible total next to exactly one
+-- suppressed part (that part could be computed by subtraction).
+with stand as (
+    select
+        zelle,
+        unterdrueckt
+    from {{ ref('int_kennzahlen_geschuetzt') }}
+),
+
+gruppen as (
+    select
+        mitglieder.gruppe,
+        count(*) filter (where mitglieder.rolle = 'teil' and stand.unterdrueckt) as teile_geheim,
+        bool_or(mitglieder.rolle = 'summe' and stand.unterdrueckt) as summe_geheim,
+        bool_or(mitglieder.rolle = 'summe') as hat_summe
+    from {{ ref('int_geheimhaltung_gruppen') }} as mitglieder
+    inner join stand on mitglieder.zelle = stand.zelle
+    group by mitglieder.gruppe
+)
+
+select * from gruppen
+where teile_geheim = 1 and hat_summe and not summe_geheim

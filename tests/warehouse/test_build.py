@@ -1,0 +1,227 @@
+"""`kim build` and `kim indicators`: atomic publication of protected values only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import Kim
+from tests.reference_indicators import compute, load_current
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Kim:
+    """Sample data generated, loaded and built once for this module."""
+    root = tmp_path_factory.mktemp("build")
+    kim = Kim(home=root / "home", exports=root / "exports")
+    kim.exports.mkdir()
+    kim.run("generate", "--out", str(kim.exports), "--bis", "2025-06-30", check=True)
+    assert kim.run("load").returncode in (0, 1)
+    kim.run("build", check=True)
+    return kim
+
+
+def serving_tables(kim: Kim) -> set[str]:
+    """Tables in the published database."""
+    con = duckdb.connect(str(kim.home / "kim.duckdb"), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+
+
+def build_id(kim: Kim) -> str:
+    """Id of the published build."""
+    con = duckdb.connect(str(kim.home / "kim.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT build_id FROM build_info").fetchone()[0]
+    finally:
+        con.close()
+
+
+def indicators(kim: Kim, *args: str) -> list[dict[str, str]]:
+    """`kim indicators --format csv` parsed."""
+    text = kim.run("indicators", *args, check=True).stdout
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_only_protected_marts_are_published(built):
+    tables = serving_tables(built)
+    assert {"fct_indikatoren", "dim_kennzahlen", "dim_gebiete", "build_info"} <= tables
+    assert all(t.startswith(("fct_", "dim_")) or t == "build_info" for t in tables)
+    assert not list((built.home / "builds").glob("*.duckdb"))
+    log = [json.loads(line) for line in (built.home / "builds.jsonl").read_text().splitlines()]
+    assert log[-1]["erfolgreich"] and log[-1]["build_id"] == build_id(built)
+    assert {s["tabelle"] for s in log[-1]["staende"]} >= {"faelle", "verfahren", "stellen"}
+
+
+def test_indicators_csv_follows_the_interface(built):
+    text = built.run("indicators", "--zeitraum", "2025-H1", check=True).stdout
+    header = text.splitlines()[0]
+    assert header == (
+        "indikator,zeitraum,gebiet,zielgruppe,handlungsfeld,aufschluesselung,wert,unterdrueckt"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["zeitraum"] for r in rows} == {"2025-H1"}
+    assert {r["unterdrueckt"] for r in rows} == {"true", "false"}
+    for row in rows:
+        if row["unterdrueckt"] == "true":
+            assert row["wert"] == ""
+        elif row["wert"]:
+            float(row["wert"])
+            assert "," not in row["wert"]
+    gebiete = {r["gebiet"] for r in rows}
+    assert "05954" in gebiete and len(gebiete) == 10
+
+
+def test_no_published_count_is_one_or_two(built):
+    rows = indicators(built)
+    counts = {
+        "faelle_neu",
+        "faelle_aktiv",
+        "faelle_abgeschlossen",
+        "faelle_bestand",
+        "personen_erreicht",
+        "strukturhinweise",
+    }
+    for row in rows:
+        if row["indikator"] in counts and row["wert"]:
+            assert float(row["wert"]) == 0 or float(row["wert"]) >= 3, row
+
+
+def test_no_single_suppressed_town_next_to_a_visible_kreis_total(built):
+    rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-Q2")
+    groups: dict[tuple, list[dict[str, str]]] = {}
+    for row in rows:
+        key = (
+            row["indikator"],
+            row["zeitraum"],
+            row["zielgruppe"],
+            row["handlungsfeld"],
+            row["aufschluesselung"],
+        )
+        groups.setdefault(key, []).append(row)
+    checked = 0
+    for key, members in groups.items():
+        if key[0] not in {"faelle_neu", "faelle_aktiv", "strukturhinweise"}:
+            continue
+        total = next(r for r in members if r["gebiet"] == "05954")
+        hidden = [r for r in members if r["gebiet"] != "05954" and r["unterdrueckt"] == "true"]
+        if total["unterdrueckt"] == "false":
+            assert len(hidden) != 1, key
+            checked += bool(hidden)
+    assert checked, "no group with suppressed towns: the test data proves nothing"
+
+
+def test_json_format_and_out_file(built, tmp_path):
+    out = tmp_path / "kennzahlen.json"
+    built.run("indicators", "--zeitraum", "2025", "--format", "json", "--out", str(out), check=True)
+    data = json.loads(out.read_text())
+    assert data and {d["zeitraum"] for d in data} == {"2025"}
+    assert isinstance(data[0]["unterdrueckt"], bool)
+
+
+def test_readers_keep_working_while_a_build_runs(built):
+    before = build_id(built)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "warehouse.cli", "build"],
+        env=built.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reads = 0
+    while process.poll() is None:
+        con = duckdb.connect(str(built.home / "kim.duckdb"), read_only=True)
+        try:
+            assert con.execute("SELECT count(*) FROM fct_indikatoren").fetchone()[0] > 0
+        finally:
+            con.close()
+        reads += 1
+        time.sleep(0.2)
+    assert process.returncode == 0, process.stderr.read()
+    assert reads > 3
+    assert build_id(built) != before
+
+
+def test_failed_build_keeps_the_last_good_one_serving(built, tmp_path):
+    broken = Kim(home=tmp_path / "home", exports=tmp_path / "exports")
+    broken.home.mkdir()
+    (broken.home / "kim.duckdb").write_bytes((built.home / "kim.duckdb").read_bytes())
+    (broken.home / "warehouse.duckdb").write_bytes(b"kein DuckDB" * 100)
+    good = build_id(broken)
+    result = broken.run("build")
+    assert result.returncode == 1
+    assert "Warehouse nicht lesbar" in result.stderr
+    assert build_id(broken) == good
+    log = (broken.home / "builds.jsonl").read_text().splitlines()
+    assert json.loads(log[-1])["erfolgreich"] is False
+
+
+IMPLEMENTED = {
+    "faelle_neu",
+    "faelle_aktiv",
+    "faelle_abgeschlossen",
+    "faelle_bestand",
+    "personen_erreicht",
+    "quote_ziele_erreicht",
+    "quote_ziele_teilweise",
+    "falldauer_median_tage",
+    "wartezeit_median_tage",
+    "strukturhinweise",
+}
+
+
+def test_published_values_equal_an_independent_pandas_computation(built):
+    periods = ["2025", "2025-H1", "2025-Q2", "2025-03"]
+    reference = compute(load_current(built.home / "warehouse.duckdb"), periods)
+    reference = reference[
+        reference["indikator"].isin(IMPLEMENTED) & (reference["aufschluesselung"] == "")
+    ]
+    expected = {
+        tuple(r[:6]): r[6]
+        for r in reference[
+            [
+                "indikator",
+                "zeitraum",
+                "gebiet",
+                "zielgruppe",
+                "handlungsfeld",
+                "aufschluesselung",
+                "wert",
+            ]
+        ].itertuples(index=False)
+    }
+    args = [a for p in periods for a in ("--zeitraum", p)]
+    published = {
+        (
+            r["indikator"],
+            r["zeitraum"],
+            r["gebiet"],
+            r["zielgruppe"],
+            r["handlungsfeld"],
+            r["aufschluesselung"],
+        ): r
+        for r in indicators(built, *args)
+        if r["indikator"] in IMPLEMENTED
+    }
+    assert set(published) == set(expected)
+    compared = 0
+    for key, row in published.items():
+        if row["unterdrueckt"] == "true":
+            continue
+        want = expected[key]
+        if math.isnan(want):
+            assert row["wert"] == "", key
+        else:
+            assert float(row["wert"]) == pytest.approx(want, rel=1e-9), key
+        compared += 1
+    assert compared > 0.5 * len(published)

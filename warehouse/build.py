@@ -1,0 +1,195 @@
+"""`kim build`: run dbt into a scratch file and publish only the protected marts atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from warehouse.lock import exclusive
+from warehouse.settings import Settings
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# Only these tables reach the serving database; everything else (staging views,
+# intermediate tables with unprotected values) stays in the scratch file, which is deleted.
+PUBLISHED_PREFIXES = ("fct_", "dim_")
+
+
+class BuildFailed(Exception):
+    """dbt failed; the message is German and names what failed."""
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """One build, as kept in KIM_HOME/builds.jsonl and in the serving database."""
+
+    build_id: str
+    gestartet: str
+    beendet: str
+    erfolgreich: bool
+    dbt_version: str
+    meldung: str
+    staende: list[dict[str, str]]
+
+
+def build(settings: Settings) -> BuildRecord:
+    """Build the indicators; on success the new serving database replaces the old one."""
+    started = datetime.now()
+    build_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    settings.builds_dir.mkdir(parents=True, exist_ok=True)
+    scratch = settings.builds_dir / f"{build_id}.arbeit.duckdb"
+    snapshots: list[dict[str, str]] = []
+    with exclusive(settings.lock_path, settings.lock_timeout_seconds):
+        try:
+            snapshots = _current_snapshots(settings.warehouse_path)
+            version = _run_dbt(settings, scratch)
+            _publish(scratch, settings, build_id, started, version, snapshots)
+        except BuildFailed as err:
+            _append_log(settings, _record(build_id, started, False, "", str(err), snapshots))
+            raise
+        finally:
+            for leftover in settings.builds_dir.glob(f"{build_id}.*"):
+                leftover.unlink(missing_ok=True)
+    record = _record(build_id, started, True, version, "ok", snapshots)
+    _append_log(settings, record)
+    return record
+
+
+def last_builds(settings: Settings, count: int = 1) -> list[BuildRecord]:
+    """The newest build records (successful or not), newest last."""
+    if not settings.build_log_path.exists():
+        return []
+    lines = settings.build_log_path.read_text("utf-8").splitlines()[-count:]
+    return [BuildRecord(**json.loads(line)) for line in lines]
+
+
+def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:
+    """Which snapshot of every source and table the build reads."""
+    if not warehouse.exists():
+        raise BuildFailed("Es sind noch keine Daten geladen (zuerst kim load).")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            rows = con.execute(
+                "SELECT quelle, tabelle, stichtag, lieferung_id FROM aktueller_stand ORDER BY 1, 2"
+            ).fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        raise BuildFailed(f"Warehouse nicht lesbar: {err}") from err
+    return [
+        {"quelle": q, "tabelle": t, "stichtag": s.isoformat(), "lieferung_id": str(i)}
+        for q, t, s, i in rows
+    ]
+
+
+def _run_dbt(settings: Settings, scratch: Path) -> str:
+    """`dbt build` (models and tests) into the scratch file; returns dbt's version."""
+    dbt = Path(sys.executable).with_name("dbt")
+    env = os.environ | {
+        "KIM_WAREHOUSE": str(settings.warehouse_path),
+        "KIM_BUILD_DB": str(scratch),
+        "KIM_REFERENCE_DIR": str(resources.files("warehouse").joinpath("reference")),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt_dir = settings.builds_dir / "dbt"
+    command = [
+        str(dbt),
+        "build",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(dbt_dir / "target"),
+        "--log-path",
+        str(dbt_dir / "logs"),
+        "--no-use-colors",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildFailed(_failure_summary(result.stdout + result.stderr))
+    match = re.search(r"Running with dbt=(\S+)", result.stdout)
+    return match.group(1) if match else "unbekannt"
+
+
+def _failure_summary(output: str) -> str:
+    """The lines of dbt's output that say what failed."""
+    lines = [
+        re.sub(r"^\S*\s+", "", line, count=1).strip()
+        for line in output.splitlines()
+        if re.search(r"\b(ERROR|FAIL|Error|Fehler)\b", line)
+    ]
+    detail = "\n".join(dict.fromkeys(line for line in lines if line))[:4000]
+    return f"dbt-Build fehlgeschlagen; der letzte gute Stand bleibt veröffentlicht.\n{detail}"
+
+
+def _publish(
+    scratch: Path,
+    settings: Settings,
+    build_id: str,
+    started: datetime,
+    version: str,
+    snapshots: list[dict[str, str]],
+) -> None:
+    """Copy the marts into a new serving file and swap it in with one atomic rename."""
+    target = settings.builds_dir / f"{build_id}.bereitstellung.duckdb"
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"ATTACH '{scratch}' AS arbeit (READ_ONLY)")
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'arbeit'"
+            ).fetchall()
+            if name.startswith(PUBLISHED_PREFIXES)
+        ]
+        if not tables:
+            raise BuildFailed("Der Build hat keine Marts erzeugt.")
+        for name in tables:
+            con.execute(f"CREATE TABLE main.{name} AS SELECT * FROM arbeit.main.{name}")
+        con.execute("DETACH arbeit")
+        con.execute(
+            "CREATE TABLE build_info AS SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS gestartet, "
+            "now() AS veroeffentlicht, ? AS dbt_version, ? AS staende",
+            [build_id, started, version, json.dumps(snapshots)],
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(target, settings.serving_path)
+
+
+def _record(
+    build_id: str,
+    started: datetime,
+    ok: bool,
+    version: str,
+    message: str,
+    snapshots: list[dict[str, str]],
+) -> BuildRecord:
+    """A build record."""
+    return BuildRecord(
+        build_id=build_id,
+        gestartet=started.isoformat(timespec="seconds"),
+        beendet=datetime.now().isoformat(timespec="seconds"),
+        erfolgreich=ok,
+        dbt_version=version,
+        meldung=message,
+        staende=snapshots,
+    )
+
+
+def _append_log(settings: Settings, record: BuildRecord) -> None:
+    """Append a record to KIM_HOME/builds.jsonl."""
+    with open(settings.build_log_path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
