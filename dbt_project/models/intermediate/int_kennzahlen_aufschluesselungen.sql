@@ -1,0 +1,90 @@
+-- Breakdowns of faelle_aktiv and vermittlungen by gender, age group, residence status and
+-- (referrals only) partner, for all target groups and topics together (unprotected).
+with faelle as (
+    select * from {{ ref('int_faelle') }}
+),
+
+merkmale as (
+    select
+        ags,
+        fall_id,
+        'geschlecht=' || coalesce(geschlecht, 'unbekannt') as geschlecht,
+        'altersgruppe=' || altersgruppe as altersgruppe,
+        'aufenthaltsstatus=' || coalesce(aufenthaltsstatus, 'unbekannt') as aufenthaltsstatus
+    from faelle
+),
+
+aktiv as (
+    select
+        'faelle_aktiv' as indikator,
+        fall_perioden.zeitraum,
+        fall_perioden.ags,
+        unnest([merkmale.geschlecht, merkmale.altersgruppe, merkmale.aufenthaltsstatus])
+            as aufschluesselung
+    from {{ ref('int_fall_perioden') }} as fall_perioden
+    inner join merkmale
+        on fall_perioden.ags = merkmale.ags and fall_perioden.fall_id = merkmale.fall_id
+),
+
+vermittelt as (
+    select
+        'vermittlungen' as indikator,
+        perioden.zeitraum,
+        vermittlungen.ags,
+        unnest([
+            merkmale.geschlecht,
+            merkmale.altersgruppe,
+            merkmale.aufenthaltsstatus,
+            'partner=' || vermittlungen.partner
+        ]) as aufschluesselung
+    from {{ ref('stg_vermittlungen') }} as vermittlungen
+    inner join {{ ref('int_perioden') }} as perioden
+        on vermittlungen.datum between perioden.beginn and perioden.ende
+    inner join merkmale
+        on vermittlungen.ags = merkmale.ags and vermittlungen.fall_id = merkmale.fall_id
+),
+
+aggregiert as (
+    select
+        indikator,
+        zeitraum,
+        coalesce(ags, '05954') as gebiet,
+        aufschluesselung,
+        count(*) as anzahl
+    from (select * from aktiv union all select * from vermittelt)
+    group by grouping sets (
+        (indikator, zeitraum, ags, aufschluesselung), (indikator, zeitraum, aufschluesselung)
+    )
+),
+
+raster as (
+    select
+        indikatoren.indikator,
+        perioden.zeitraum,
+        gebiete.gebiet,
+        labels.aufschluesselung
+    from {{ ref('int_perioden') }} as perioden
+    cross join {{ ref('int_gebiete') }} as gebiete
+    cross join (select unnest(['faelle_aktiv', 'vermittlungen']) as indikator) as indikatoren
+    cross join (
+        select unnest({{ aufschluesselung_werte(mit_partner=true) }}) as aufschluesselung
+    ) as labels
+    where indikatoren.indikator = 'vermittlungen' or labels.aufschluesselung not like 'partner=%'
+)
+
+select
+    raster.indikator,
+    raster.zeitraum,
+    raster.gebiet,
+    'alle' as zielgruppe,
+    'alle' as handlungsfeld,
+    raster.aufschluesselung,
+    cast(coalesce(aggregiert.anzahl, 0) as double) as wert,
+    cast(null as bigint) as basis
+from raster
+left join aggregiert
+    on
+        raster.indikator = aggregiert.indikator
+        and raster.zeitraum = aggregiert.zeitraum
+        and raster.gebiet = aggregiert.gebiet
+        and raster.aufschluesselung = aggregiert.aufschluesselung

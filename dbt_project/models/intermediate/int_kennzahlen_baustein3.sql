@@ -1,0 +1,78 @@
+-- Indicators 20-22 per period and town of residence, also by procedure type (unprotected).
+with verfahren as (
+    select * from {{ ref('stg_verfahren') }}
+),
+
+perioden as (
+    select * from {{ ref('int_perioden') }}
+),
+
+ereignisse as (
+    select ags, verfahrensart, 'b3_angesprochen' as indikator, anstoss as datum
+    from verfahren where anstoss is not null
+    union all
+    select ags, verfahrensart, 'b3_antraege' as indikator, antrag as datum
+    from verfahren where antrag is not null
+    union all
+    select ags, verfahrensart, 'b3_erteilt' as indikator, entscheidung as datum
+    from verfahren where entscheidung is not null and ergebnis = 'erteilt'
+),
+
+zugeordnet as (
+    select
+        ereignisse.indikator,
+        perioden.zeitraum,
+        ereignisse.ags,
+        unnest(['', 'verfahrensart=' || ereignisse.verfahrensart]) as aufschluesselung
+    from ereignisse
+    inner join perioden on ereignisse.datum between perioden.beginn and perioden.ende
+),
+
+aggregiert as (
+    select
+        indikator,
+        zeitraum,
+        coalesce(ags, '05954') as gebiet,
+        aufschluesselung,
+        count(*) as anzahl
+    from zugeordnet
+    group by grouping sets (
+        (indikator, zeitraum, ags, aufschluesselung), (indikator, zeitraum, aufschluesselung)
+    )
+),
+
+raster as (
+    select
+        indikatoren.indikator,
+        perioden.zeitraum,
+        gebiete.gebiet,
+        arten.aufschluesselung
+    from perioden
+    cross join {{ ref('int_gebiete') }} as gebiete
+    cross join (
+        select unnest(['b3_angesprochen', 'b3_antraege', 'b3_erteilt']) as indikator
+    ) as indikatoren
+    cross join (
+        select unnest(
+            ['']
+            || [{% for art in var('verfahrensarten') %}'verfahrensart={{ art }}'{{ ", " if not loop.last }}{% endfor %}]
+        ) as aufschluesselung
+    ) as arten
+)
+
+select
+    raster.indikator,
+    raster.zeitraum,
+    raster.gebiet,
+    'alle' as zielgruppe,
+    'alle' as handlungsfeld,
+    raster.aufschluesselung,
+    cast(coalesce(aggregiert.anzahl, 0) as double) as wert,
+    cast(null as bigint) as basis
+from raster
+left join aggregiert
+    on
+        raster.indikator = aggregiert.indikator
+        and raster.zeitraum = aggregiert.zeitraum
+        and raster.gebiet = aggregiert.gebiet
+        and raster.aufschluesselung = aggregiert.aufschluesselung

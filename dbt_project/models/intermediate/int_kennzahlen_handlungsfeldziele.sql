@@ -1,0 +1,55 @@
+-- Indicator 14 per period, area, target group and topic (unprotected).
+-- The topic rows themselves are counted; `alle` counts every topic row.
+with ziele as (
+    select * from {{ ref('stg_handlungsfelder') }}
+),
+
+perioden as (
+    select * from {{ ref('int_perioden') }}
+),
+
+zugeordnet as (
+    select
+        perioden.zeitraum,
+        ziele.ags,
+        zielgruppen.zielgruppe,
+        themen.handlungsfeld,
+        ziele.zielstatus
+    from ziele
+    inner join perioden on ziele.zielstatus_am between perioden.beginn and perioden.ende
+    inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
+        on ziele.ags = zielgruppen.ags and ziele.fall_id = zielgruppen.fall_id
+    cross join lateral (select unnest(['alle', ziele.handlungsfeld]) as handlungsfeld) as themen
+    where ziele.zielstatus <> 'offen'
+),
+
+aggregiert as (
+    select
+        zeitraum,
+        coalesce(ags, '05954') as gebiet,
+        zielgruppe,
+        handlungsfeld,
+        count(*) filter (where zielstatus = 'erreicht') as erreicht,
+        count(*) as entschieden
+    from zugeordnet
+    group by grouping sets (
+        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
+    )
+)
+
+select
+    'quote_handlungsfeld_ziel_erreicht' as indikator,
+    raster.zeitraum,
+    raster.gebiet,
+    raster.zielgruppe,
+    raster.handlungsfeld,
+    '' as aufschluesselung,
+    100.0 * aggregiert.erreicht / nullif(aggregiert.entschieden, 0) as wert,
+    cast(coalesce(aggregiert.entschieden, 0) as bigint) as basis
+from {{ ref('int_raster_faelle') }} as raster
+left join aggregiert
+    on
+        raster.zeitraum = aggregiert.zeitraum
+        and raster.gebiet = aggregiert.gebiet
+        and raster.zielgruppe = aggregiert.zielgruppe
+        and raster.handlungsfeld = aggregiert.handlungsfeld

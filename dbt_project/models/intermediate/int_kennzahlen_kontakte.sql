@@ -1,0 +1,86 @@
+-- Indicators 10 and 11 per period, area, target group and topic (unprotected).
+-- A contact counts for a topic when its case has that topic.
+with kontakte as (
+    select * from {{ ref('stg_kontakte') }}
+),
+
+perioden as (
+    select * from {{ ref('int_perioden') }}
+),
+
+zugeordnet as (
+    select
+        perioden.zeitraum,
+        kontakte.ags,
+        zielgruppen.zielgruppe,
+        handlungsfelder.handlungsfeld
+    from kontakte
+    inner join perioden on kontakte.datum between perioden.beginn and perioden.ende
+    inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
+        on kontakte.ags = zielgruppen.ags and kontakte.fall_id = zielgruppen.fall_id
+    inner join {{ ref('int_fall_handlungsfelder') }} as handlungsfelder
+        on kontakte.ags = handlungsfelder.ags and kontakte.fall_id = handlungsfelder.fall_id
+),
+
+aggregiert as (
+    select
+        zeitraum,
+        coalesce(ags, '05954') as gebiet,
+        zielgruppe,
+        handlungsfeld,
+        count(*) as kontakte
+    from zugeordnet
+    group by grouping sets (
+        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
+    )
+),
+
+faelle as (
+    select
+        zeitraum,
+        gebiet,
+        zielgruppe,
+        handlungsfeld,
+        wert as faelle_aktiv
+    from {{ ref('int_kennzahlen_faelle') }}
+    where indikator = 'faelle_aktiv'
+),
+
+vollstaendig as (
+    select
+        faelle.zeitraum,
+        faelle.gebiet,
+        faelle.zielgruppe,
+        faelle.handlungsfeld,
+        coalesce(aggregiert.kontakte, 0) as kontakte,
+        faelle.faelle_aktiv
+    from faelle
+    left join aggregiert
+        on
+            faelle.zeitraum = aggregiert.zeitraum
+            and faelle.gebiet = aggregiert.gebiet
+            and faelle.zielgruppe = aggregiert.zielgruppe
+            and faelle.handlungsfeld = aggregiert.handlungsfeld
+)
+
+select
+    'kontakte' as indikator,
+    zeitraum,
+    gebiet,
+    zielgruppe,
+    handlungsfeld,
+    '' as aufschluesselung,
+    cast(kontakte as double) as wert,
+    cast(null as bigint) as basis
+from vollstaendig
+union all
+select
+    'kontakte_je_fall' as indikator,
+    zeitraum,
+    gebiet,
+    zielgruppe,
+    handlungsfeld,
+    '' as aufschluesselung,
+    kontakte / nullif(faelle_aktiv, 0) as wert,
+    cast(faelle_aktiv as bigint) as basis
+from vollstaendig

@@ -1,0 +1,82 @@
+-- Indicators 12 and 13 per period, area, target group and topic (unprotected).
+-- The topic of a referral is its own handlungsfeld.
+with vermittlungen as (
+    select * from {{ ref('stg_vermittlungen') }}
+),
+
+perioden as (
+    select * from {{ ref('int_perioden') }}
+),
+
+zugeordnet as (
+    select
+        perioden.zeitraum,
+        vermittlungen.ags,
+        zielgruppen.zielgruppe,
+        themen.handlungsfeld,
+        vermittlungen.ergebnis
+    from vermittlungen
+    inner join perioden on vermittlungen.datum between perioden.beginn and perioden.ende
+    inner join {{ ref('int_faelle') }} as faelle
+        on vermittlungen.ags = faelle.ags and vermittlungen.fall_id = faelle.fall_id
+    inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
+        on vermittlungen.ags = zielgruppen.ags and vermittlungen.fall_id = zielgruppen.fall_id
+    cross join lateral (
+        select unnest(['alle', vermittlungen.handlungsfeld]) as handlungsfeld
+    ) as themen
+),
+
+aggregiert as (
+    select
+        zeitraum,
+        coalesce(ags, '05954') as gebiet,
+        zielgruppe,
+        handlungsfeld,
+        count(*) as vermittlungen,
+        count(*) filter (where ergebnis = 'angenommen') as angenommen,
+        count(*) filter (where ergebnis <> 'offen') as mit_ergebnis
+    from zugeordnet
+    group by grouping sets (
+        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
+    )
+),
+
+vollstaendig as (
+    select
+        raster.zeitraum,
+        raster.gebiet,
+        raster.zielgruppe,
+        raster.handlungsfeld,
+        coalesce(aggregiert.vermittlungen, 0) as vermittlungen,
+        coalesce(aggregiert.angenommen, 0) as angenommen,
+        coalesce(aggregiert.mit_ergebnis, 0) as mit_ergebnis
+    from {{ ref('int_raster_faelle') }} as raster
+    left join aggregiert
+        on
+            raster.zeitraum = aggregiert.zeitraum
+            and raster.gebiet = aggregiert.gebiet
+            and raster.zielgruppe = aggregiert.zielgruppe
+            and raster.handlungsfeld = aggregiert.handlungsfeld
+)
+
+select
+    'vermittlungen' as indikator,
+    zeitraum,
+    gebiet,
+    zielgruppe,
+    handlungsfeld,
+    '' as aufschluesselung,
+    cast(vermittlungen as double) as wert,
+    cast(null as bigint) as basis
+from vollstaendig
+union all
+select
+    'quote_vermittlung_angenommen' as indikator,
+    zeitraum,
+    gebiet,
+    zielgruppe,
+    handlungsfeld,
+    '' as aufschluesselung,
+    100.0 * angenommen / nullif(mit_ergebnis, 0) as wert,
+    cast(mit_ergebnis as bigint) as basis
+from vollstaendig
