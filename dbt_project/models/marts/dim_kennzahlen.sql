@@ -24,6 +24,7 @@ final as (
         basis,
         hat_zielgruppen,
         ist_zeitlich_summierbar,
+        ist_ziel_anteilig,
         definition
     from katalog
 )

@@ -1,0 +1,31 @@
+-- Completeness of the optional case fields per town in the current snapshot.
+with faelle as (
+    select * from {{ ref('stg_faelle') }}
+),
+
+{% set felder = ['erstkontakt', 'geschlecht', 'geburtsjahr', 'staatsangehoerigkeit',
+                 'einreisedatum', 'aufenthaltsstatus', 'zugang'] %}
+je_feld as (
+    {% for feld in felder %}
+    select
+        ags as gebiet,
+        '{{ feld }}' as feld,
+        count(*) as faelle,
+        count({{ feld }}) as ausgefuellt
+    from faelle
+    group by ags
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        gebiet,
+        feld,
+        faelle,
+        ausgefuellt,
+        100.0 * ausgefuellt / nullif(faelle, 0) as anteil_prozent
+    from je_feld
+)
+
+select * from final
