@@ -20,6 +20,7 @@ test: $(BIN)/kim
 
 bench: $(BIN)/kim
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf $(VENV) data build

@@ -78,8 +78,8 @@ final as (
         *,
         case
             when unterdrueckt then 'nicht_bewertbar'
-            when ist is null then 'keine_daten'
             when vergangene_tage = 0 then 'noch_nicht_begonnen'
+            when ist is null then 'keine_daten'
             when richtung = 'mindestens' and ist >= zielwert then 'erreicht'
             when richtung = 'hoechstens' and jahr_abgeschlossen and ist <= zielwert
                 then 'erreicht'

@@ -1,0 +1,106 @@
+"""Build benchmark: `kim build` at --scale 1 and --scale 50, wall time and peak memory.
+
+Prints figures only (no assertions). Targets (issue "Indicators"): scale 1 under 20 s,
+scale 50 under 120 s and 4 GB. To see what dominates, it also times `dbt parse` alone
+(dbt's start-up: imports, project parsing) and lists the slowest models of the build.
+
+    .venv/bin/python benchmarks/bench_build.py [--scale 1 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a command; wall time and result."""
+    started = time.perf_counter()
+    result = subprocess.run(list(args), env=env, capture_output=True, text=True)
+    return time.perf_counter() - started, result
+
+
+def kim(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a kim command."""
+    return run(sys.executable, "-m", "warehouse.cli", *args, env=env)
+
+
+def slowest_models(home: Path, count: int = 5) -> list[tuple[str, float]]:
+    """The slowest nodes of the last dbt run (from dbt's run_results.json)."""
+    results = json.loads((home / "builds" / "dbt" / "target" / "run_results.json").read_text())
+    times = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]]
+    return sorted(times, key=lambda t: -t[1])[:count]
+
+
+def bench(scale: float) -> None:
+    """Generate, load and build at one scale; print the figures."""
+    work = Path(tempfile.mkdtemp(prefix=f"kim-build-{scale:g}-"))
+    env = os.environ | {"KIM_HOME": str(work / "home"), "KIM_EXPORTS": str(work / "exports")}
+    try:
+        kim(
+            "generate",
+            "--out",
+            str(work / "exports"),
+            "--scale",
+            str(scale),
+            "--historie",
+            "1",
+            env=env,
+        )
+        kim("load", env=env)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        seconds, result = kim("build", env=env)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if result.returncode != 0:
+            print(f"scale {scale:g}: build FAILED\n{result.stderr[-2000:]}")
+            return
+        dbt = Path(sys.executable).with_name("dbt")
+        project = Path(__file__).resolve().parent.parent / "dbt_project"
+        parse_env = env | {
+            "KIM_WAREHOUSE": str(work / "home" / "warehouse.duckdb"),
+            "KIM_BUILD_DB": str(work / "parse.duckdb"),
+            "KIM_REFERENCE_DIR": str(project.parent / "warehouse" / "reference"),
+        }
+        parse_seconds, _ = run(
+            str(dbt),
+            "parse",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(work / "parse-target"),
+            "--log-path",
+            str(work / "parse-logs"),
+            "--no-partial-parse",
+            env=parse_env,
+        )
+        print(
+            f"scale {scale:g}: kim build {seconds:.1f} s, peak RSS of the largest process "
+            f"{max(peak, before) / 1024 / 1024:.2f} GB"
+        )
+        print(f"  dbt start-up (dbt parse alone): {parse_seconds:.1f} s")
+        for name, took in slowest_models(work / "home"):
+            print(f"  {name}: {took:.1f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    """Benchmark the requested scales."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, nargs="+", default=[1, 50])
+    for scale in parser.parse_args().scale:
+        bench(scale)
+
+
+if __name__ == "__main__":
+    main()
