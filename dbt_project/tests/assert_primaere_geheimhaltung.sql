@@ -18,7 +18,15 @@ where
     or (
         not veroeffentlicht.unterdrueckt
         and (
-            (roh.geheimhaltung = 'anzahl' and roh.wert >= 1 and roh.wert < {{ var('geheimhaltung_k') }})
-            or (roh.geheimhaltung = 'quote' and roh.basis >= 1 and roh.basis < {{ var('mindestbasis') }})
+            (
+                roh.geheimhaltung = 'anzahl'
+                and roh.wert >= 1
+                and roh.wert < {{ var('geheimhaltung_k') }}
+            )
+            or (
+                roh.geheimhaltung = 'quote'
+                and roh.basis >= 1
+                and roh.basis < {{ var('mindestbasis') }}
+            )
         )
     )

@@ -61,6 +61,9 @@ def test_only_protected_marts_are_published(built):
     log = [json.loads(line) for line in (built.home / "builds.jsonl").read_text().splitlines()]
     assert log[-1]["erfolgreich"] and log[-1]["build_id"] == build_id(built)
     assert {s["tabelle"] for s in log[-1]["staende"]} >= {"faelle", "verfahren", "stellen"}
+    status = json.loads(built.run("status", "--json", check=True).stdout)
+    assert status["letzter_build"]["build_id"] == build_id(built)
+    assert status["letzter_build"]["erfolgreich"] is True
 
 
 def test_indicators_csv_follows_the_interface(built):

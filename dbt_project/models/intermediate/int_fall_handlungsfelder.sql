@@ -11,8 +11,15 @@ themen as (
     from {{ ref('stg_handlungsfelder') }}
 )
 
-select ags, fall_id, 'alle' as handlungsfeld from faelle
+select
+    ags,
+    fall_id,
+    'alle' as handlungsfeld
+from faelle
 union all
-select themen.ags, themen.fall_id, themen.handlungsfeld
+select
+    themen.ags,
+    themen.fall_id,
+    themen.handlungsfeld
 from themen
 inner join faelle on themen.ags = faelle.ags and themen.fall_id = faelle.fall_id

@@ -3,8 +3,17 @@ with faelle as (
     select * from {{ ref('int_faelle') }}
 )
 
-select ags, fall_id, 'alle' as zielgruppe from faelle
+select
+    ags,
+    fall_id,
+    'alle' as zielgruppe
+from faelle
 {% for gruppe in var('zielgruppen')[1:] %}
-union all
-select ags, fall_id, '{{ gruppe }}' as zielgruppe from faelle where {{ gruppe }}
+    union all
+    select
+        ags,
+        fall_id,
+        '{{ gruppe }}' as zielgruppe
+    from faelle
+    where {{ gruppe }}
 {% endfor %}

@@ -1,6 +1,7 @@
 -- Confidentiality groups: which cell is a part or the total of which group.
 with zaehlungen as (
-    select * from {{ ref('int_kennzahlen_zellen') }} where geheimhaltung = 'anzahl'
+    select * from {{ ref('int_kennzahlen_zellen') }}
+    where geheimhaltung = 'anzahl'
 ),
 
 perioden as (
@@ -15,13 +16,17 @@ aufschluesselungen as (
     where aufschluesselung <> '' and aufschluesselung not like 'baustein=%'
 ),
 
+raenge as (
+    select distinct periodenrang from perioden
+),
+
 zeitstufen as (
     select
         oben.zeitraum,
         kind.periodenrang as stufe
     from perioden as oben
-    inner join (select distinct periodenrang from perioden) as kind
-        on kind.periodenrang < oben.periodenrang
+    inner join raenge as kind
+        on oben.periodenrang > kind.periodenrang
 ),
 
 mitglieder as (

@@ -9,15 +9,15 @@
     'int_kennzahlen_baustein3',
 ] %}
 {% for familie in familien %}
-select
-    indikator,
-    zeitraum,
-    gebiet,
-    zielgruppe,
-    handlungsfeld,
-    aufschluesselung,
-    wert,
-    basis
-from {{ ref(familie) }}
-{% if not loop.last %}union all{% endif %}
+    select
+        indikator,
+        zeitraum,
+        gebiet,
+        zielgruppe,
+        handlungsfeld,
+        aufschluesselung,
+        wert,
+        basis
+    from {{ ref(familie) }}
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

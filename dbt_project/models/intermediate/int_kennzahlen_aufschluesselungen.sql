@@ -44,6 +44,12 @@ vermittelt as (
         on vermittlungen.ags = merkmale.ags and vermittlungen.fall_id = merkmale.fall_id
 ),
 
+gezaehlt as (
+    select * from aktiv
+    union all
+    select * from vermittelt
+),
+
 aggregiert as (
     select
         indikator,
@@ -51,10 +57,17 @@ aggregiert as (
         coalesce(ags, '05954') as gebiet,
         aufschluesselung,
         count(*) as anzahl
-    from (select * from aktiv union all select * from vermittelt)
-    group by grouping sets (
-        (indikator, zeitraum, ags, aufschluesselung), (indikator, zeitraum, aufschluesselung)
-    )
+    from gezaehlt
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by indikator, zeitraum, aufschluesselung, rollup(ags)
+),
+
+indikatoren as (
+    select unnest(['faelle_aktiv', 'vermittlungen']) as indikator
+),
+
+labels as (
+    select unnest({{ aufschluesselung_werte(mit_partner=true) }}) as aufschluesselung
 ),
 
 raster as (
@@ -65,10 +78,8 @@ raster as (
         labels.aufschluesselung
     from {{ ref('int_perioden') }} as perioden
     cross join {{ ref('int_gebiete') }} as gebiete
-    cross join (select unnest(['faelle_aktiv', 'vermittlungen']) as indikator) as indikatoren
-    cross join (
-        select unnest({{ aufschluesselung_werte(mit_partner=true) }}) as aufschluesselung
-    ) as labels
+    cross join indikatoren
+    cross join labels
     where indikatoren.indikator = 'vermittlungen' or labels.aufschluesselung not like 'partner=%'
 )
 

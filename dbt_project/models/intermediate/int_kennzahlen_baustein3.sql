@@ -1,4 +1,9 @@
 -- Indicators 20-22 per period and town of residence, also by procedure type (unprotected).
+{#- breakdown labels: the row without breakdown and one per procedure type -#}
+{% set arten = [''] %}
+{% for art in var('verfahrensarten') %}
+    {% do arten.append('verfahrensart=' ~ art) %}
+{% endfor %}
 with verfahren as (
     select * from {{ ref('stg_verfahren') }}
 ),
@@ -8,14 +13,29 @@ perioden as (
 ),
 
 ereignisse as (
-    select ags, verfahrensart, 'b3_angesprochen' as indikator, anstoss as datum
-    from verfahren where anstoss is not null
+    select
+        ags,
+        verfahrensart,
+        'b3_angesprochen' as indikator,
+        anstoss as datum
+    from verfahren
+    where anstoss is not null
     union all
-    select ags, verfahrensart, 'b3_antraege' as indikator, antrag as datum
-    from verfahren where antrag is not null
+    select
+        ags,
+        verfahrensart,
+        'b3_antraege' as indikator,
+        antrag as datum
+    from verfahren
+    where antrag is not null
     union all
-    select ags, verfahrensart, 'b3_erteilt' as indikator, entscheidung as datum
-    from verfahren where entscheidung is not null and ergebnis = 'erteilt'
+    select
+        ags,
+        verfahrensart,
+        'b3_erteilt' as indikator,
+        entscheidung as datum
+    from verfahren
+    where entscheidung is not null and ergebnis = 'erteilt'
 ),
 
 zugeordnet as (
@@ -36,9 +56,16 @@ aggregiert as (
         aufschluesselung,
         count(*) as anzahl
     from zugeordnet
-    group by grouping sets (
-        (indikator, zeitraum, ags, aufschluesselung), (indikator, zeitraum, aufschluesselung)
-    )
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by indikator, zeitraum, aufschluesselung, rollup(ags)
+),
+
+indikatoren as (
+    select unnest(['b3_angesprochen', 'b3_antraege', 'b3_erteilt']) as indikator
+),
+
+arten as (
+    select unnest({{ arten }}) as aufschluesselung
 ),
 
 raster as (
@@ -49,15 +76,8 @@ raster as (
         arten.aufschluesselung
     from perioden
     cross join {{ ref('int_gebiete') }} as gebiete
-    cross join (
-        select unnest(['b3_angesprochen', 'b3_antraege', 'b3_erteilt']) as indikator
-    ) as indikatoren
-    cross join (
-        select unnest(
-            ['']
-            || [{% for art in var('verfahrensarten') %}'verfahrensart={{ art }}'{{ ", " if not loop.last }}{% endfor %}]
-        ) as aufschluesselung
-    ) as arten
+    cross join indikatoren
+    cross join arten
 )
 
 select

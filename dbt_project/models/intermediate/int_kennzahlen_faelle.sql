@@ -44,16 +44,15 @@ aggregiert as (
             and abschlussgrund in ('ziele_erreicht', 'ziele_teilweise_erreicht')
         ) as ziele_teilweise,
         count(*) filter (
-            where ist_abgeschlossen and abschlussgrund <> 'wegzug'
+            where ist_abgeschlossen and abschlussgrund is distinct from 'wegzug'
         ) as abgeschlossen_ohne_wegzug,
         median(falldauer_tage) filter (where ist_abgeschlossen) as falldauer_median,
         median(wartezeit_tage) filter (where ist_neu) as wartezeit_median,
         count(wartezeit_tage) filter (where ist_neu) as neu_mit_erstkontakt,
         count(*) filter (where ist_neu and strukturhinweis) as strukturhinweise
     from zugeordnet
-    group by grouping sets (
-        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
-    )
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
 ),
 
 vollstaendig as (
@@ -101,17 +100,17 @@ lang as (
         ('strukturhinweise', 'strukturhinweise', 'null'),
     ] %}
     {% for indikator, wert, basis in werte %}
-    select
-        '{{ indikator }}' as indikator,
-        zeitraum,
-        gebiet,
-        zielgruppe,
-        handlungsfeld,
-        '' as aufschluesselung,
-        cast({{ wert }} as double) as wert,
-        cast({{ basis }} as bigint) as basis
-    from vollstaendig
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ indikator }}' as indikator,
+            zeitraum,
+            gebiet,
+            zielgruppe,
+            handlungsfeld,
+            '' as aufschluesselung,
+            cast({{ wert }} as double) as wert,
+            cast({{ basis }} as bigint) as basis
+        from vollstaendig
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -8,6 +8,8 @@ visible total could be recovered by subtraction, so the next smallest visible pa
 group is suppressed too (the total, when no part is left). Suppressing a cell can expose
 another group, so this repeats until nothing changes; the singular test
 `assert_keine_einzelne_unterdrueckung` proves the result.
+Ratios of two published figures (RATIOS) are suppressed with their suppressed count;
+`assert_quoten_verraten_nichts` proves that.
 """
 
 GROUPS = """
@@ -20,6 +22,13 @@ GROUPS = """
     GROUP BY m.gruppe
     HAVING teile_geheim = 1 AND hat_summe AND NOT summe_geheim
 """
+
+# Ratios whose numerator or base is published as a count of its own: if that count is
+# suppressed, the ratio would give it back (ratio x the other visible count).
+RATIOS = {
+    "kontakte_je_fall": ("kontakte", "faelle_aktiv"),
+    "faelle_je_vzae": ("faelle_bestand",),
+}
 
 NEXT = f"""
     WITH offen AS ({GROUPS}),
@@ -70,6 +79,18 @@ def model(dbt, session):
         )
     else:
         raise RuntimeError("secondary suppression did not converge")
+    for ratio, counts in RATIOS.items():
+        names = ", ".join(f"'{c}'" for c in counts)
+        session.execute(
+            f"""
+            UPDATE gk_stand SET unterdrueckt = true
+            WHERE indikator = '{ratio}' AND (zeitraum, gebiet, zielgruppe, handlungsfeld,
+                aufschluesselung) IN (
+                SELECT (zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung)
+                FROM gk_stand WHERE indikator IN ({names}) AND unterdrueckt
+            )
+            """
+        )
     return session.sql(
         """
         SELECT zelle, indikator, zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung,

@@ -13,13 +13,13 @@ zugeordnet as (
         perioden.zeitraum,
         ziele.ags,
         zielgruppen.zielgruppe,
-        themen.handlungsfeld,
+        -- each topic row counts for its own topic and for `alle`
+        unnest(['alle', ziele.handlungsfeld]) as handlungsfeld,
         ziele.zielstatus
     from ziele
     inner join perioden on ziele.zielstatus_am between perioden.beginn and perioden.ende
     inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
         on ziele.ags = zielgruppen.ags and ziele.fall_id = zielgruppen.fall_id
-    cross join lateral (select unnest(['alle', ziele.handlungsfeld]) as handlungsfeld) as themen
     where ziele.zielstatus <> 'offen'
 ),
 
@@ -32,9 +32,8 @@ aggregiert as (
         count(*) filter (where zielstatus = 'erreicht') as erreicht,
         count(*) as entschieden
     from zugeordnet
-    group by grouping sets (
-        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
-    )
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
 )
 
 select

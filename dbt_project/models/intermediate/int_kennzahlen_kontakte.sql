@@ -30,9 +30,8 @@ aggregiert as (
         handlungsfeld,
         count(*) as kontakte
     from zugeordnet
-    group by grouping sets (
-        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
-    )
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
 ),
 
 faelle as (

@@ -38,6 +38,10 @@ staedte as (
     group by perioden.zeitraum, gebiete.gebiet
 ),
 
+aufschluesselungen as (
+    select unnest(['', 'baustein=1', 'baustein=2', 'baustein=3']) as aufschluesselung
+),
+
 kreis as (
     select
         perioden.zeitraum,
@@ -46,9 +50,7 @@ kreis as (
         coalesce(sum(gueltig.vzae_soll), 0) as soll,
         coalesce(sum(gueltig.vzae_ist), 0) as ist
     from perioden
-    cross join (
-        select unnest(['', 'baustein=1', 'baustein=2', 'baustein=3']) as aufschluesselung
-    ) as aufschluesselungen
+    cross join aufschluesselungen
     left join gueltig
         on
             perioden.zeitraum = gueltig.zeitraum
@@ -100,17 +102,17 @@ je_stelle as (
     ('vzae_ist', 'ist'),
     ('besetzungsquote', '100.0 * ist / nullif(soll, 0)'),
 ] %}
-select
-    '{{ indikator }}' as indikator,
-    zeitraum,
-    gebiet,
-    'alle' as zielgruppe,
-    'alle' as handlungsfeld,
-    aufschluesselung,
-    cast({{ wert }} as double) as wert,
-    cast(null as bigint) as basis
-from besetzung
-union all
+    select
+        '{{ indikator }}' as indikator,
+        zeitraum,
+        gebiet,
+        'alle' as zielgruppe,
+        'alle' as handlungsfeld,
+        aufschluesselung,
+        cast({{ wert }} as double) as wert,
+        cast(null as bigint) as basis
+    from besetzung
+    union all
 {% endfor %}
 select
     'faelle_je_vzae' as indikator,

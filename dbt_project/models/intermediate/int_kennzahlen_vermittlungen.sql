@@ -13,7 +13,8 @@ zugeordnet as (
         perioden.zeitraum,
         vermittlungen.ags,
         zielgruppen.zielgruppe,
-        themen.handlungsfeld,
+        -- each referral counts for its own topic and for `alle`
+        unnest(['alle', vermittlungen.handlungsfeld]) as handlungsfeld,
         vermittlungen.ergebnis
     from vermittlungen
     inner join perioden on vermittlungen.datum between perioden.beginn and perioden.ende
@@ -21,9 +22,6 @@ zugeordnet as (
         on vermittlungen.ags = faelle.ags and vermittlungen.fall_id = faelle.fall_id
     inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
         on vermittlungen.ags = zielgruppen.ags and vermittlungen.fall_id = zielgruppen.fall_id
-    cross join lateral (
-        select unnest(['alle', vermittlungen.handlungsfeld]) as handlungsfeld
-    ) as themen
 ),
 
 aggregiert as (
@@ -36,9 +34,8 @@ aggregiert as (
         count(*) filter (where ergebnis = 'angenommen') as angenommen,
         count(*) filter (where ergebnis <> 'offen') as mit_ergebnis
     from zugeordnet
-    group by grouping sets (
-        (zeitraum, ags, zielgruppe, handlungsfeld), (zeitraum, zielgruppe, handlungsfeld)
-    )
+    -- each town, and with rollup over ags the Kreis (all towns together, ags null)
+    group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
 ),
 
 vollstaendig as (

@@ -13,7 +13,7 @@ erster_tag as (
 ),
 
 monate as (
-    select cast(monat as date) as beginn
+    select cast(reihe.monat as date) as beginn
     from erster_tag, letzter_stand,
         generate_series(
             cast(date_trunc('month', erster_tag.erster_tag) as timestamp),

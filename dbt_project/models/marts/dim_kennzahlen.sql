@@ -12,13 +12,15 @@ final as (
         format,
         geheimhaltung,
         case geheimhaltung
-            when 'anzahl' then
-                'Zahlen von 1 bis {{ var("geheimhaltung_k") - 1 }} werden unterdrückt; '
-                || 'dazu sekundär der nächstkleinere Teil, wenn sonst ein Wert '
-                || 'aus der Summe errechenbar wäre.'
-            when 'quote' then
-                'Unterdrückt, wenn die Basis (' || basis || ') kleiner als '
-                || '{{ var("mindestbasis") }} ist.'
+            when 'anzahl'
+                then
+                    'Zahlen von 1 bis {{ var("geheimhaltung_k") - 1 }} werden unterdrückt; '
+                    || 'dazu sekundär der nächstkleinere Teil, wenn sonst ein Wert '
+                    || 'aus der Summe errechenbar wäre.'
+            when 'quote'
+                then
+                    'Unterdrückt, wenn die Basis (' || basis || ') kleiner als '
+                    || '{{ var("mindestbasis") }} ist.'
             else 'Keine Geheimhaltung (keine personenbezogenen Daten).'
         end as geheimhaltungsregel,
         basis,

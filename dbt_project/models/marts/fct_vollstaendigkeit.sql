@@ -7,14 +7,14 @@ with faelle as (
                  'einreisedatum', 'aufenthaltsstatus', 'zugang'] %}
 je_feld as (
     {% for feld in felder %}
-    select
-        ags as gebiet,
-        '{{ feld }}' as feld,
-        count(*) as faelle,
-        count({{ feld }}) as ausgefuellt
-    from faelle
-    group by ags
-    {% if not loop.last %}union all{% endif %}
+        select
+            ags as gebiet,
+            '{{ feld }}' as feld,
+            count(*) as faelle,
+            count({{ feld }}) as ausgefuellt
+        from faelle
+        group by ags
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -55,9 +55,9 @@ bewertet as (
     inner join katalog on zeit.indikator = katalog.indikator
     left join indikatoren
         on
-            indikatoren.indikator = zeit.indikator
-            and indikatoren.zeitraum = cast(zeit.jahr as varchar)
-            and indikatoren.gebiet = zeit.ags
+            zeit.indikator = indikatoren.indikator
+            and cast(zeit.jahr as varchar) = indikatoren.zeitraum
+            and zeit.ags = indikatoren.gebiet
 ),
 
 mit_quote as (
