@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- All indicator values before statistical confidentiality (never published as such).
 {% set familien = [
     'int_kennzahlen_faelle',
