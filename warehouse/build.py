@@ -105,6 +105,10 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
     command = [
         str(dbt),
         "build",
+        # Unit tests check the SQL, not the data: they run in CI (tests/dbt); every build runs
+        # all data tests.
+        "--exclude-resource-type",
+        "unit_test",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",

@@ -102,3 +102,14 @@ def test_docs_generate_documents_every_model(kim: Kim, tmp_path: Path):
             if not described.strip():
                 undocumented.append(f"{name}.{column}")
     assert not undocumented, undocumented
+
+
+def test_unit_tests_pass(kim: Kim, tmp_path: Path):
+    """The dbt unit tests (data-independent; `kim build` leaves them to CI)."""
+    kim.run("generate", "--out", str(kim.exports), "--bis", "2025-06-30", check=True)
+    assert kim.run("load").returncode in (0, 1)
+    built = dbt(kim, tmp_path, "run", "--empty")
+    assert built.returncode == 0, built.stdout + built.stderr
+    tested = dbt(kim, tmp_path, "test", "--select", "test_type:unit")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "PASS=9" in tested.stdout or "PASS=1" in tested.stdout, tested.stdout
