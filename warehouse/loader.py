@@ -92,7 +92,6 @@ class Candidate:
     sha256: str
     original: str  # file name as delivered
     archived: bool = False
-    result: FileResult | None = None
 
 
 @dataclass(eq=False)
