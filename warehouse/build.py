@@ -22,6 +22,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 # Only these tables reach the serving database; everything else (staging views,
 # intermediate tables with unprotected values) stays in the scratch file, which is deleted.
 PUBLISHED_PREFIXES = ("fct_", "dim_")
+SCRATCH_NAME = "arbeit.duckdb"
+# Where dbt's own summary of what went wrong begins in its output.
+SUMMARY_START = r"Encountered an error|Completed with \d+ errors?"
 
 
 class BuildFailed(Exception):
@@ -46,9 +49,12 @@ def build(settings: Settings) -> BuildRecord:
     started = datetime.now()
     build_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     settings.builds_dir.mkdir(parents=True, exist_ok=True)
-    scratch = settings.builds_dir / f"{build_id}.arbeit.duckdb"
+    # A fixed scratch name (the lock allows one build at a time) keeps dbt's profile
+    # unchanged between builds, so dbt can reuse its parsed project (partial parsing).
+    scratch = settings.builds_dir / SCRATCH_NAME
     snapshots: list[dict[str, str]] = []
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
+        _remove_scratch(settings)
         try:
             snapshots = _current_snapshots(settings.warehouse_path)
             version = _run_dbt(settings, scratch)
@@ -57,6 +63,7 @@ def build(settings: Settings) -> BuildRecord:
             _append_log(settings, _record(build_id, started, False, "", str(err), snapshots))
             raise
         finally:
+            _remove_scratch(settings)
             for leftover in settings.builds_dir.glob(f"{build_id}.*"):
                 leftover.unlink(missing_ok=True)
     record = _record(build_id, started, True, version, "ok", snapshots)
@@ -70,6 +77,12 @@ def last_builds(settings: Settings, count: int = 1) -> list[BuildRecord]:
         return []
     lines = settings.build_log_path.read_text("utf-8").splitlines()[-count:]
     return [BuildRecord(**json.loads(line)) for line in lines]
+
+
+def _remove_scratch(settings: Settings) -> None:
+    """Delete the scratch database (it holds unprotected values) and its WAL."""
+    for name in (SCRATCH_NAME, f"{SCRATCH_NAME}.wal"):
+        (settings.builds_dir / name).unlink(missing_ok=True)
 
 
 def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:
@@ -95,9 +108,11 @@ def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:
 def _run_dbt(settings: Settings, scratch: Path) -> str:
     """`dbt build` (models and tests) into the scratch file; returns dbt's version."""
     dbt = Path(sys.executable).with_name("dbt")
+    # dbt runs inside KIM_HOME with relative paths: the same profile for every build.
+    home = settings.home.resolve()
     env = os.environ | {
-        "KIM_WAREHOUSE": str(settings.warehouse_path),
-        "KIM_BUILD_DB": str(scratch),
+        "KIM_WAREHOUSE": os.path.relpath(settings.warehouse_path.resolve(), home),
+        "KIM_BUILD_DB": os.path.relpath(scratch.resolve(), home),
         "KIM_REFERENCE_DIR": str(resources.files("warehouse").joinpath("reference")),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
@@ -119,7 +134,7 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
         str(dbt_dir / "logs"),
         "--no-use-colors",
     ]
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildFailed(_failure_summary(result.stdout + result.stderr))
     match = re.search(r"Running with dbt=(\S+)", result.stdout)
@@ -127,13 +142,17 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
 
 
 def _failure_summary(output: str) -> str:
-    """The lines of dbt's output that say what failed."""
-    lines = [
-        re.sub(r"^\S*\s+", "", line, count=1).strip()
-        for line in output.splitlines()
-        if re.search(r"\b(ERROR|FAIL|Error|Fehler)\b", line)
-    ]
-    detail = "\n".join(dict.fromkeys(line for line in lines if line))[:4000]
+    """The part of dbt's output that says what failed (its error summary, else error lines)."""
+    lines = [re.sub(r"^\d\d:\d\d:\d\d\s+", "", line).rstrip() for line in output.splitlines()]
+    start = next(
+        (i for i, line in enumerate(lines) if re.search(SUMMARY_START, line)),
+        None,
+    )
+    if start is None:
+        chosen = [line for line in lines if re.search(r"\b(ERROR|FAIL|Error|Fehler)\b", line)]
+    else:
+        chosen = [line for line in lines[start:] if line.strip()]
+    detail = "\n".join(dict.fromkeys(chosen))[:4000]
     return f"dbt-Build fehlgeschlagen; der letzte gute Stand bleibt veröffentlicht.\n{detail}"
 
 

@@ -169,6 +169,27 @@ def test_failed_build_keeps_the_last_good_one_serving(built, tmp_path):
     assert json.loads(log[-1])["erfolgreich"] is False
 
 
+def test_failing_dbt_test_names_the_test_and_keeps_the_last_good_one(built, tmp_path):
+    broken = Kim(home=tmp_path / "home", exports=tmp_path / "exports")
+    broken.home.mkdir()
+    for name in ("kim.duckdb", "warehouse.duckdb"):
+        (broken.home / name).write_bytes((built.home / name).read_bytes())
+    # A status no export may carry, written past the loader: only dbt's tests can catch it.
+    con = duckdb.connect(str(broken.home / "warehouse.duckdb"))
+    con.execute(
+        "UPDATE snapshot.faelle SET status = 'verschollen' WHERE fall_id IN "
+        "(SELECT fall_id FROM snapshot.faelle LIMIT 1)"
+    )
+    con.close()
+    good = build_id(broken)
+    result = broken.run("build")
+    assert result.returncode == 1
+    assert "der letzte gute Stand bleibt veröffentlicht" in result.stderr
+    assert "accepted_values_stg_faelle_status" in result.stderr
+    assert build_id(broken) == good
+    assert not list((broken.home / "builds").glob("*.duckdb*"))
+
+
 def test_published_values_equal_an_independent_pandas_computation(built):
     periods = ["2025", "2025-H1", "2025-Q2", "2025-03"]
     reference = compute(load_current(built.home / "warehouse.duckdb"), periods)

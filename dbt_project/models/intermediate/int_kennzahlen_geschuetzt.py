@@ -19,6 +19,7 @@ GROUPS = """
         bool_or(m.ist_summe AND s.unterdrueckt) AS summe_geheim,
         bool_or(m.ist_summe) AS hat_summe
     FROM gk_mitglieder m JOIN gk_stand s USING (nr)
+    WHERE m.gruppe IN (SELECT gruppe FROM gk_pruefen)
     GROUP BY m.gruppe
     HAVING teile_geheim = 1 AND hat_summe AND NOT summe_geheim
 """
@@ -70,12 +71,23 @@ def model(dbt, session):
         FROM gk_mitglieder_view m JOIN gk_stand s USING (zelle)
         """
     )
+    # Only groups with a newly suppressed member can change: the first pass checks all
+    # groups, every further pass only those.
+    session.execute(
+        "CREATE OR REPLACE TEMP TABLE gk_pruefen AS SELECT DISTINCT gruppe FROM gk_mitglieder"
+    )
     for _ in range(1000):
         session.execute(f"CREATE OR REPLACE TEMP TABLE gk_neu AS {NEXT}")
         if session.execute("SELECT count(*) FROM gk_neu").fetchone()[0] == 0:
             break
         session.execute(
             "UPDATE gk_stand SET unterdrueckt = true WHERE nr IN (SELECT nr FROM gk_neu)"
+        )
+        session.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE gk_pruefen AS
+            SELECT DISTINCT gruppe FROM gk_mitglieder WHERE nr IN (SELECT nr FROM gk_neu)
+            """
         )
     else:
         raise RuntimeError("secondary suppression did not converge")
