@@ -61,7 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument("--format", choices=["csv", "json"], default="csv")
     indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")
 
-    commands.add_parser("demo", help="Beispieldaten erzeugen (falls nötig), laden und anzeigen")
+    serve = commands.add_parser("serve", help="Dashboard starten")
+    demo = commands.add_parser(
+        "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
+    )
+    for command in (serve, demo):
+        command.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+        command.add_argument("--port", type=int, default=8050, help="Port (Standard: 8050)")
+    demo.add_argument(
+        "--ohne-dashboard", action="store_true", help="nach Laden und Berechnen beenden"
+    )
     return parser
 
 
@@ -75,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": _status,
         "build": _build,
         "indicators": _indicators,
+        "serve": _serve,
         "demo": _demo,
     }[args.command]
     return handler(args, settings)
@@ -167,7 +177,7 @@ def _indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    """`kim demo`: sample exports into an empty landing folder, then load."""
+    """`kim demo`: sample exports into an empty landing folder, load, build, serve."""
     from warehouse.generate import generate
 
     settings.exports.mkdir(parents=True, exist_ok=True)
@@ -178,8 +188,19 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     if code not in (0, 1):
         return code
     code = _build(args, settings)
-    print("\nDas Dashboard folgt; bis dahin endet die Demo nach Laden und Build.")
-    return code
+    if code != 0 or args.ohne_dashboard:
+        return code
+    return _serve(args, settings)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim serve`: the dashboard on a production WSGI server."""
+    from dashboard.server import serve
+
+    if not settings.serving_path.exists():
+        print("Hinweis: Es ist noch kein Stand veröffentlicht (kim load, kim build).")
+    serve(args.host, args.port)
+    return 0
 
 
 class _progress:

@@ -16,6 +16,10 @@ class Settings:
     max_error_share: float = 0.10
     lock_timeout_seconds: float = 600.0
     workers: int = 2
+    # Contact for accessibility feedback (BGG NRW), shown on the Barrierefreiheit page.
+    feedback_contact: str = "barrierefreiheit@kreis.example"
+    # Days after which a source's latest Stichtag counts as outdated on the dashboard.
+    stale_after_days: int = 45
 
     @property
     def warehouse_path(self) -> Path:
@@ -61,4 +65,8 @@ def load_settings() -> Settings:
         max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
         lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
         workers=int(os.environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),
+        feedback_contact=os.environ.get(
+            "KIM_KONTAKT_BARRIEREFREIHEIT", "barrierefreiheit@kreis.example"
+        ),
+        stale_after_days=int(os.environ.get("KIM_DATENSTAND_TAGE", "45")),
     )

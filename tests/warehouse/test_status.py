@@ -8,7 +8,7 @@ from warehouse.schema import TOWN_TABLES, town_codes
 
 
 def test_demo_generates_loads_and_status_reports_every_source(kim):
-    result = kim.run("demo")
+    result = kim.run("demo", "--ohne-dashboard")
     assert result.returncode == 0, result.stderr
     assert "Beispiel-Exporte" in result.stdout
     assert [p.name for p in kim.exports.iterdir()] == []
@@ -32,7 +32,7 @@ def test_demo_generates_loads_and_status_reports_every_source(kim):
 
 
 def test_status_text_is_german_and_names_towns(kim):
-    kim.run("demo", check=True)
+    kim.run("demo", "--ohne-dashboard", check=True)
     text = kim.run("status", check=True).stdout
     assert "Sprockhövel" in text and "Ausländerbehörde Witten" in text
     assert "Quarantäne insgesamt" in text

@@ -1,0 +1,123 @@
+"""What a chart card shows (title, sentence, figure, table) and the registry of chart builders.
+
+A builder turns the view's filters into `ChartData`. The page layout and the download
+callback call the same builder, so a download holds exactly the numbers on screen and
+nothing the browser could not see anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from dashboard import display
+from dashboard.filters import Filters
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """One chart: German title, one sentence with its numbers, the figure and its table."""
+
+    key: str
+    title: str
+    sentence: str
+    table: pd.DataFrame
+    figure: go.Figure | None = None
+    note: str = ""
+
+    @property
+    def needs_legend(self) -> bool:
+        """The table shows a Destatis symbol, so the legend must be printed with it."""
+        symbols = {display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE}
+        return bool(self.table.isin(symbols).to_numpy().any())
+
+
+Builder = Callable[[Filters], ChartData]
+BUILDERS: dict[str, Builder] = {}
+
+
+def chart(key: str) -> Callable[[Builder], Builder]:
+    """Register a chart builder under a key (used in component ids and downloads)."""
+
+    def register(builder: Builder) -> Builder:
+        BUILDERS[key] = builder
+        return builder
+
+    return register
+
+
+def build(key: str, filters: Filters) -> ChartData:
+    """Run the builder registered under `key`."""
+    return BUILDERS[key](filters)
+
+
+_GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?( %)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(text: str) -> str:
+    """Text that no spreadsheet evaluates as a formula (leading `'`)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _cell(text: str) -> float | str:
+    """A table cell for a spreadsheet: German numbers become numbers, the rest stays text."""
+    if _GERMAN_NUMBER.match(text):
+        number = float(text.rstrip(" %").replace(".", "").replace(",", "."))
+        return number
+    return _safe_text(text)
+
+
+def _footer(data: ChartData) -> list[str]:
+    """Lines printed under the table: note and legend."""
+    lines = [data.note] if data.note else []
+    if data.needs_legend:
+        lines.append(display.LEGEND)
+    return lines
+
+
+def to_csv(data: ChartData) -> bytes:
+    """CSV as Excel in Germany opens it: `;`, UTF-8 with BOM, the legend under the table."""
+    table = data.table.map(lambda v: v if _GERMAN_NUMBER.match(str(v)) else _safe_text(str(v)))
+    text = table.to_csv(sep=";", index=False, lineterminator="\r\n")
+    footer = "".join(f"\r\n{_safe_text(line)}" for line in _footer(data))
+    return ("\ufeff" + text + footer).encode("utf-8")
+
+
+def to_xlsx(data: ChartData) -> bytes:
+    """One sheet: title, header row (frozen), the table with real numbers, the legend."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", data.title)[:31]
+    sheet.append([_safe_text(data.title)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_safe_text(str(c)) for c in data.table.columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    for row in data.table.itertuples(index=False):
+        sheet.append([_cell(str(v)) for v in row])
+        for cell, source in zip(sheet[sheet.max_row], row, strict=True):
+            if isinstance(cell.value, float):
+                decimals = len(str(source).rstrip(" %").partition(",")[2])
+                fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+                if str(source).endswith("%"):
+                    cell.value = cell.value / 100
+                    fmt += "%"
+                cell.number_format = fmt
+    for line in _footer(data):
+        sheet.append([])
+        sheet.append([_safe_text(line)])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in list(column)[1:]) if sheet.max_row > 1 else 10
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

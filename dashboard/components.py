@@ -1,0 +1,161 @@
+"""Small component factories shared by the pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import pandas as pd
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from dashboard import display, ids, queries
+from dashboard.charts import ChartData
+
+# Goal status: text and a distinct symbol, never colour alone (catalogue §4).
+STATUS_ICONS = {
+    "erreicht": "✔",
+    "im_plan": "▲",
+    "leicht_verzoegert": "◆",
+    "deutlich_verzoegert": "▼",
+    "nicht_bewertbar": "?",
+}
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "de"}
+
+
+def make_page_header(title: str, intro: str) -> html.Header:
+    """The page's h1 and one paragraph that says what the page is for."""
+    return html.Header(
+        [html.H1(title), html.P(intro, className="einleitung")], className="seitenkopf"
+    )
+
+
+def make_table(table: pd.DataFrame, caption: str, *, row_headers: bool = True) -> html.Table:
+    """An accessible table: caption, column headers, the first column as row headers."""
+    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in table.columns]))
+    rows = []
+    for row in table.itertuples(index=False):
+        cells = [
+            html.Th(str(v), scope="row")
+            if i == 0 and row_headers
+            else html.Td(str(v), className="zahl" if _numeric(str(v)) else None)
+            for i, v in enumerate(row)
+        ]
+        rows.append(html.Tr(cells))
+    return html.Table([html.Caption(caption), head, html.Tbody(rows)], className="tabelle")
+
+
+def _numeric(text: str) -> bool:
+    """Right-align numbers and Destatis symbols."""
+    return text in {display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE} or (
+        bool(text) and (text[0].isdigit() or text[0] == "-") and not text[-1].isalpha()
+    )
+
+
+def make_legend() -> html.P:
+    """The Destatis legend for `.`, `–` and `x`."""
+    return html.P(display.LEGEND, className="legende")
+
+
+def make_chart_card(data: ChartData) -> html.Section:
+    """Title, sentence, figure, a `Tabelle` toggle with the same numbers and downloads."""
+    heading_id = f"titel-{data.key}"
+    parts: list = [
+        html.H2(data.title, id=heading_id),
+        html.P(data.sentence, className="aussage"),
+    ]
+    if data.note:
+        parts.append(html.P(data.note, className="hinweis"))
+    if data.figure is not None:
+        parts.append(
+            html.Div(
+                dcc.Graph(figure=data.figure, config=GRAPH_CONFIG, className="grafik"),
+                role="img",
+                **{"aria-label": f"Grafik: {data.title}. {data.sentence}"},
+            )
+        )
+    table = make_table(data.table, data.title)
+    if data.figure is not None:
+        parts.append(html.Details([html.Summary("Tabelle"), table], className="tabellenumschalter"))
+    else:
+        parts.append(html.Div(table, className="tabellenrahmen"))
+    if data.needs_legend:
+        parts.append(make_legend())
+    parts.append(make_downloads(data))
+    return html.Section(parts, className="karte", **{"aria-labelledby": heading_id})
+
+
+def make_downloads(data: ChartData) -> html.Div:
+    """CSV and XLSX buttons; the download callback rebuilds the same table on the server."""
+    buttons = [
+        html.Button(
+            f"{fmt.upper()} herunterladen",
+            id={"type": ids.DOWNLOAD_BUTTON, "chart": data.key, "format": fmt},
+            className="knopf download",
+            title=f"{data.title} als {fmt.upper()}",
+        )
+        for fmt in ("csv", "xlsx")
+    ]
+    return html.Div(
+        [*buttons, dcc.Download(id={"type": ids.DOWNLOAD, "chart": data.key})],
+        className="downloads steuerung",
+    )
+
+
+def make_status(status: str, text: str) -> html.Span:
+    """Goal status as icon and text (the icon is decorative for screen readers)."""
+    return html.Span(
+        [
+            html.Span(STATUS_ICONS.get(status, "?"), className="symbol", **{"aria-hidden": "true"}),
+            text,
+        ],
+        className=f"status status-{status}",
+    )
+
+
+def status_label(status: str, text: str) -> str:
+    """Goal status as symbol and text, for tables and downloads."""
+    return f"{STATUS_ICONS.get(status, '?')} {text}"
+
+
+def make_kpi(
+    label: str, value: str, detail: str | None = None, status: html.Span | None = None
+) -> html.Div:
+    """A headline figure: label, value, optional detail line and goal status."""
+    children = [html.P(label, className="kpi-name"), html.P(value, className="kpi-wert")]
+    if status is not None:
+        children.append(html.P(status, className="kpi-status"))
+    if detail:
+        children.append(html.P(detail, className="kpi-detail"))
+    return html.Div(children, className="kpi")
+
+
+def make_notice(text: str, *, warning: bool = False) -> html.Div:
+    """A note or (with role=alert semantics avoided) a warning box with a text prefix."""
+    prefix = "Achtung: " if warning else "Hinweis: "
+    return html.Div(
+        [html.Strong(prefix), text], className="meldung warnung" if warning else "meldung"
+    )
+
+
+def make_no_data(message: str) -> html.Div:
+    """Shown instead of a page when nothing is published yet."""
+    return html.Div(
+        [
+            make_page_header("Noch keine Daten", message),
+            make_notice("Bitte zuerst `kim load` und `kim build` ausführen."),
+        ]
+    )
+
+
+def guarded(layout: Callable[..., Component]) -> Callable[..., Component]:
+    """A page layout that shows a clear note instead of failing when nothing is published."""
+
+    @functools.wraps(layout)
+    def wrapper(**query: str) -> Component:
+        try:
+            return layout(**query)
+        except queries.NoData as err:
+            return make_no_data(str(err))
+
+    return wrapper

@@ -1,0 +1,96 @@
+"""The filters of a view (period, area, target group, topic) and their URL form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+
+from dashboard import display, queries
+from warehouse.schema import KREIS_AGS
+
+KEYS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One view's filters; always valid (unknown URL values fall back to defaults)."""
+
+    zeitraum: str
+    gebiet: str = KREIS_AGS
+    zielgruppe: str = "alle"
+    handlungsfeld: str = "alle"
+    praesentation: bool = False
+
+    @property
+    def periodentyp(self) -> str:
+        """`jahr`, `halbjahr`, `quartal` or `monat`, read off the period's form."""
+        return period_type(self.zeitraum)
+
+    @property
+    def jahr(self) -> int:
+        """The year the period lies in."""
+        return int(self.zeitraum[:4])
+
+    def with_(self, **changes: object) -> Filters:
+        """A copy with some filters changed."""
+        return replace(self, **changes)
+
+
+def period_type(zeitraum: str) -> str:
+    """Period type of a period id."""
+    part = zeitraum.partition("-")[2]
+    if not part:
+        return "jahr"
+    return {"Q": "quartal", "H": "halbjahr"}.get(part[0], "monat")
+
+
+def latest_period(periods: pd.DataFrame, kind: str = "jahr") -> str:
+    """The newest period of a type with data."""
+    rows = periods[periods["periodentyp"] == kind]
+    return str(rows.sort_values("beginn").iloc[-1]["zeitraum"])
+
+
+def from_query(query: dict[str, str | list[str]]) -> Filters:
+    """Filters from URL query parameters (as Dash pages pass them, or parsed)."""
+
+    def first(key: str) -> str | None:
+        raw = query.get(key)
+        if isinstance(raw, list):
+            return raw[0] if raw else None
+        return raw
+
+    periods = queries.periods()
+    zeitraum = first("zeitraum")
+    if zeitraum not in set(periods["zeitraum"]):
+        zeitraum = latest_period(periods)
+    gebiet = first("gebiet")
+    if gebiet not in set(queries.areas()["gebiet"]):
+        gebiet = KREIS_AGS
+    zielgruppe = first("zielgruppe")
+    if zielgruppe not in display.codes("zielgruppe"):
+        zielgruppe = "alle"
+    handlungsfeld = first("handlungsfeld")
+    if handlungsfeld not in display.codes("handlungsfeld"):
+        handlungsfeld = "alle"
+    return Filters(
+        zeitraum=zeitraum,
+        gebiet=gebiet,
+        zielgruppe=zielgruppe,
+        handlungsfeld=handlungsfeld,
+        praesentation=first("praesentation") == "1",
+    )
+
+
+def from_search(search: str | None) -> Filters:
+    """Filters from a URL query string (`?zeitraum=2025&gebiet=05954`)."""
+    return from_query(parse_qs((search or "").lstrip("?")))
+
+
+def to_search(filters: Filters) -> str:
+    """The URL query string of a view's filters."""
+    params = {key: getattr(filters, key) for key in KEYS}
+    if filters.praesentation:
+        params["praesentation"] = "1"
+    return "?" + urlencode(params)
