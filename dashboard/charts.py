@@ -70,9 +70,8 @@ def _safe_text(text: str) -> str:
 def _cell(text: str) -> float | str:
     """A table cell for a spreadsheet: German numbers become numbers, the rest stays text."""
     if _GERMAN_NUMBER.match(text):
-        number = float(text.rstrip(" %").replace(".", "").replace(",", "."))
-        return number
-    return _safe_text(text)
+        return float(text.rstrip(" %").replace(".", "").replace(",", "."))
+    return text
 
 
 def _footer(data: ChartData) -> list[str]:
@@ -96,27 +95,27 @@ def to_xlsx(data: ChartData) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", data.title)[:31]
-    sheet.append([_safe_text(data.title)])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([_safe_text(str(c)) for c in data.table.columns])
-    for cell in sheet[2]:
+    rows = [[data.title], [str(c) for c in data.table.columns]]
+    rows += [[str(v) for v in row] for row in data.table.itertuples(index=False)]
+    rows += [line for text in _footer(data) for line in ([], [text])]
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c)
+            value = _cell(text) if 3 <= r < 3 + len(data.table) else text
+            if isinstance(value, float):
+                cell.value = value / 100 if text.endswith("%") else value
+                decimals = len(text.rstrip(" %").partition(",")[2])
+                cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
+                cell.number_format += "%" if text.endswith("%") else ""
+            else:
+                # Written as a string cell, so no spreadsheet evaluates it as a formula.
+                cell.value = text
+                cell.data_type = "s"
+    for cell in (*sheet[1], *sheet[2]):
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A3"
-    for row in data.table.itertuples(index=False):
-        sheet.append([_cell(str(v)) for v in row])
-        for cell, source in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(cell.value, float):
-                decimals = len(str(source).rstrip(" %").partition(",")[2])
-                fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-                if str(source).endswith("%"):
-                    cell.value = cell.value / 100
-                    fmt += "%"
-                cell.number_format = fmt
-    for line in _footer(data):
-        sheet.append([])
-        sheet.append([_safe_text(line)])
     for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in list(column)[1:]) if sheet.max_row > 1 else 10
+        width = max((len(str(c.value or "")) for c in list(column)[1:]), default=8)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
     buffer = io.BytesIO()
     book.save(buffer)

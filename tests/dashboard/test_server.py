@@ -1,0 +1,62 @@
+"""`kim serve` and `kim demo`: a production WSGI server, German page, only local assets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.dashboard.conftest import free_port, open_page
+
+
+def test_every_resource_the_browser_loads_comes_from_the_server(server, browser):
+    open_page(browser, server + "/")
+    urls = browser.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);"
+    )
+    assert urls, "no resources recorded"
+    foreign = [u for u in urls if not u.startswith(server)]
+    assert foreign == []
+    assert browser.driver.execute_script("return document.documentElement.lang") == "de"
+
+
+def test_index_page_is_german_and_references_no_other_host(server):
+    with urllib.request.urlopen(server + "/") as response:
+        html = response.read().decode("utf-8")
+        assert response.headers.get("Server") == "KIM Monitor"
+    assert '<html lang="de">' in html
+    assert "Wird geladen" in html and "Loading..." not in html
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") for s in sources), sources
+
+
+def test_demo_loads_builds_and_ends_serving_the_dashboard(kim):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "warehouse.cli", "demo", "--port", str(port)],
+        env=kim.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        status = None
+        while status != 200:
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "demo did not start serving"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    status = response.status
+            except OSError:
+                time.sleep(1)
+        assert (kim.home / "kim.duckdb").exists()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ziele", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "Build" in output and "veröffentlicht" in output
