@@ -283,7 +283,9 @@ class _Grid:
         return cls(keys.assign(aufschluesselung=""))
 
     @classmethod
-    def breakdown(cls, areas: list[str], dim: str, labels: Sequence[str]) -> _Grid:
+    def breakdown(
+        cls, areas: list[str], dim: str, labels: Sequence[str], topic: str = "alle"
+    ) -> _Grid:
         index = pd.MultiIndex.from_product([areas, labels])
         keys = index.to_frame(index=False, name=["gebiet", "label"])
         return cls(
@@ -291,7 +293,7 @@ class _Grid:
                 {
                     "gebiet": keys["gebiet"],
                     "zielgruppe": "alle",
-                    "handlungsfeld": "alle",
+                    "handlungsfeld": topic,
                     "aufschluesselung": dim + "=" + keys["label"],
                 }
             )
@@ -499,6 +501,14 @@ def compute(tables: dict[str, pd.DataFrame], periods: list[str]) -> pd.DataFrame
         )
         grid = _Grid.breakdown(areas, dim, labels)
         referral_breakdowns[dim] = (grid, *_label_cells(areas, referral_area, values, labels))
+    # Referrals by partner within each topic (the referral's own topic).
+    referral_topic = _text(referrals["handlungsfeld"]).to_numpy()
+    referral_partner = _text(referrals["partner"]).to_numpy()
+    for topic in TOPICS:
+        mask = referral_topic == topic
+        grid = _Grid.breakdown(areas, "partner", PARTNERS, topic)
+        cell, row = _label_cells(areas, referral_area[mask], referral_partner[mask], PARTNERS)
+        referral_breakdowns[f"partner/{topic}"] = (grid, cell, np.flatnonzero(mask)[row])
 
     # Topic goals (14): the topic rows themselves; `alle` = all topic rows.
     goal_status = _text(topics["zielstatus"]).to_numpy()

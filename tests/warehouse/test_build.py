@@ -124,6 +124,60 @@ def test_no_single_suppressed_town_next_to_a_visible_kreis_total(built):
     assert checked, "no group with suppressed towns: the test data proves nothing"
 
 
+def test_referral_topics_add_up_so_no_single_topic_is_suppressed_next_to_its_total(built):
+    # Every referral has exactly one topic: topic counts add up to `alle`, per partner too.
+    rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-03")
+    groups: dict[tuple, list[dict[str, str]]] = {}
+    for row in rows:
+        if row["indikator"] == "vermittlungen":
+            key = (row["zeitraum"], row["gebiet"], row["zielgruppe"], row["aufschluesselung"])
+            groups.setdefault(key, []).append(row)
+    checked = 0
+    for key, members in groups.items():
+        totals = [r for r in members if r["handlungsfeld"] == "alle"]
+        parts = [r for r in members if r["handlungsfeld"] != "alle"]
+        if len(parts) != 7:
+            continue
+        hidden = [r for r in parts if r["unterdrueckt"] == "true"]
+        if totals[0]["unterdrueckt"] == "false":
+            assert len(hidden) != 1, key
+            checked += bool(hidden)
+            if not hidden:
+                assert sum(float(r["wert"]) for r in parts) == float(totals[0]["wert"]), key
+    assert checked, "no topic group with suppressed parts: the test data proves nothing"
+
+
+def test_referrals_by_topic_and_partner_equal_a_count_of_the_loaded_rows(built):
+    counted = {
+        (ags, topic, partner): n
+        for ags, topic, partner, n in built.query(
+            """
+            SELECT quelle, handlungsfeld, partner, count(*) FROM aktuell.vermittlungen
+            WHERE datum BETWEEN DATE '2025-01-01' AND DATE '2025-06-30'
+            GROUP BY ALL
+            """
+        )
+    }
+    rows = indicators(built, "--zeitraum", "2025-H1")
+    compared = 0
+    for row in rows:
+        if (
+            row["indikator"] != "vermittlungen"
+            or row["handlungsfeld"] == "alle"
+            or not row["aufschluesselung"].startswith("partner=")
+            or row["gebiet"] == "05954"
+            or row["zielgruppe"] != "alle"
+        ):
+            continue
+        partner = row["aufschluesselung"].removeprefix("partner=")
+        expected = counted.get((row["gebiet"], row["handlungsfeld"], partner), 0)
+        if row["unterdrueckt"] == "true":
+            continue
+        assert float(row["wert"]) == expected, row
+        compared += 1
+    assert compared > 100
+
+
 def test_json_format_and_out_file(built, tmp_path):
     out = tmp_path / "kennzahlen.json"
     built.run("indicators", "--zeitraum", "2025", "--format", "json", "--out", str(out), check=True)

@@ -56,6 +56,16 @@ mitglieder as (
                 or split_part(zaehlungen.aufschluesselung, '=', 1) = aufschluesselungen.dimension
             )
     union all
+    -- the seven topics and `alle` (only for indicators where every record has one topic)
+    select
+        zelle,
+        wert,
+        'h|' || indikator || '|' || gebiet || '|' || zeitraum || '|' || zielgruppe || '|'
+        || aufschluesselung as gruppe,
+        case when handlungsfeld = 'alle' then 'summe' else 'teil' end as rolle
+    from zaehlungen
+    where ist_handlungsfelder_summierbar
+    union all
     -- shorter periods within a longer one (only for indicators that add up over time)
     select
         zaehlungen.zelle,

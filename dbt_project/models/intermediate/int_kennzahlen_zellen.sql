@@ -4,6 +4,7 @@ with werte as (
         werte.*,
         katalog.geheimhaltung,
         katalog.ist_zeitlich_summierbar,
+        katalog.ist_handlungsfelder_summierbar,
         werte.indikator || '|' || werte.zeitraum || '|' || werte.gebiet || '|'
         || werte.zielgruppe || '|' || werte.handlungsfeld || '|' || werte.aufschluesselung
             as zelle

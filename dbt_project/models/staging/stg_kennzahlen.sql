@@ -11,6 +11,7 @@ renamed as (
         format,
         geheimhaltung,
         zeitlich_summierbar = 'ja' as ist_zeitlich_summierbar,
+        handlungsfelder_summierbar = 'ja' as ist_handlungsfelder_summierbar,
         ziel_anteilig = 'ja' as ist_ziel_anteilig,
         nullif(basis, '') as basis,
         zielgruppen = 'ja' as hat_zielgruppen,
