@@ -225,3 +225,143 @@ def indicator(indikator: str) -> dict[str, object]:
     """One indicator's catalogue entry (name, unit, format, definition, rule)."""
     frame = catalogue()
     return frame[frame["indikator"] == indikator].iloc[0].to_dict()
+
+
+def zielgruppen_by_group(
+    indicators: Sequence[str], period: str, area: str, handlungsfeld: str
+) -> pd.DataFrame:
+    """Total rows of one period, area and topic for every target group (incl. `alle`)."""
+    return _query(
+        """
+        SELECT indikator, zielgruppe AS gruppe, wert, unterdrueckt
+        FROM fct_indikatoren
+        WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
+          AND handlungsfeld = ? AND aufschluesselung = ''
+        ORDER BY indikator, gruppe
+        """,
+        [list(indicators), period, area, handlungsfeld],
+    )
+
+
+def zielgruppen_series(
+    indicator: str, periods: Sequence[str], area: str, handlungsfeld: str
+) -> pd.DataFrame:
+    """One indicator for every target group (incl. `alle`) over some periods of one topic."""
+    return _query(
+        """
+        SELECT zeitraum, zeitraum_beginn, zielgruppe AS gruppe, wert, unterdrueckt
+        FROM fct_indikatoren
+        WHERE indikator = ? AND list_contains(?, zeitraum) AND gebiet = ?
+          AND handlungsfeld = ? AND aufschluesselung = ''
+        ORDER BY zeitraum_beginn, gruppe
+        """,
+        [indicator, list(periods), area, handlungsfeld],
+    )
+
+
+def handlungsfelder_by_topic(
+    indicators: Sequence[str], period: str, area: str, zielgruppe: str
+) -> pd.DataFrame:
+    """Total rows of one period, area and target group for every topic (incl. `alle`)."""
+    return _query(
+        """
+        SELECT indikator, handlungsfeld AS gruppe, wert, unterdrueckt
+        FROM fct_indikatoren
+        WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
+          AND zielgruppe = ? AND aufschluesselung = ''
+        ORDER BY indikator, gruppe
+        """,
+        [list(indicators), period, area, zielgruppe],
+    )
+
+
+def datenqualitaet_deliveries(source: str | None = None) -> pd.DataFrame:
+    """Every delivery (optionally of one source) with its outcome, newest first."""
+    sql = """
+        SELECT lieferung_id, datei, teil, quelle, tabelle, stichtag, status, ablehnung,
+            zeilen_gelesen, zeilen_geladen, zeilen_quarantaene, veraenderung_zeilen,
+            meldungen, verarbeitet_am, ist_aktuell
+        FROM fct_lieferungen
+    """
+    params: list[object] = []
+    if source:
+        sql += " WHERE quelle = ?"
+        params.append(source)
+    return _query(sql + " ORDER BY verarbeitet_am DESC, lieferung_id DESC", params)
+
+
+def datenqualitaet_errors(source: str | None = None) -> pd.DataFrame:
+    """Row errors of the latest checked delivery per source and table (what is still to fix).
+
+    A delivery counts when its rows were checked: not a repeat (`bereits_geladen`), not a
+    file refused as a whole. Older deliveries' errors are history (see the delivery log).
+    """
+    sql = """
+        WITH letzte AS (
+            SELECT lieferung_id, teil
+            FROM fct_lieferungen
+            WHERE status IN ('geladen', 'teilweise_geladen', 'abgelehnt', 'veraltet')
+              AND ablehnung IS DISTINCT FROM 'datei'
+              AND stichtag IS NOT NULL AND tabelle IS NOT NULL
+              AND (? IS NULL OR quelle = ?)
+            QUALIFY row_number() OVER (
+                PARTITION BY quelle, tabelle ORDER BY stichtag DESC, lieferung_id DESC
+            ) = 1
+        )
+        SELECT q.quelle, q.tabelle, q.stichtag, q.lieferung_id, q.datei, l.teil, q.zeile,
+            q.spalte, q.wert, q.grund
+        FROM fct_quarantaene q JOIN letzte l USING (lieferung_id)
+        ORDER BY q.quelle, q.datei, l.teil, q.zeile, q.spalte
+    """
+    return _query(sql, [source, source])
+
+
+def datenqualitaet_completeness(area: str | None = None) -> pd.DataFrame:
+    """Per town (or of one town) and optional field the share of current cases filling it."""
+    sql = "SELECT gebiet, feld, faelle, ausgefuellt, anteil_prozent FROM fct_vollstaendigkeit"
+    params: list[object] = []
+    if area:
+        sql += " WHERE gebiet = ?"
+        params.append(area)
+    return _query(sql + " ORDER BY gebiet, feld", params)
+
+
+def staedte_posts(period: str) -> pd.DataFrame:
+    """Case stock, filled Baustein II posts and cases per filled post of every area."""
+    return _query(
+        """
+        SELECT indikator, gebiet, aufschluesselung, wert, unterdrueckt
+        FROM fct_indikatoren
+        WHERE list_contains(['faelle_bestand', 'faelle_je_vzae', 'vzae_ist'], indikator)
+          AND zeitraum = ? AND zielgruppe = 'alle' AND handlungsfeld = 'alle'
+          AND (aufschluesselung = '' OR aufschluesselung = 'baustein=2')
+        ORDER BY indikator, gebiet, aufschluesselung
+        """,
+        [period],
+    )
+
+
+def stadt_values(area: str, period: str, year_periods: Sequence[str]) -> pd.DataFrame:
+    """One town's values of a period (totals, per target group or topic, by partner or
+    procedure type) and its new and active cases in `year_periods` (months and year)."""
+    return _query(
+        """
+        SELECT indikator, zeitraum, zielgruppe, handlungsfeld, aufschluesselung,
+            split_part(aufschluesselung, '=', 2) AS auspraegung, wert, unterdrueckt
+        FROM fct_indikatoren
+        WHERE gebiet = ?
+          AND (
+            (zeitraum = ?
+              AND (zielgruppe = 'alle' OR handlungsfeld = 'alle')
+              AND (aufschluesselung = ''
+                OR (zielgruppe = 'alle' AND handlungsfeld = 'alle'
+                  AND (aufschluesselung LIKE 'partner=%'
+                    OR aufschluesselung LIKE 'verfahrensart=%'))))
+            OR (list_contains(?, zeitraum)
+              AND list_contains(['faelle_neu', 'faelle_aktiv'], indikator)
+              AND zielgruppe = 'alle' AND handlungsfeld = 'alle' AND aufschluesselung = '')
+          )
+        ORDER BY indikator, zeitraum_beginn, zielgruppe, handlungsfeld, aufschluesselung
+        """,
+        [area, period, list(year_periods)],
+    )

@@ -1,7 +1,18 @@
-"""Handlungsfelder (placeholder until the page is built)."""
+"""Handlungsfelder: cases, goal attainment and referrals per topic, referrals by partner."""
+
+from __future__ import annotations
+
+import math
 
 import dash
+import pandas as pd
+import plotly.graph_objects as go
 from dash import html
+
+from dashboard import display, figures, queries
+from dashboard.charts import ChartData, build, chart
+from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
+from dashboard.filters import Filters, from_query
 
 dash.register_page(
     __name__,
@@ -9,9 +20,326 @@ dash.register_page(
     name="Handlungsfelder",
     title="Handlungsfelder – KIM Monitor",
     order=3,
+    filters=("zeitraum", "gebiet", "zielgruppe"),
+)
+
+OVERLAP = (
+    "Ein Fall kann in mehreren Handlungsfeldern betreut werden. Die Handlungsfelder "
+    "überschneiden sich daher und ergeben zusammen nicht die Gesamtzahl „Alle Handlungsfelder“."
+)
+REFERRAL_TOPIC = (
+    "Vermittlungen zählen im Handlungsfeld, in dem sie erfasst wurden; jede Vermittlung gehört "
+    "zu genau einem Handlungsfeld."
+)
+NO_RESULTS = (
+    "Der Kennzahlenkatalog veröffentlicht keine Vermittlungen nach Partner und Ergebnis. Das "
+    "Ergebnis der Vermittlungen zeigt die Karte „Ergebnisse je Handlungsfeld“ als Quote der "
+    "angenommenen Vermittlungen je Handlungsfeld."
+)
+NOT_PUBLISHED = (
+    "Der veröffentlichte Stand enthält keine Vermittlungen nach Handlungsfeld und Partner "
+    "zugleich, daher kann die Verbindung vom Handlungsfeld zum Partner nicht dargestellt werden. "
+    "Die Vermittlungen je Handlungsfeld und je Partner zeigen die Karten oben."
+)
+PARTNER_ONLY_ALL = (
+    "Vermittlungen nach Partner werden nur für alle Zielgruppen zusammen veröffentlicht; die "
+    "gewählte Zielgruppe gilt für diese Karte nicht."
+)
+COUNTS = (
+    ("faelle_aktiv", "Betreute Fälle", "ganzzahl"),
+    ("vermittlungen", "Vermittlungen", "ganzzahl"),
+)
+RATES = (
+    ("quote_handlungsfeld_ziel_erreicht", "Erreichte Handlungsfeldziele", "prozent"),
+    ("quote_vermittlung_angenommen", "Angenommene Vermittlungen", "prozent"),
 )
 
 
+@guarded
 def layout(**query: str) -> html.Div:
-    """The page."""
-    return html.Div(html.H1("Handlungsfelder"))
+    """The page for the filters in the URL."""
+    filters = from_query(query)
+    return html.Div(
+        [
+            make_page_header(
+                f"Handlungsfelder {display.period(filters.zeitraum)}",
+                f"Betreute Fälle, erreichte Ziele und Vermittlungen je Handlungsfeld für "
+                f"{_context(filters)}, dazu die Vermittlungen nach Partner.",
+            ),
+            make_notice(OVERLAP),
+            make_chart_card(build("handlungsfelder-faelle", filters)),
+            make_chart_card(build("handlungsfelder-ergebnisse", filters)),
+            make_chart_card(build("handlungsfelder-partner", filters)),
+            make_flows(filters),
+        ]
+    )
+
+
+def _area_name(gebiet: str) -> str:
+    """A town's or the Kreis' name."""
+    areas = queries.areas()
+    return str(areas.loc[areas["gebiet"] == gebiet, "name"].iloc[0])
+
+
+def _context(filters: Filters, zielgruppe: bool = True) -> str:
+    """Area and target group of the view, e.g. `Witten, Zielgruppe Alleinerziehende`."""
+    text = _area_name(filters.gebiet)
+    if zielgruppe and filters.zielgruppe != "alle":
+        text += f", Zielgruppe {display.label('zielgruppe', filters.zielgruppe)}"
+    return text
+
+
+def _visible(wert: float | None, secret: bool) -> float:
+    """The value a figure may draw: NaN when secret or missing."""
+    if secret or wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return math.nan
+    return float(wert)
+
+
+def say(text: str, unit: str = "") -> str:
+    """A shown value inside a sentence: symbols explained, numbers with their unit."""
+    if text == display.SUPPRESSED:
+        return "geheim gehalten (.)"
+    if text == display.NOT_APPLICABLE:
+        return "nicht berechenbar (x)"
+    return f"{text}{unit}"
+
+
+def _by_topic(filters: Filters, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
+    """One row per topic and measure: label, measure, visible value and shown text."""
+    frame = queries.handlungsfelder_by_topic(
+        [m[0] for m in measures], filters.zeitraum, filters.gebiet, filters.zielgruppe
+    )
+    rows = []
+    for indikator, name, fmt in measures:
+        part = frame[frame["indikator"] == indikator].set_index("gruppe")
+        for code in display.codes("handlungsfeld"):
+            if code in part.index:
+                wert, secret = part.at[code, "wert"], bool(part.at[code, "unterdrueckt"])
+                text = display.value(wert, secret, fmt)
+            else:
+                wert, secret, text = None, False, display.NOT_APPLICABLE
+            rows.append(
+                {
+                    "gruppe": code,
+                    "Handlungsfeld": display.label("handlungsfeld", code),
+                    "Kennzahl": name,
+                    "wert_sichtbar": _visible(wert, secret),
+                    "text": text,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _wide(long: pd.DataFrame, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
+    """The table of a by-topic chart: topics as rows, measures as columns."""
+    table = long.pivot(index="Handlungsfeld", columns="Kennzahl", values="text")
+    order = list(dict.fromkeys(long["Handlungsfeld"]))
+    return table.loc[order, [m[1] for m in measures]].reset_index().rename_axis(None, axis=1)
+
+
+def bar_figure(
+    long: pd.DataFrame, x: str, *, series: str | None = "Kennzahl", unit: str = ""
+) -> go.Figure | None:
+    """Horizontal bars of the visible values; no figure when nothing can be drawn."""
+    if not (long["wert_sichtbar"] > 0).any():
+        return None
+    figure = figures.bars(
+        long, x, "wert_sichtbar", "text", series=series, horizontal=True, unit=unit
+    )
+    figure.update_xaxes(rangemode="nonnegative", ticksuffix=" %" if unit == "%" else "")
+    return figure
+
+
+def _largest(long: pd.DataFrame, measure: str) -> pd.Series | None:
+    """The topic (not `alle`) with the highest visible positive value of a measure."""
+    part = long[(long["Kennzahl"] == measure) & (long["gruppe"] != "alle")]
+    part = part[part["wert_sichtbar"] > 0]
+    if part.empty:
+        return None
+    return part.loc[part["wert_sichtbar"].idxmax()]
+
+
+@chart("handlungsfelder-faelle")
+def cases(filters: Filters) -> ChartData:
+    """Active cases and referrals per topic."""
+    long = _by_topic(filters, COUNTS)
+    table = _wide(long, COUNTS)
+    total = table.iloc[0]
+    sentence = (
+        f"{display.period(filters.zeitraum)}, {_context(filters)}: insgesamt "
+        f"{say(total['Betreute Fälle'])} betreute Fälle und {say(total['Vermittlungen'])} "
+        "Vermittlungen"
+    )
+    top = _largest(long, "Betreute Fälle")
+    if top is not None:
+        sentence += f"; die meisten Fälle hatte „{top['Handlungsfeld']}“ mit {top['text']}"
+    top = _largest(long, "Vermittlungen")
+    if top is not None:
+        sentence += f", die meisten Vermittlungen „{top['Handlungsfeld']}“ mit {top['text']}"
+    return ChartData(
+        key="handlungsfelder-faelle",
+        title=f"Betreute Fälle und Vermittlungen je Handlungsfeld, "
+        f"{display.period(filters.zeitraum)}",
+        sentence=sentence + ".",
+        table=table,
+        figure=bar_figure(long, "Handlungsfeld"),
+        note=f"{OVERLAP} {REFERRAL_TOPIC}",
+    )
+
+
+@chart("handlungsfelder-ergebnisse")
+def results(filters: Filters) -> ChartData:
+    """Goal attainment of the topic goals and acceptance rate of referrals per topic."""
+    long = _by_topic(filters, RATES)
+    table = _wide(long, RATES)
+    total = table.iloc[0]
+    goals, accepted = (m[1] for m in RATES)
+    sentence = (
+        f"{display.period(filters.zeitraum)}, {_context(filters)}: über alle Handlungsfelder "
+        f"wurden {say(total[goals])} der entschiedenen Handlungsfeldziele erreicht und "
+        f"{say(total[accepted])} der Vermittlungen mit Ergebnis angenommen"
+    )
+    top = _largest(long, goals)
+    if top is not None:
+        sentence += f"; die höchste Zielerreichung hatte „{top['Handlungsfeld']}“ mit {top['text']}"
+    return ChartData(
+        key="handlungsfelder-ergebnisse",
+        title=f"Ergebnisse je Handlungsfeld, {display.period(filters.zeitraum)}",
+        sentence=sentence + ".",
+        table=table,
+        figure=bar_figure(long, "Handlungsfeld", unit="%"),
+        note=(
+            f"{OVERLAP} Erreichte Handlungsfeldziele: Ziele mit Status „erreicht“ je Ziel mit "
+            "Statusänderung im Zeitraum, das nicht mehr offen ist. Angenommene Vermittlungen: "
+            "Vermittlungen mit Ergebnis „angenommen“ je Vermittlung mit Ergebnis (nicht offen)."
+        ),
+    )
+
+
+def _partner_note(filters: Filters, *notes: str) -> str:
+    """Notes of a partner card, with the target-group caveat when a group is chosen."""
+    parts = list(notes)
+    if filters.zielgruppe != "alle":
+        parts.append(PARTNER_ONLY_ALL)
+    return " ".join(parts)
+
+
+@chart("handlungsfelder-partner")
+def partners(filters: Filters) -> ChartData:
+    """Referrals of all topics by partner."""
+    frame = queries.values(
+        ["vermittlungen"], [filters.zeitraum], [filters.gebiet], breakdown="partner"
+    ).set_index("auspraegung")
+    rows = []
+    for code in display.codes("partner"):
+        if code in frame.index:
+            wert, secret = frame.at[code, "wert"], bool(frame.at[code, "unterdrueckt"])
+            text = display.value(wert, secret, "ganzzahl")
+        else:
+            wert, secret, text = None, False, display.NOT_APPLICABLE
+        rows.append(
+            {
+                "Partner": display.label("partner", code),
+                "wert_sichtbar": _visible(wert, secret),
+                "text": text,
+            }
+        )
+    long = pd.DataFrame(rows)
+    table = long[["Partner", "text"]].rename(columns={"text": "Vermittlungen"})
+    sentence = (
+        f"{display.period(filters.zeitraum)}, {_context(filters, zielgruppe=False)}, alle "
+        "Zielgruppen: "
+    )
+    ranked = long[long["wert_sichtbar"] > 0].sort_values("wert_sichtbar", ascending=False)
+    if len(ranked):
+        first = ranked.iloc[0]
+        sentence += f"die meisten Vermittlungen gingen an „{first['Partner']}“ ({first['text']})"
+        if len(ranked) > 1:
+            second = ranked.iloc[1]
+            sentence += f", gefolgt von „{second['Partner']}“ ({second['text']})"
+    else:
+        sentence += "keine Vermittlungen nach Partner darstellbar"
+    return ChartData(
+        key="handlungsfelder-partner",
+        title=f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}",
+        sentence=sentence + ".",
+        table=table,
+        figure=bar_figure(long, "Partner", series=None),
+        note=_partner_note(filters),
+    )
+
+
+def flow_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Published topic × partner referrals as a table (all cells) and the drawable links."""
+    frame = frame.assign(
+        text=display.values(frame, "ganzzahl"),
+        Handlungsfeld=[display.label("handlungsfeld", h) for h in frame["handlungsfeld"]],
+        Partner=[display.label("partner", p) for p in frame["partner"]],
+    )
+    topics = [display.label("handlungsfeld", h) for h in display.codes("handlungsfeld")[1:]]
+    partner_names = [display.label("partner", p) for p in display.codes("partner")]
+    table = (
+        frame.pivot(index="Handlungsfeld", columns="Partner", values="text")
+        .reindex(index=topics, columns=partner_names)
+        .fillna(display.NOT_APPLICABLE)
+        .reset_index()
+        .rename_axis(None, axis=1)
+    )
+    # Suppressed flows are left out of the diagram (they stay `.` in the table); so are zeros.
+    links = frame[~frame["unterdrueckt"].astype(bool) & (frame["wert"] > 0)]
+    return table, links
+
+
+def make_flows(filters: Filters) -> html.Section:
+    """The Sankey card, or a plain note when the build publishes no topic × partner counts."""
+    if len(queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)):
+        return make_chart_card(build("handlungsfelder-sankey", filters))
+    heading = "titel-handlungsfelder-sankey"
+    return html.Section(
+        [
+            html.H2("Vermittlungen vom Handlungsfeld zum Partner", id=heading),
+            make_notice(f"{NOT_PUBLISHED} {NO_RESULTS}"),
+        ],
+        className="karte",
+        **{"aria-labelledby": heading},
+    )
+
+
+@chart("handlungsfelder-sankey")
+def flows(filters: Filters) -> ChartData:
+    """Referrals from topic to partner: a Sankey of the visible flows, the full matrix as table."""
+    frame = queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)
+    table, links = flow_parts(frame)
+    secret = int(frame["unterdrueckt"].astype(bool).sum())
+    sentence = (
+        f"{display.period(filters.zeitraum)}, {_context(filters, zielgruppe=False)}, alle "
+        "Zielgruppen: "
+    )
+    if len(links):
+        top = links.loc[links["wert"].idxmax()]
+        sentence += (
+            f"die meisten Vermittlungen führten von „{top['Handlungsfeld']}“ zu "
+            f"„{top['Partner']}“ ({top['text']}); {len(links)} Verbindungen sind "
+            f"dargestellt, {secret} geheim gehaltene fehlen in der Grafik"
+        )
+    elif len(frame):
+        sentence += "keine Verbindung zwischen Handlungsfeld und Partner darstellbar"
+    else:
+        sentence += NOT_PUBLISHED.rstrip(".")
+    figure = (
+        figures.sankey(links, "Handlungsfeld", "Partner", "wert", "text") if len(links) else None
+    )
+    return ChartData(
+        key="handlungsfelder-sankey",
+        title=f"Vermittlungen vom Handlungsfeld zum Partner, {display.period(filters.zeitraum)}",
+        sentence=sentence + ".",
+        table=table,
+        figure=figure,
+        note=_partner_note(
+            filters,
+            "Geheim gehaltene Verbindungen (.) fehlen in der Grafik und stehen in der Tabelle "
+            "als „.“.",
+            NO_RESULTS,
+        ),
+    )

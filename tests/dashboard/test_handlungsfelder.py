@@ -1,0 +1,171 @@
+"""Handlungsfelder in the browser: numbers equal `kim indicators`, filters live in the URL."""
+
+from __future__ import annotations
+
+import math
+import sys
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+
+from dashboard.app import create_app
+from tests.dashboard.conftest import (
+    assert_shown,
+    card_table,
+    choose,
+    open_page,
+    published_values,
+)
+
+KREIS = "05954"
+BRECKERFELD = "05954004"
+TOPICS = {
+    "alle": "Alle Handlungsfelder",
+    "aufenthalt": "Aufenthalt",
+    "erstorientierung": "Erstorientierung",
+    "bildung": "Bildung",
+    "arbeit": "Arbeit",
+    "wohnen": "Wohnen",
+    "gesundheit": "Gesundheit",
+    "sonstiges": "Sonstiges",
+}
+PARTNERS = {
+    "auslaenderbehoerde": "Ausländerbehörde",
+    "jobcenter": "Jobcenter",
+    "agentur_fuer_arbeit": "Agentur für Arbeit",
+    "integrationskurs": "Integrationskurs",
+    "migrationsberatung": "Migrationsberatung",
+    "schule_kita": "Schule/Kita",
+    "gesundheitswesen": "Gesundheitswesen",
+    "wohnungswesen": "Wohnungswesen",
+    "sozialamt": "Sozialamt",
+    "ehrenamt_mso": "Ehrenamt/Migrantenorganisation",
+    "beratungsstelle": "Beratungsstelle",
+    "sonstige": "Sonstige",
+}
+CARDS = {
+    "Betreute Fälle und Vermittlungen je Handlungsfeld": (
+        ("Betreute Fälle", "faelle_aktiv", 0),
+        ("Vermittlungen", "vermittlungen", 0),
+    ),
+    "Ergebnisse je Handlungsfeld": (
+        ("Erreichte Handlungsfeldziele", "quote_handlungsfeld_ziel_erreicht", 1),
+        ("Angenommene Vermittlungen", "quote_vermittlung_angenommen", 1),
+    ),
+}
+FLOWS = "Vermittlungen vom Handlungsfeld zum Partner"
+
+
+def card_text(browser, title_start: str) -> str | None:
+    """All text of the card (or section) whose heading starts with `title_start`."""
+    return browser.driver.execute_script(
+        """
+        const card = [...document.querySelectorAll('section.karte')]
+            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+        return card?.textContent ?? null;
+        """,
+        title_start,
+    )
+
+
+def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, group: str):
+    """Topic cards for the chosen group; partner cards (published for all groups only)."""
+    for title, measures in CARDS.items():
+        rows = {r["Handlungsfeld"]: r for r in card_table(browser, title)}
+        assert list(rows) == list(TOPICS.values()), title
+        for code, name in TOPICS.items():
+            for column, indikator, decimals in measures:
+                wert, secret = values[(indikator, zeitraum, gebiet, group, code, "")]
+                assert_shown(rows[name][column], wert, secret, decimals)
+        assert "mehreren Handlungsfeldern" in card_text(browser, title), title
+
+    rows = {r["Partner"]: r for r in card_table(browser, "Vermittlungen nach Partner")}
+    assert list(rows) == list(PARTNERS.values())
+    for code, name in PARTNERS.items():
+        wert, secret = values[
+            ("vermittlungen", zeitraum, gebiet, "alle", "alle", f"partner={code}")
+        ]
+        assert_shown(rows[name]["Vermittlungen"], wert, secret, 0)
+    partner_text = card_text(browser, "Vermittlungen nach Partner")
+    assert ("nur für alle Zielgruppen" in partner_text) == (group != "alle")
+
+    flows = {
+        (key[4], key[5].removeprefix("partner=")): value
+        for key, value in values.items()
+        if key[0] == "vermittlungen"
+        and key[1:4] == (zeitraum, gebiet, "alle")
+        and key[4] != "alle"
+        and key[5].startswith("partner=")
+    }
+    text = card_text(browser, FLOWS)
+    assert text is not None
+    assert "keine Vermittlungen nach Partner und Ergebnis" in text
+    if not flows:
+        # The build publishes no topic × partner counts: said plainly, nothing drawn.
+        assert "nicht dargestellt werden" in text
+        assert not browser.driver.execute_script(
+            "return [...document.querySelectorAll('section.karte')].find(s => "
+            "s.querySelector('h2').textContent.startsWith(arguments[0]))"
+            ".querySelector('.js-plotly-plot, table');",
+            FLOWS,
+        )
+        return
+    rows = {r["Handlungsfeld"]: r for r in card_table(browser, FLOWS)}
+    for (topic, partner), (wert, secret) in flows.items():
+        assert_shown(rows[TOPICS[topic]][PARTNERS[partner]], wert, secret, 0)
+
+
+def test_kreis_year_equals_kim_indicators(server, browser, published):
+    open_page(browser, server + "/handlungsfelder?zeitraum=2025")
+    assert browser.driver.find_element("css selector", "main h1").text == "Handlungsfelder 2025"
+    notice = browser.driver.find_element("css selector", "main .meldung").text
+    assert "mehreren Handlungsfeldern" in notice and "nicht die Gesamtzahl" in notice
+    hidden = browser.driver.execute_script(
+        "return ['zeitraum', 'gebiet', 'zielgruppe', 'handlungsfeld'].map("
+        "k => document.getElementById('filtergruppe-' + k).hidden);"
+    )
+    assert hidden == [False, False, False, True]
+    values = published_values(published, "2025")
+    assert_page_equals_published(browser, values, "2025", KREIS, "alle")
+
+
+def test_filters_change_numbers_and_url(server, browser, published):
+    open_page(browser, server + "/handlungsfelder?zeitraum=2025")
+    choose(browser, "filter-gebiet", "Breckerfeld")
+    choose(browser, "filter-zielgruppe", "Alleinerziehende")
+    choose(browser, "filter-periodentyp", "Quartal")
+    choose(browser, "filter-zeitraum", "1. Quartal 2025")
+    query = parse_qs(urlparse(browser.driver.current_url).query)
+    assert query["zeitraum"] == ["2025-Q1"]
+    assert query["gebiet"] == [BRECKERFELD]
+    assert query["zielgruppe"] == ["alleinerziehend"]
+    assert "1. Quartal 2025" in browser.driver.find_element("css selector", "main h1").text
+    values = published_values(published, "2025-Q1")
+    assert_page_equals_published(browser, values, "2025-Q1", BRECKERFELD, "alleinerziehend")
+
+    # The URL alone restores the view.
+    open_page(browser, server + "/handlungsfelder?zeitraum=2025-03&gebiet=05954036")
+    values = published_values(published, "2025-03")
+    assert_page_equals_published(browser, values, "2025-03", "05954036", "alle")
+
+
+def test_sankey_draws_only_visible_flows_and_keeps_secret_ones_in_the_table():
+    create_app()  # Dash imports the page modules (as `pages.*`) and registers them
+    flow_parts = sys.modules["pages.handlungsfelder"].flow_parts
+
+    frame = pd.DataFrame(
+        {
+            "handlungsfeld": ["arbeit", "arbeit", "wohnen"],
+            "partner": ["jobcenter", "sozialamt", "wohnungswesen"],
+            "wert": [12.0, math.nan, 0.0],
+            "unterdrueckt": [False, True, False],
+        }
+    )
+    table, links = flow_parts(frame)
+    rows = {r["Handlungsfeld"]: r for r in table.to_dict("records")}
+    assert rows["Arbeit"]["Jobcenter"] == "12"
+    assert rows["Arbeit"]["Sozialamt"] == "."
+    assert rows["Wohnen"]["Wohnungswesen"] == "–"
+    assert list(zip(links["Handlungsfeld"], links["Partner"], strict=True)) == [
+        ("Arbeit", "Jobcenter")
+    ]

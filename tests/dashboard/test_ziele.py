@@ -1,0 +1,117 @@
+"""Ziele in the browser: every goal equals the published fct_zielerreichung, status as text and
+icon, the year follows the period filter in the URL."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+
+from tests.dashboard.conftest import (
+    assert_shown,
+    card_sentence,
+    card_table,
+    choose,
+    open_page,
+    parse_shown,
+)
+
+ICONS = {
+    "erreicht": "✔",
+    "im_plan": "▲",
+    "leicht_verzoegert": "◆",
+    "deutlich_verzoegert": "▼",
+    "nicht_bewertbar": "?",
+}
+STATUS_WORDS = {
+    "erreicht": "erreicht",
+    "im_plan": "im Plan",
+    "leicht_verzoegert": "leicht verzögert",
+    "deutlich_verzoegert": "deutlich verzögert",
+    "nicht_bewertbar": "nicht bewertbar",
+}
+
+
+def published_goals(published, year: int) -> list[dict]:
+    """fct_zielerreichung of one year, read straight from the published file."""
+    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
+    try:
+        cursor = con.execute(
+            """
+            SELECT z.*, k.name AS kennzahl, k.format, g.name AS gebiet_name
+            FROM fct_zielerreichung z
+            JOIN dim_kennzahlen k USING (indikator)
+            JOIN dim_gebiete g USING (gebiet)
+            WHERE z.jahr = ?
+            """,
+            [year],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def goal_years(published) -> list[int]:
+    """Years with goals, newest first."""
+    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT DISTINCT jahr FROM fct_zielerreichung ORDER BY 1 DESC")
+        return [r[0] for r in rows.fetchall()]
+    finally:
+        con.close()
+
+
+def assert_number(text: str, expected: float) -> None:
+    """A shown target or expectation equals the published number at the shown precision."""
+    decimals = len(text.removesuffix("%").strip().partition(",")[2])
+    assert parse_shown(text) == round(float(expected), decimals), f"{text!r} != {expected}"
+
+
+def check_goals(browser, published, year: int) -> None:
+    """The goal table and the sentence equal fct_zielerreichung of `year`."""
+    goals = published_goals(published, year)
+    rows = {r["Ziel"]: r for r in card_table(browser, f"Fortschritt der Jahresziele {year}")}
+    assert len(rows) == len(goals) > 0
+    for goal in goals:
+        row = rows[f"{goal['kennzahl']}, {goal['gebiet_name']}"]
+        assert (
+            row["Richtung"]
+            == {"mindestens": "mindestens", "hoechstens": "höchstens"}[goal["richtung"]]
+        )
+        assert_number(row["Jahresziel"], goal["zielwert"])
+        assert_number(row["Erwartung zum Stichtag"], goal["erwartung"])
+        decimals = {"ganzzahl": 0, "tage": 0, "dezimal2": 2}.get(goal["format"], 1)
+        assert_shown(row["Ist"], goal["ist"], goal["unterdrueckt"], decimals)
+        share = None if goal["erfuellung"] is None else goal["erfuellung"] * 100
+        assert_shown(row["Erfüllung der Erwartung"], share, goal["unterdrueckt"], 1)
+        assert row["Status"] == f"{ICONS.get(goal['status'], '?')} {goal['status_text']}"
+        if goal["unterdrueckt"]:
+            assert goal["status"] == "nicht_bewertbar" and row["Ist"] == "."
+    sentence = card_sentence(browser, f"Fortschritt der Jahresziele {year}")
+    assert f"Von {len(goals)} Zielen {year}" in sentence
+    for code, word in STATUS_WORDS.items():
+        count = sum(g["status"] == code for g in goals)
+        assert re.search(rf"\b{count} {word}\b", sentence), f"{count} {word} not in {sentence!r}"
+
+
+def test_every_goal_equals_the_published_goal_progress(server, browser, published):
+    year = goal_years(published)[-1]
+    open_page(browser, server + f"/ziele?zeitraum={year}")
+    assert browser.driver.find_element("css selector", "main h1").text == f"Ziele {year}"
+    check_goals(browser, published, year)
+    # The status rules are explained with their icons.
+    rules = browser.driver.find_element("css selector", "ul.statusregeln").text
+    assert "85" in rules and "100 %" in rules and "✔" in rules and "?" in rules
+
+
+def test_the_period_filter_chooses_the_year(server, browser, published):
+    years = goal_years(published)
+    first, other = years[-1], years[0]
+    open_page(browser, server + f"/ziele?zeitraum={first}")
+    choose(browser, "filter-periodentyp", "Quartal")
+    choose(browser, "filter-zeitraum", f"1. Quartal {other}")
+    assert parse_qs(urlparse(browser.driver.current_url).query)["zeitraum"] == [f"{other}-Q1"]
+    assert browser.driver.find_element("css selector", "main h1").text == f"Ziele {other}"
+    check_goals(browser, published, other)

@@ -1,0 +1,155 @@
+"""Zielgruppen in the browser: numbers equal `kim indicators`, filters live in the URL."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from tests.dashboard.conftest import (
+    assert_shown,
+    card_table,
+    choose,
+    open_page,
+    parse_shown,
+    published_values,
+)
+
+KREIS = "05954"
+BRECKERFELD = "05954004"
+GROUPS = {
+    "alle": "Alle Zielgruppen",
+    "neuzugewandert": "Neuzugewanderte (bis 24 Monate)",
+    "alleinerziehend": "Alleinerziehende",
+    "junger_mensch_ohne_familie": "Junge Menschen ohne Familie",
+    "analphabetismus": "Analphabetismus",
+    "ohne_berufsausbildung": "Ohne Berufsausbildung",
+    "geringe_deutschkenntnisse": "Geringe Deutschkenntnisse",
+}
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+CARDS = {
+    "Reichweite je Zielgruppe": (
+        ("Betreute Fälle", "faelle_aktiv", 0),
+        ("Neue Fälle", "faelle_neu", 0),
+        ("Erreichte Personen", "personen_erreicht", 0),
+    ),
+    "Zielerreichung je Zielgruppe": (
+        ("Ziele erreicht", "quote_ziele_erreicht", 1),
+        ("Ziele mindestens teilweise erreicht", "quote_ziele_teilweise", 1),
+    ),
+    "Mittlere Falldauer je Zielgruppe": (
+        ("Mittlere Falldauer (Median, Tage)", "falldauer_median_tage", 0),
+    ),
+}
+SHARES = "Anteile der Zielgruppen"
+
+
+def zeitraum_of(label: str) -> str:
+    """`März 2025` → `2025-03`, `2. Quartal 2025` → `2025-Q2`."""
+    first, *_, year = label.split()
+    if "Quartal" in label:
+        return f"{year}-Q{first.rstrip('.')}"
+    return f"{year}-{MONTHS.index(first) + 1:02d}"
+
+
+def card_note(browser, title_start: str) -> str | None:
+    """The note (`p.hinweis`) of a card."""
+    return browser.driver.execute_script(
+        """
+        const card = [...document.querySelectorAll('section.karte')]
+            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+        return card?.querySelector('p.hinweis')?.textContent ?? null;
+        """,
+        title_start,
+    )
+
+
+def assert_cards_equal_published(browser, values, zeitraum: str, gebiet: str, topic: str):
+    """Every by-group card shows the published value of every group and measure."""
+    for title, measures in CARDS.items():
+        rows = {r["Zielgruppe"]: r for r in card_table(browser, title)}
+        assert list(rows) == list(GROUPS.values()), title
+        for code, name in GROUPS.items():
+            for column, indikator, decimals in measures:
+                wert, secret = values[(indikator, zeitraum, gebiet, code, topic, "")]
+                assert_shown(rows[name][column], wert, secret, decimals)
+        note = card_note(browser, title)
+        assert note and "mehreren Zielgruppen" in note, title
+
+
+def assert_shares_equal_published(browser, values, gebiet: str, topic: str, periods: int):
+    """Every share is group ÷ all from published counts; `.` when either is suppressed."""
+    rows = card_table(browser, SHARES)
+    assert len(rows) == periods
+    checked = 0
+    for row in rows:
+        zeitraum = zeitraum_of(row.get("Monat") or row["Quartal"])
+        total, total_secret = values[("faelle_aktiv", zeitraum, gebiet, "alle", topic, "")]
+        for code, name in list(GROUPS.items())[1:]:
+            count, secret = values[("faelle_aktiv", zeitraum, gebiet, code, topic, "")]
+            shown = parse_shown(row[name])
+            if secret or total_secret:
+                assert shown == ".", (zeitraum, name, row[name])
+            elif not total:
+                assert shown is None, (zeitraum, name, row[name])
+            else:
+                assert shown == round(100 * count / total, 1), (zeitraum, name, row[name])
+                checked += 1
+    assert checked, "no visible share compared"
+    note = card_note(browser, SHARES)
+    assert "mehreren Zielgruppen" in note and "geheim" in note
+
+
+def test_kreis_year_equals_kim_indicators(server, browser, published):
+    open_page(browser, server + "/zielgruppen?zeitraum=2025")
+    assert browser.driver.find_element("css selector", "main h1").text == "Zielgruppen 2025"
+    notice = browser.driver.find_element("css selector", "main .meldung").text
+    assert "mehreren Zielgruppen" in notice and "nicht die Gesamtzahl" in notice
+    # Only the filters this page uses are offered.
+    hidden = browser.driver.execute_script(
+        "return ['zeitraum', 'gebiet', 'zielgruppe', 'handlungsfeld'].map("
+        "k => document.getElementById('filtergruppe-' + k).hidden);"
+    )
+    assert hidden == [False, False, True, False]
+    quarters = [f"2025-Q{q}" for q in range(1, 5)]
+    values = published_values(published, "2025", *quarters)
+    assert_cards_equal_published(browser, values, "2025", KREIS, "alle")
+    assert_shares_equal_published(browser, values, KREIS, "alle", periods=4)
+
+
+def test_filters_change_numbers_and_url(server, browser, published):
+    open_page(browser, server + "/zielgruppen?zeitraum=2025")
+    choose(browser, "filter-gebiet", "Breckerfeld")
+    choose(browser, "filter-handlungsfeld", "Arbeit")
+    choose(browser, "filter-periodentyp", "Monat")
+    choose(browser, "filter-zeitraum", "März 2025")
+    query = parse_qs(urlparse(browser.driver.current_url).query)
+    assert query["zeitraum"] == ["2025-03"]
+    assert query["gebiet"] == [BRECKERFELD]
+    assert query["handlungsfeld"] == ["arbeit"]
+    assert "März 2025" in browser.driver.find_element("css selector", "main h1").text
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    values = published_values(published, *months)
+    assert_cards_equal_published(browser, values, "2025-03", BRECKERFELD, "arbeit")
+    assert_shares_equal_published(browser, values, BRECKERFELD, "arbeit", periods=12)
+    # Small town, one topic: suppressed cells are shown as `.` with the legend.
+    reach = card_table(browser, "Reichweite je Zielgruppe")
+    assert any(cell == "." for row in reach for cell in row.values())
+    legend = browser.driver.find_elements("css selector", "section.karte .legende")
+    assert legend and "geheim" in legend[0].text
+
+    # The URL alone restores the view.
+    open_page(browser, server + "/zielgruppen?zeitraum=2025-Q2&gebiet=05954036")
+    values = published_values(published, "2025-Q2", *(f"2025-Q{q}" for q in range(1, 5)))
+    assert_cards_equal_published(browser, values, "2025-Q2", "05954036", "alle")
