@@ -1,0 +1,393 @@
+"""Städte and the town pages in the browser: numbers equal `kim indicators`, links, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import pytest
+
+from tests.dashboard.conftest import (
+    assert_shown,
+    axe_violations,
+    card_sentence,
+    card_table,
+    choose,
+    open_page,
+    published_values,
+    wait_until_idle,
+)
+
+KREIS = "05954"
+WITTEN = "05954036"
+BRECKERFELD = "05954004"
+REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
+
+
+def published_query(published, sql: str, params: list | None = None) -> list[tuple]:
+    """A query on the published serving database (what the dashboard may read)."""
+    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def areas(published) -> list[tuple[str, str, int, date]]:
+    """Towns by name, then the Kreis: AGS, name, population and its Stichtag."""
+    return published_query(
+        published,
+        "SELECT gebiet, name, einwohner, einwohner_stand FROM dim_gebiete ORDER BY ist_kreis, name",
+    )
+
+
+def labels(dimension: str) -> dict[str, str]:
+    """Code → German name of one dimension (warehouse/reference/bezeichnungen.csv)."""
+    with (REFERENCE / "bezeichnungen.csv").open(encoding="utf-8") as handle:
+        return {
+            r["code"]: r["bezeichnung"]
+            for r in csv.DictReader(handle)
+            if r["dimension"] == dimension
+        }
+
+
+def headline(browser, name: str) -> str | None:
+    """The value of a headline tile."""
+    return browser.driver.execute_script(
+        """
+        const tile = [...document.querySelectorAll('.kpi')]
+            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
+        return tile ? tile.querySelector('.kpi-wert').textContent : null;
+        """,
+        name,
+    )
+
+
+def card_links(browser, title_start: str) -> dict[str, str]:
+    """Row header text → link target in the table of a card."""
+    return browser.driver.execute_script(
+        """
+        const card = [...document.querySelectorAll('section.karte')]
+            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+        return Object.fromEntries([...card.querySelectorAll('tbody th a')]
+            .map(a => [a.textContent.trim(), a.getAttribute('href')]));
+        """,
+        title_start,
+    )
+
+
+def card_note(browser, title_start: str) -> str:
+    """The note (p.hinweis) of a card."""
+    return browser.driver.execute_script(
+        """
+        const card = [...document.querySelectorAll('section.karte')]
+            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+        return card.querySelector('p.hinweis').textContent;
+        """,
+        title_start,
+    )
+
+
+def query_of(browser) -> dict[str, list[str]]:
+    """The current URL's query parameters."""
+    return parse_qs(urlparse(browser.driver.current_url).query)
+
+
+def heading(browser) -> str:
+    """The page's h1."""
+    return browser.driver.find_element("css selector", "main h1").text
+
+
+def group_hidden(browser, key: str) -> bool:
+    """Whether a filter group of the shell is hidden."""
+    return not browser.driver.find_element("id", f"filtergruppe-{key}").is_displayed()
+
+
+def check_comparison(browser, published, zeitraum: str, zielgruppe: str, handlungsfeld: str):
+    """The three comparison cards equal `kim indicators` for one selection."""
+    values = published_values(published, zeitraum)
+    towns = areas(published)
+
+    rows = card_table(browser, "Fälle und erreichte Personen je Stadt")
+    assert [r["Gebiet"] for r in rows] == [name for _, name, _, _ in towns]
+    per_inhabitants = card_table(browser, "Fälle je 10.000 Einwohner")
+    assert [r["Gebiet"] for r in per_inhabitants] == [name for _, name, _, _ in towns]
+    for (gebiet, _, einwohner, _), row, rates in zip(towns, rows, per_inhabitants, strict=True):
+        assert rates["Einwohner"] == f"{einwohner:,}".replace(",", ".")
+        for indikator, column in (
+            ("faelle_neu", "Neue Fälle"),
+            ("faelle_aktiv", "Betreute Fälle"),
+            ("personen_erreicht", "Erreichte Personen"),
+        ):
+            wert, secret = values[(indikator, zeitraum, gebiet, zielgruppe, handlungsfeld, "")]
+            assert_shown(row[column], wert, secret, 0)
+            rate = None if wert is None else wert * 10_000 / einwohner
+            assert_shown(rates[f"{column} je 10.000 Einwohner"], rate, secret, 1)
+
+    per_post = card_table(browser, "Fälle je besetzter Stelle")
+    for (gebiet, name, _, _), row in zip(towns, per_post, strict=True):
+        assert row["Gebiet"] == name
+        wert, secret = values[("faelle_je_vzae", zeitraum, gebiet, "alle", "alle", "")]
+        assert_shown(row["Fälle je besetzter Stelle"], wert, secret, 1)
+        wert, secret = values[("faelle_bestand", zeitraum, gebiet, "alle", "alle", "")]
+        assert_shown(row["Fallbestand zum Stichtag"], wert, secret, 0)
+        posts = "baustein=2" if gebiet == KREIS else ""
+        wert, secret = values[("vzae_ist", zeitraum, gebiet, "alle", "alle", posts)]
+        assert_shown(row["Besetzte Stellen (VZÄ)"], wert, secret, 2)
+
+
+def test_town_comparison_equals_kim_indicators(server, browser, published):
+    open_page(browser, server + "/staedte?zeitraum=2025")
+    assert heading(browser) == "Städte 2025"
+    check_comparison(browser, published, "2025", "alle", "alle")
+
+    # The population figures and their Stichtag are named on the page.
+    stand = {s for _, _, _, s in areas(published)}
+    note = card_note(browser, "Fälle je 10.000 Einwohner")
+    for day in stand:
+        assert day.strftime("%d.%m.%Y") in note
+
+    # Every town in the tables links to its page for the chosen period.
+    expected = {name: f"/stadt/{g}?zeitraum=2025" for g, name, _, _ in areas(published)[:-1]}
+    assert card_links(browser, "Fälle und erreichte Personen je Stadt") == expected
+    assert card_links(browser, "Fälle je besetzter Stelle") == expected
+
+    values = published_values(published, "2025")
+    wert, secret = values[("faelle_aktiv", "2025", KREIS, "alle", "alle", "")]
+    sentence = card_sentence(browser, "Fälle und erreichte Personen je Stadt")
+    assert f"{int(wert):,}".replace(",", ".") in sentence and not secret
+
+
+def test_filters_change_the_comparison_and_live_in_the_url(server, browser, published):
+    open_page(browser, server + "/staedte?zeitraum=2025")
+    assert group_hidden(browser, "gebiet")
+    assert not group_hidden(browser, "zielgruppe") and not group_hidden(browser, "handlungsfeld")
+    choose(browser, "filter-zielgruppe", "Neuzugewanderte (bis 24 Monate)")
+    choose(browser, "filter-handlungsfeld", "Arbeit")
+    choose(browser, "filter-periodentyp", "Quartal")
+    choose(browser, "filter-zeitraum", "2. Quartal 2025")
+    query = query_of(browser)
+    assert query["zeitraum"] == ["2025-Q2"]
+    assert query["zielgruppe"] == ["neuzugewandert"]
+    assert query["handlungsfeld"] == ["arbeit"]
+    assert heading(browser) == "Städte 2. Quartal 2025"
+    check_comparison(browser, published, "2025-Q2", "neuzugewandert", "arbeit")
+
+    # A bookmarked URL opens the same view; the town links keep the period.
+    open_page(
+        browser,
+        server + "/staedte?zeitraum=2025-Q2&zielgruppe=neuzugewandert&handlungsfeld=arbeit",
+    )
+    check_comparison(browser, published, "2025-Q2", "neuzugewandert", "arbeit")
+    links = card_links(browser, "Fälle und erreichte Personen je Stadt")
+    assert links["Witten"] == f"/stadt/{WITTEN}?zeitraum=2025-Q2"
+
+
+def check_town_page(browser, published, gebiet: str, zeitraum: str) -> None:
+    """Headlines and every card of a town page equal `kim indicators` and the published tables."""
+    year = zeitraum[:4]
+    known = {z for (z,) in published_query(published, "SELECT zeitraum FROM dim_perioden")}
+    months = [m for m in (f"{year}-{n:02d}" for n in range(1, 13)) if m in known]
+    values = published_values(published, zeitraum, *months)
+
+    def cell(indikator: str, aufschluesselung: str = "", **dims: str):
+        return values[
+            (
+                indikator,
+                dims.get("period", zeitraum),
+                gebiet,
+                dims.get("zielgruppe", "alle"),
+                dims.get("handlungsfeld", "alle"),
+                aufschluesselung,
+            )
+        ]
+
+    for name, indikator, decimals in (
+        ("Neue Fälle", "faelle_neu", 0),
+        ("Betreute Fälle", "faelle_aktiv", 0),
+        ("Erreichte Personen", "personen_erreicht", 0),
+        ("Zielerreichungsquote", "quote_ziele_erreicht", 1),
+        ("Vermittlungen", "vermittlungen", 0),
+        ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
+    ):
+        assert_shown(headline(browser, name), *cell(indikator), decimals)
+
+    rows = card_table(browser, "Neue und betreute Fälle je Monat")
+    assert rows, "no months shown"
+    month_names = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                   "September", "Oktober", "November", "Dezember"]  # fmt: skip
+    for row in rows:
+        month = f"{year}-{month_names.index(row['Monat'].split()[0]) + 1:02d}"
+        assert_shown(row["Neue Fälle"], *cell("faelle_neu", period=month), 0)
+        assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", period=month), 0)
+
+    groups = {v: k for k, v in labels("zielgruppe").items()}
+    rows = card_table(browser, "Betreute Fälle nach Zielgruppe")
+    assert len(rows) == len(groups) - 1
+    for row in rows:
+        code = groups[row["Zielgruppe"]]
+        assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", zielgruppe=code), 0)
+
+    topics = {v: k for k, v in labels("handlungsfeld").items()}
+    rows = card_table(browser, "Betreute Fälle nach Handlungsfeld")
+    assert len(rows) == len(topics) - 1
+    for row in rows:
+        code = topics[row["Handlungsfeld"]]
+        assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", handlungsfeld=code), 0)
+
+    partners = {v: k for k, v in labels("partner").items()}
+    rows = card_table(browser, "Vermittlungen nach Partner")
+    assert rows
+    for row in rows:
+        code = partners[row["Partner"]]
+        assert_shown(row["Vermittlungen"], *cell("vermittlungen", f"partner={code}"), 0)
+
+    staff = {r["Kennzahl"]: r["Wert"] for r in card_table(browser, "Personal im Case Management")}
+    assert_shown(staff["Stellen (Soll, VZÄ)"], *cell("vzae_soll"), 2)
+    assert_shown(staff["Stellen (Ist, VZÄ)"], *cell("vzae_ist"), 2)
+    assert_shown(staff["Besetzungsquote"], *cell("besetzungsquote"), 1)
+    assert_shown(staff["Fälle je besetzter Stelle"], *cell("faelle_je_vzae"), 1)
+
+    goals = published_query(
+        published,
+        """
+        SELECT k.name, z.ist, z.unterdrueckt, z.status_text, k.format
+        FROM fct_zielerreichung z JOIN dim_kennzahlen k USING (indikator)
+        WHERE z.gebiet = ? AND z.jahr = ? ORDER BY k.nr
+        """,
+        [gebiet, int(year)],
+    )
+    if goals:
+        rows = card_table(browser, f"Ziele {year}")
+        assert [r["Ziel"] for r in rows] == [g[0] for g in goals]
+        for row, (_, ist, secret, status_text, fmt) in zip(rows, goals, strict=True):
+            assert_shown(row["Ist"], ist, secret, 1 if fmt == "prozent" else 0)
+            assert row["Status"].endswith(status_text)
+    else:
+        assert "keine eigenen Ziele" in card_sentence(browser, f"Ziele {year}")
+
+    kinds = {v: k for k, v in labels("verfahrensart").items()}
+    b3 = [k for k in values if k[0].startswith("b3_") and k[2] == gebiet]
+    if b3:
+        rows = card_table(browser, "Baustein III")
+        assert rows[-1]["Verfahrensart"] == "Alle Verfahrensarten"
+        for row in rows:
+            art = "" if row is rows[-1] else f"verfahrensart={kinds[row['Verfahrensart']]}"
+            for indikator, column in (
+                ("b3_angesprochen", "Aktiv angesprochen"),
+                ("b3_antraege", "Anträge"),
+                ("b3_erteilt", "Erteilungen / Einbürgerungen"),
+            ):
+                assert_shown(row[column], *cell(indikator, art), 0)
+
+    tables = {v: k for k, v in labels("tabelle").items()}
+    current = dict(
+        published_query(
+            published,
+            "SELECT tabelle, max(stichtag) FROM fct_lieferungen "
+            "WHERE ist_aktuell AND quelle = ? GROUP BY tabelle",
+            [gebiet],
+        )
+    )
+    rows = card_table(browser, "Datenstand")
+    own = {tables[r["Tabelle"]]: r["Stichtag"] for r in rows if r["Tabelle"] in tables}
+    for tabelle, stichtag in current.items():
+        assert own[tabelle] == stichtag.strftime("%d.%m.%Y")
+
+
+def test_town_link_opens_the_town_page_with_its_numbers(server, browser, published):
+    open_page(browser, server + "/staedte?zeitraum=2025")
+    link = browser.driver.find_element(
+        "xpath", "//section[.//h2[starts-with(., 'Fälle und erreichte')]]//tbody//a[.='Witten']"
+    )
+    link.click()
+    wait_until_idle(browser)
+    assert urlparse(browser.driver.current_url).path == f"/stadt/{WITTEN}"
+    assert query_of(browser)["zeitraum"] == ["2025"]
+    assert heading(browser) == "Witten 2025"
+    assert browser.driver.title == "Witten – KIM Monitor"
+    # Only the period filter applies; the town comes from the path.
+    assert group_hidden(browser, "gebiet") and group_hidden(browser, "zielgruppe")
+    check_town_page(browser, published, WITTEN, "2025")
+    # The town is not a page of the navigation, but the way back is.
+    back = browser.driver.find_element("link text", "Zurück zum Vergleich der Städte")
+    assert back.get_attribute("href").endswith("/staedte?zeitraum=2025")
+
+
+def test_town_page_period_filter(server, browser, published):
+    open_page(browser, server + f"/stadt/{BRECKERFELD}?zeitraum=2025")
+    check_town_page(browser, published, BRECKERFELD, "2025")
+    choose(browser, "filter-periodentyp", "Monat")
+    choose(browser, "filter-zeitraum", "März 2025")
+    assert urlparse(browser.driver.current_url).path == f"/stadt/{BRECKERFELD}"
+    assert query_of(browser)["zeitraum"] == ["2025-03"]
+    assert heading(browser) == "Breckerfeld März 2025"
+    check_town_page(browser, published, BRECKERFELD, "2025-03")
+
+
+@pytest.mark.parametrize("ags", ["99999999", KREIS, "abc"])
+def test_unknown_town_shows_a_clear_page(server, browser, ags):
+    open_page(browser, server + f"/stadt/{ags}")
+    assert heading(browser) == "Stadt nicht gefunden"
+    browser.driver.find_element("link text", "Zum Vergleich der Städte").click()
+    wait_until_idle(browser)
+    assert urlparse(browser.driver.current_url).path == "/staedte"
+    assert heading(browser).startswith("Städte")
+
+
+def download_csv(browser, title_start: str, name: str) -> list[dict[str, str]]:
+    """Click a card's CSV button and read the downloaded file's table rows."""
+    folder = Path(browser.download_path)
+    target = folder / name
+    target.unlink(missing_ok=True)
+    button = browser.driver.find_element(
+        "xpath",
+        f"//section[.//h2[starts-with(., '{title_start}')]]//button[.='CSV herunterladen']",
+    )
+    button.click()
+    deadline = time.monotonic() + 20
+    while not target.exists() or list(folder.glob("*.crdownload")):
+        assert time.monotonic() < deadline, f"no download {name}: {list(folder.iterdir())}"
+        time.sleep(0.2)
+    text = target.read_bytes().decode("utf-8-sig")
+    body = text.split("\r\n\r\n")[0]
+    return list(csv.DictReader(io.StringIO(body), delimiter=";"))
+
+
+def test_download_of_a_card_holds_the_shown_numbers(server, browser, published):
+    open_page(browser, server + f"/stadt/{WITTEN}?zeitraum=2025")
+    shown = card_table(browser, "Vermittlungen nach Partner")
+    rows = download_csv(
+        browser, "Vermittlungen nach Partner", f"kim_stadt-vermittlungen_{WITTEN}_2025.csv"
+    )
+    assert rows == shown
+
+    open_page(browser, server + "/staedte?zeitraum=2025-Q2&zielgruppe=neuzugewandert")
+    shown = card_table(browser, "Fälle je 10.000 Einwohner")
+    rows = download_csv(
+        browser, "Fälle je 10.000 Einwohner", f"kim_staedte-einwohner_{KREIS}_2025-Q2.csv"
+    )
+    assert rows == shown
+    values = published_values(published, "2025-Q2")
+    for (gebiet, _, einwohner, _), row in zip(areas(published), rows, strict=True):
+        wert, secret = values[("faelle_aktiv", "2025-Q2", gebiet, "neuzugewandert", "alle", "")]
+        rate = None if wert is None else wert * 10_000 / einwohner
+        assert_shown(row["Betreute Fälle je 10.000 Einwohner"], rate, secret, 1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staedte?zeitraum=2025-03&zielgruppe=alleinerziehend&handlungsfeld=arbeit",
+        "/stadt/05954028?zeitraum=2026",
+        "/stadt/99999999",
+    ],
+)
+def test_more_views_have_no_axe_violations(server, browser, path):
+    open_page(browser, server + path)
+    assert axe_violations(browser) == []
