@@ -78,7 +78,17 @@ def make_chart_card(data: ChartData) -> html.Section:
     if data.figure is not None:
         parts.append(html.Details([html.Summary("Tabelle"), table], className="tabellenumschalter"))
     else:
-        parts.append(html.Div(table, className="tabellenrahmen"))
+        # A wide table scrolls; the frame is a named, focusable region so keyboard users can
+        # scroll it too (WCAG 2.1.1).
+        parts.append(
+            html.Div(
+                table,
+                className="tabellenrahmen",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": f"Tabelle: {data.title}"},
+            )
+        )
     if data.needs_legend:
         parts.append(make_legend())
     parts.append(make_downloads(data))

@@ -1,13 +1,127 @@
-"""Kennzahlen (placeholder until the page is built)."""
+"""Kennzahlen: the indicator catalogue as published (dim_kennzahlen) and the table symbols."""
+
+from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
+from dashboard import display, queries
+from dashboard.charts import ChartData, build, chart
+from dashboard.components import guarded, make_chart_card, make_page_header, make_table
+from dashboard.filters import Filters, from_query
+
 dash.register_page(
-    __name__, path="/kennzahlen", name="Kennzahlen", title="Kennzahlen – KIM Monitor", order=8
+    __name__,
+    path="/kennzahlen",
+    name="Kennzahlen",
+    title="Kennzahlen – KIM Monitor",
+    order=8,
+    filters=(),
 )
 
+KATALOG = "kennzahlen-katalog"
+NO_BASE = "entfällt"
 
+
+@guarded
 def layout(**query: str) -> html.Div:
-    """The page."""
-    return html.Div(html.H1("Kennzahlen"))
+    """The catalogue and the explanation of the symbols."""
+    filters = from_query(query)
+    return html.Div(
+        [
+            make_page_header(
+                "Kennzahlenkatalog",
+                "Alle Kennzahlen des KIM Monitors mit Definition, Einheit, Basis und "
+                "Geheimhaltungsregel, so wie sie im veröffentlichten Stand berechnet werden.",
+            ),
+            make_chart_card(build(KATALOG, filters)),
+            make_symbols(),
+        ]
+    )
+
+
+@chart(KATALOG)
+def catalogue(filters: Filters) -> ChartData:
+    """Every indicator: number, name, unit, definition, base, rule, breakdowns."""
+    frame = queries.catalogue()
+    table = pd.DataFrame(
+        {
+            "Kennzahl": frame["name"],
+            "Nr.": [str(int(n)) for n in frame["nr"]],
+            "Einheit": frame["einheit"],
+            "Definition": frame["definition"],
+            "Basis": [_text(b, NO_BASE) for b in frame["basis"]],
+            "Geheimhaltungsregel": [_text(r, "") for r in frame["geheimhaltungsregel"]],
+            "Je Zielgruppe und Handlungsfeld": [
+                "ja" if bool(v) else "nein" for v in frame["hat_zielgruppen"]
+            ],
+        }
+    )
+    protected = int((frame["geheimhaltung"] != "keine").sum())
+    broken_down = int(frame["hat_zielgruppen"].astype(bool).sum())
+    return ChartData(
+        key=KATALOG,
+        title="Kennzahlen mit Definition und Geheimhaltungsregel",
+        sentence=(
+            f"Der Katalog umfasst {len(frame)} Kennzahlen; {protected} davon unterliegen der "
+            f"statistischen Geheimhaltung, {broken_down} gibt es auch je Zielgruppe und "
+            "Handlungsfeld."
+        ),
+        table=table,
+        note=(
+            "Basis: die Größe, deren Mindestzahl über die Geheimhaltung einer Quote, eines "
+            "Medians oder eines Verhältnisses entscheidet; „entfällt“, wo keine solche Regel gilt."
+        ),
+    )
+
+
+def _text(value: object, empty: str) -> str:
+    """A catalogue text; `empty` when the catalogue leaves it open."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
+        return empty
+    return str(value)
+
+
+def make_symbols() -> html.Section:
+    """What `.`, `–` and `x` mean and how secondary suppression protects small numbers."""
+    return html.Section(
+        [
+            html.H2("Zeichenerklärung und Geheimhaltung", id="titel-zeichen"),
+            html.P("Die Tabellen und Grafiken verwenden die Zeichen der amtlichen Statistik:"),
+            make_table(
+                pd.DataFrame(
+                    {
+                        "Zeichen": [display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE],
+                        "Bedeutung": [
+                            "Zahlenwert geheim zu halten: Die Zahl ist so klein, dass sie "
+                            "Rückschlüsse auf einzelne Personen erlauben könnte. Sie wird nicht "
+                            "gezeigt, auch nicht in Grafiken, Hinweisfeldern oder Downloads.",
+                            "Genau null (nichts vorhanden).",
+                            "Aussage nicht sinnvoll, etwa eine Quote ohne Basis oder Fälle je "
+                            "Stelle, wenn keine Stelle besetzt ist.",
+                        ],
+                    }
+                ),
+                "Zeichenerklärung",
+            ),
+            html.H3("Primäre Geheimhaltung"),
+            html.P(
+                "Kleine Anzahlen und Quoten, Mediane oder Verhältnisse mit zu kleiner Basis "
+                "werden unterdrückt; welche Grenze gilt, steht bei jeder Kennzahl in der Spalte "
+                "„Geheimhaltungsregel“. Stellen (Soll und Ist) und die Besetzungsquote sind keine "
+                "personenbezogenen Daten und werden nie unterdrückt."
+            ),
+            html.H3("Sekundäre Geheimhaltung"),
+            html.P(
+                "Wo Teile und ihre Summe zusammen erscheinen – die neun Städte und der Kreis, "
+                "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl –, ließe "
+                "sich ein einzelner unterdrückter Teil aus der Summe errechnen. Deshalb wird "
+                "dann zusätzlich der nächstkleinere Teil unterdrückt, sodass kein geheim "
+                "gehaltener Wert aus den gezeigten Zahlen berechnet werden kann. Ein Punkt "
+                "kann daher auch bei einer größeren Zahl stehen."
+            ),
+        ],
+        className="karte",
+        **{"aria-labelledby": "titel-zeichen"},
+    )
