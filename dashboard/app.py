@@ -166,20 +166,15 @@ def make_filter_bar() -> html.Form:
                 id=ids.FILTER_GROUPS["zeitraum"],
                 className="filtergruppe",
             ),
-            html.Div(
-                field("Gebiet", ids.FILTER_AREA),
-                id=ids.FILTER_GROUPS["gebiet"],
-                className="filtergruppe",
-            ),
-            html.Div(
-                field("Zielgruppe", ids.FILTER_GROUP),
-                id=ids.FILTER_GROUPS["zielgruppe"],
-                className="filtergruppe",
-            ),
-            html.Div(
-                field("Handlungsfeld", ids.FILTER_TOPIC),
-                id=ids.FILTER_GROUPS["handlungsfeld"],
-                className="filtergruppe",
+            *(
+                html.Div(
+                    field(label, component_id), id=ids.FILTER_GROUPS[key], className="filtergruppe"
+                )
+                for key, label, component_id in (
+                    ("gebiet", "Gebiet", ids.FILTER_AREA),
+                    ("zielgruppe", "Zielgruppe", ids.FILTER_GROUP),
+                    ("handlungsfeld", "Handlungsfeld", ids.FILTER_TOPIC),
+                )
             ),
         ],
         id=ids.FILTER_BAR,
@@ -246,16 +241,7 @@ FILTER_INPUTS = (
 
 @dash.callback(
     Output(ids.URL, "search"),
-    Output(ids.FILTER_PERIOD_TYPE, "value"),
-    Output(ids.FILTER_PERIOD_TYPE, "options"),
-    Output(ids.FILTER_PERIOD, "value"),
-    Output(ids.FILTER_PERIOD, "options"),
-    Output(ids.FILTER_AREA, "value"),
-    Output(ids.FILTER_AREA, "options"),
-    Output(ids.FILTER_GROUP, "value"),
-    Output(ids.FILTER_GROUP, "options"),
-    Output(ids.FILTER_TOPIC, "value"),
-    Output(ids.FILTER_TOPIC, "options"),
+    *(Output(component, prop) for component in FILTER_INPUTS for prop in ("value", "options")),
     Output(ids.FILTER_BAR, "hidden"),
     *(Output(group, "hidden") for group in ids.FILTER_GROUPS.values()),
     Input(ids.URL, "search"),

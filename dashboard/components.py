@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 from dash import dcc, html
@@ -20,6 +20,14 @@ STATUS_ICONS = {
     "deutlich_verzoegert": "▼",
     "nicht_bewertbar": "?",
 }
+# The figures every row of headline tiles starts with, for the Kreis and for a town.
+HEADLINE_CASES = (
+    "faelle_neu",
+    "faelle_aktiv",
+    "personen_erreicht",
+    "quote_ziele_erreicht",
+    "wartezeit_median_tage",
+)
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "de"}
 
 
@@ -27,6 +35,14 @@ def make_page_header(title: str, intro: str) -> html.Header:
     """The page's h1 and one paragraph that says what the page is for."""
     return html.Header(
         [html.H1(title), html.P(intro, className="einleitung")], className="seitenkopf"
+    )
+
+
+def make_card(key: str, title: str, *children: Component) -> html.Section:
+    """A card without a chart: its h2 (id `titel-<key>`) names the section, then `children`."""
+    heading = f"titel-{key}"
+    return html.Section(
+        [html.H2(title, id=heading), *children], className="karte", **{"aria-labelledby": heading}
     )
 
 
@@ -138,6 +154,27 @@ def make_kpi(
     if detail:
         children.append(html.P(detail, className="kpi-detail"))
     return html.Div(children, className="kpi")
+
+
+def make_headlines(
+    title: str, frame: pd.DataFrame, indicators: Sequence[str], gebiet: str, year: int
+) -> html.Section:
+    """Headline tiles of an area's values (`frame`) with the status of its yearly goals."""
+    goals = queries.goals(year)
+    goals = goals[goals["gebiet"] == gebiet].set_index("indikator")
+    tiles = []
+    for indikator in indicators:
+        info = queries.indicator(indikator)
+        shown = display.first_value(frame[frame["indikator"] == indikator], info["format"])
+        status = None
+        detail = None
+        if indikator in goals.index:
+            goal = goals.loc[indikator]
+            status = make_status(goal["status"], goal["status_text"])
+            target = display.plain(goal["zielwert"], info["format"])
+            detail = f"Jahresziel {year}: {display.direction(goal['richtung'])} {target}"
+        tiles.append(make_kpi(info["name"], shown, detail, status))
+    return make_card("kennzahlen", title, html.Div(tiles, className="kpis"))
 
 
 def make_notice(text: str, *, warning: bool = False) -> html.Div:

@@ -33,6 +33,7 @@ MONTHS = (
     "November",
     "Dezember",
 )
+KREIS_SOURCE = "Kreis (Koordinierungsstelle, Ausländerbehörde)"
 DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
 
 
@@ -46,6 +47,27 @@ def value(wert: float | None, unterdrueckt: bool, fmt: str) -> str:
         return ZERO
     text = number(wert, DECIMALS.get(fmt, 1))
     return f"{text} %" if fmt == "prozent" else text
+
+
+def visible(wert: float | None, unterdrueckt: bool) -> float:
+    """The value a figure may draw: NaN when secret or missing."""
+    if unterdrueckt or wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return math.nan
+    return float(wert)
+
+
+def say(text: str, unit: str = "") -> str:
+    """A shown value inside a sentence: symbols explained, numbers with their unit."""
+    if text == SUPPRESSED:
+        return "geheim gehalten (.)"
+    if text == NOT_APPLICABLE:
+        return "nicht berechenbar (x)"
+    return f"{text}{unit}"
+
+
+def direction(richtung: str) -> str:
+    """A goal's direction in words: `höchstens` or `mindestens`."""
+    return "höchstens" if richtung == "hoechstens" else "mindestens"
 
 
 def plain(wert: float | None, fmt: str) -> str:
@@ -66,6 +88,12 @@ def period(zeitraum: str) -> str:
     if part.startswith("H"):
         return f"{part[1]}. Halbjahr {year}"
     return f"{MONTHS[int(part) - 1]} {year}"
+
+
+def in_period(zeitraum: str) -> str:
+    """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`."""
+    text = period(zeitraum)
+    return f"im Jahr {text}" if "-" not in zeitraum else f"im {text}"
 
 
 def short_period(zeitraum: str) -> str:
@@ -106,3 +134,13 @@ def values(frame: pd.DataFrame, fmt: str) -> list[str]:
     return [
         value(w, bool(u), fmt) for w, u in zip(frame["wert"], frame["unterdrueckt"], strict=True)
     ]
+
+
+def visible_values(frame: pd.DataFrame) -> pd.Series:
+    """The values of a frame's rows a figure may draw: NaN where secret."""
+    return frame["wert"].where(~frame["unterdrueckt"].astype(bool))
+
+
+def first_value(frame: pd.DataFrame, fmt: str) -> str:
+    """The shown text of a frame's first row; `x` when the frame is empty."""
+    return values(frame, fmt)[0] if len(frame) else NOT_APPLICABLE

@@ -52,6 +52,13 @@ def latest_period(periods: pd.DataFrame, kind: str = "jahr") -> str:
     return str(rows.sort_values("beginn").iloc[-1]["zeitraum"])
 
 
+def periods_in_year(kind: str, year: int) -> list[str]:
+    """The periods of one type in a year that have data, oldest first."""
+    periods = queries.periods()
+    rows = periods[(periods["periodentyp"] == kind) & (periods["jahr"] == year)]
+    return list(rows.sort_values("beginn")["zeitraum"])
+
+
 def from_query(query: dict[str, str | list[str]]) -> Filters:
     """Filters from URL query parameters (as Dash pages pass them, or parsed)."""
 

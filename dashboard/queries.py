@@ -17,6 +17,9 @@ import pandas as pd
 
 from warehouse.settings import load_settings
 
+# The other dimension of a target group or topic breakdown (always `alle` or one code).
+_OTHER = {"zielgruppe": "handlungsfeld", "handlungsfeld": "zielgruppe"}
+
 
 class NoData(Exception):
     """No build has been published yet (or the serving file cannot be read)."""
@@ -118,39 +121,18 @@ def values(
 
 
 def by_group(
-    indicators: Sequence[str],
-    period: str,
-    area: str,
-    dimension: str,
+    indicators: Sequence[str], period: str, area: str, dimension: str, other: str = "alle"
 ) -> pd.DataFrame:
-    """Values of one period and area for every target group or every topic (`dimension`)."""
-    other = "handlungsfeld" if dimension == "zielgruppe" else "zielgruppe"
+    """Total rows of one period and area for every code of `dimension` (the other one: `other`)."""
     return _query(
         f"""
         SELECT indikator, {dimension} AS gruppe, wert, unterdrueckt
         FROM fct_indikatoren
         WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
-          AND {other} = 'alle' AND aufschluesselung = ''
+          AND {_OTHER[dimension]} = ? AND aufschluesselung = ''
         ORDER BY indikator, gruppe
         """,
-        [list(indicators), period, area],
-    )
-
-
-def group_series(
-    indicator: str, period_type: str, year: int, area: str, dimension: str
-) -> pd.DataFrame:
-    """One indicator per target group or topic over the periods of one type in a year."""
-    other = "handlungsfeld" if dimension == "zielgruppe" else "zielgruppe"
-    return _query(
-        f"""
-        SELECT zeitraum, zeitraum_beginn, {dimension} AS gruppe, wert, unterdrueckt
-        FROM fct_indikatoren
-        WHERE indikator = ? AND periodentyp = ? AND year(zeitraum_beginn) = ? AND gebiet = ?
-          AND {other} = 'alle' AND aufschluesselung = ''
-        ORDER BY zeitraum_beginn, gruppe
-        """,
-        [indicator, period_type, year, area],
+        [list(indicators), period, area, other],
     )
 
 
@@ -191,11 +173,6 @@ def goal_years() -> list[int]:
     return [int(y) for y in frame["jahr"]]
 
 
-def deliveries() -> pd.DataFrame:
-    """Every delivery (file or table) with its outcome, newest first."""
-    return _query("SELECT * FROM fct_lieferungen ORDER BY verarbeitet_am DESC, lieferung_id DESC")
-
-
 def current_snapshots() -> pd.DataFrame:
     """Per source and table the current Stichtag."""
     return _query(
@@ -206,41 +183,16 @@ def current_snapshots() -> pd.DataFrame:
     )
 
 
-def quarantine(source: str | None = None) -> pd.DataFrame:
-    """Rejected rows with file, line, column and reason (optionally of one source)."""
-    sql = "SELECT * FROM fct_quarantaene"
-    params: list[object] = []
-    if source:
-        sql += " WHERE quelle = ?"
-        params.append(source)
-    return _query(sql + " ORDER BY quelle, stichtag DESC, datei, zeile", params)
-
-
-def completeness() -> pd.DataFrame:
-    """Per town and optional field the share of current cases that fill it."""
-    return _query("SELECT * FROM fct_vollstaendigkeit ORDER BY gebiet, feld")
+def area_name(gebiet: str) -> str:
+    """A town's or the Kreis' name; the code itself when it is unknown."""
+    names = dict(areas()[["gebiet", "name"]].itertuples(index=False))
+    return str(names.get(gebiet, gebiet))
 
 
 def indicator(indikator: str) -> dict[str, object]:
     """One indicator's catalogue entry (name, unit, format, definition, rule)."""
     frame = catalogue()
     return frame[frame["indikator"] == indikator].iloc[0].to_dict()
-
-
-def zielgruppen_by_group(
-    indicators: Sequence[str], period: str, area: str, handlungsfeld: str
-) -> pd.DataFrame:
-    """Total rows of one period, area and topic for every target group (incl. `alle`)."""
-    return _query(
-        """
-        SELECT indikator, zielgruppe AS gruppe, wert, unterdrueckt
-        FROM fct_indikatoren
-        WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
-          AND handlungsfeld = ? AND aufschluesselung = ''
-        ORDER BY indikator, gruppe
-        """,
-        [list(indicators), period, area, handlungsfeld],
-    )
 
 
 def zielgruppen_series(
@@ -256,22 +208,6 @@ def zielgruppen_series(
         ORDER BY zeitraum_beginn, gruppe
         """,
         [indicator, list(periods), area, handlungsfeld],
-    )
-
-
-def handlungsfelder_by_topic(
-    indicators: Sequence[str], period: str, area: str, zielgruppe: str
-) -> pd.DataFrame:
-    """Total rows of one period, area and target group for every topic (incl. `alle`)."""
-    return _query(
-        """
-        SELECT indikator, handlungsfeld AS gruppe, wert, unterdrueckt
-        FROM fct_indikatoren
-        WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
-          AND zielgruppe = ? AND aufschluesselung = ''
-        ORDER BY indikator, gruppe
-        """,
-        [list(indicators), period, area, zielgruppe],
     )
 
 

@@ -46,9 +46,11 @@ class Kim:
         assert result.returncode in (0, 1), result.stderr
         return result.returncode, json.loads(result.stdout)
 
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query against the loader's warehouse file."""
-        con = duckdb.connect(str(self.home / "warehouse.duckdb"), read_only=True)
+    def query(
+        self, sql: str, params: list | None = None, database: str = "warehouse.duckdb"
+    ) -> list[tuple]:
+        """Run a read-only query against the loader's warehouse file (or another `database`)."""
+        con = duckdb.connect(str(self.home / database), read_only=True)
         try:
             return con.execute(sql, params or []).fetchall()
         finally:

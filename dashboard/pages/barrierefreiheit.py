@@ -7,7 +7,7 @@ import re
 import dash
 from dash import html
 
-from dashboard.components import make_page_header
+from dashboard.components import make_card, make_page_header
 from warehouse.settings import load_settings
 
 dash.register_page(
@@ -35,7 +35,7 @@ def layout(**query: str) -> html.Div:
                 "weit das gelingt, was noch nicht barrierefrei ist und wie Sie uns Barrieren "
                 "melden können.",
             ),
-            _section(
+            make_card(
                 "geltungsbereich",
                 "Geltungsbereich",
                 html.P(
@@ -48,7 +48,7 @@ def layout(**query: str) -> html.Div:
                     "(BITV NRW)."
                 ),
             ),
-            _section(
+            make_card(
                 "stand",
                 "Stand der Vereinbarkeit mit den Anforderungen",
                 html.P(
@@ -111,7 +111,7 @@ def layout(**query: str) -> html.Div:
                     ]
                 ),
             ),
-            _section(
+            make_card(
                 "einschraenkungen",
                 "Nicht barrierefreie Inhalte",
                 html.Ul(
@@ -139,7 +139,7 @@ def layout(**query: str) -> html.Div:
                     ]
                 ),
             ),
-            _section(
+            make_card(
                 "erstellung",
                 "Erstellung dieser Erklärung",
                 html.P(
@@ -148,7 +148,7 @@ def layout(**query: str) -> html.Div:
                     "Prüfungen und wird bei wesentlichen Änderungen der Anwendung überprüft."
                 ),
             ),
-            _section(
+            make_card(
                 "feedback",
                 "Feedback und Kontakt",
                 html.P(
@@ -159,7 +159,7 @@ def layout(**query: str) -> html.Div:
                 ),
                 html.P(["Kontakt: ", make_contact(load_settings().feedback_contact)]),
             ),
-            _section(
+            make_card(
                 "durchsetzung",
                 "Durchsetzungsverfahren",
                 html.P(
@@ -178,16 +178,6 @@ def layout(**query: str) -> html.Div:
             ),
         ],
         className="erklaerung",
-    )
-
-
-def _section(key: str, title: str, *children: object) -> html.Section:
-    """One part of the statement with its h2."""
-    heading = f"titel-{key}"
-    return html.Section(
-        [html.H2(title, id=heading), *children],
-        className="karte",
-        **{"aria-labelledby": heading},
     )
 
 

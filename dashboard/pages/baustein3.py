@@ -6,10 +6,10 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
-from dashboard.filters import Filters, from_query, period_type
+from dashboard.filters import Filters, from_query, period_type, periods_in_year
 from warehouse.schema import KREIS_AGS, WITTEN_AGS
 
 dash.register_page(
@@ -38,9 +38,6 @@ DIFFERENCE_RULE = (
     "gehalten, steht dort „.“."
 )
 
-# (indikator, zeitraum, gebiet, auspraegung) -> (wert, unterdrueckt)
-Cells = dict[tuple[str, str, str, str], tuple[float | None, bool]]
-
 
 @guarded
 def layout(**query: str) -> html.Div:
@@ -60,15 +57,6 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _cells(frame: pd.DataFrame) -> Cells:
-    """Published cells of a `queries.values` frame, for fast look-ups."""
-    columns = ["indikator", "zeitraum", "gebiet", "auspraegung", "wert", "unterdrueckt"]
-    return {
-        (i, z, g, a): (None if pd.isna(w) else float(w), bool(u))
-        for i, z, g, a, w, u in frame[columns].itertuples(index=False)
-    }
-
-
 def _stage_names(verfahren: str) -> dict[str, str]:
     """German names of the three stages (`Einbürgerungen` for naturalisation)."""
     granted = {
@@ -82,7 +70,9 @@ def _stage_names(verfahren: str) -> dict[str, str]:
     }
 
 
-def _authorities(cells: Cells, key: tuple[str, str, str]) -> dict[str, tuple[float | None, str]]:
+def _authorities(
+    cells: dimensions.Cells, key: tuple[str, str, str]
+) -> dict[str, tuple[float | None, str]]:
     """Witten, Kreis total (published) and the Kreis authority (difference, only if both shown)."""
     indikator, zeitraum, auspraegung = key
     shown = {}
@@ -120,7 +110,7 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
     breakdown = "" if verfahren == ALL else "verfahrensart"
     auspraegung = "" if verfahren == ALL else verfahren
     frame = queries.values(STAGES, [zeitraum], [KREIS_AGS, WITTEN_AGS], breakdown=breakdown)
-    cells = _cells(frame)
+    cells = dimensions.cells(frame)
     names = _stage_names(verfahren)
     rows = []
     bars = []
@@ -173,10 +163,8 @@ for _code in (ALL, *VERFAHREN):
 def over_time(filters: Filters) -> ChartData:
     """The stages of all procedures for the Kreis and Witten by quarter (or month) of the year."""
     kind = "monat" if filters.periodentyp == "monat" else "quartal"
-    periods = queries.periods()
-    chosen = periods[(periods["periodentyp"] == kind) & (periods["jahr"] == filters.jahr)]
-    zeitraeume = list(chosen.sort_values("beginn")["zeitraum"])
-    cells = _cells(queries.values(STAGES, zeitraeume, [KREIS_AGS, WITTEN_AGS]))
+    zeitraeume = periods_in_year(kind, filters.jahr)
+    cells = dimensions.cells(queries.values(STAGES, zeitraeume, [KREIS_AGS, WITTEN_AGS]))
     names = _stage_names(ALL)
     short = {"b3_angesprochen": "angesprochen", "b3_antraege": "Anträge", "b3_erteilt": "erteilt"}
     rows = []

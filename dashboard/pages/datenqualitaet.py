@@ -41,7 +41,6 @@ LIEFERUNGEN = "datenqualitaet-lieferungen"
 
 # Tables with many rows show this many on screen; the downloads always hold all rows.
 SCREEN_ROWS = 200
-KREIS_SOURCE = "Kreis (Koordinierungsstelle, Ausländerbehörde)"
 PSEUDONYM_COLUMNS = frozenset(
     column.name
     for table in TABLES.values()
@@ -60,7 +59,7 @@ def layout(**query: str) -> html.Div:
     """The page for the area in the URL (the Kreis shows every source)."""
     filters = from_query(query)
     kreis = filters.gebiet == KREIS_AGS
-    subject = "alle Quellen" if kreis else _area_name(filters.gebiet)
+    subject = "alle Quellen" if kreis else queries.area_name(filters.gebiet)
     intro = (
         "Was die Städte, die Koordinierungsstelle und die Ausländerbehörden geliefert haben: "
         "Datenstand, Zeilen in Quarantäne mit ihren Gründen, die Fehlerliste zum Korrigieren, "
@@ -102,16 +101,15 @@ def _scope(filters: Filters) -> str | None:
     return None if filters.gebiet == KREIS_AGS else filters.gebiet
 
 
-def _area_name(gebiet: str) -> str:
-    """A town's (or the Kreis') name."""
-    names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
-    return names.get(gebiet, gebiet)
+def _subject(filters: Filters) -> str:
+    """`Alle Quellen` for the Kreis, else the chosen town's name (a sentence's subject)."""
+    return "Alle Quellen" if _scope(filters) is None else queries.area_name(filters.gebiet)
 
 
 def _source_names() -> dict[str, str]:
     """Source AGS → German name; the Kreis delivers as coordination office and authority."""
     names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
-    names[KREIS_AGS] = KREIS_SOURCE
+    names[KREIS_AGS] = display.KREIS_SOURCE
     return names
 
 
@@ -277,7 +275,7 @@ def datenstand(filters: Filters) -> ChartData:
         "Hinweis",
     ]
     table = pd.DataFrame(rows, columns=columns)
-    subject = "Alle Quellen" if _scope(filters) is None else _area_name(filters.gebiet)
+    subject = _subject(filters)
     if ages:
         stale = sum(1 for age, _ in ages if age > stale_days)
         oldest_age, oldest_source = max(ages)
@@ -353,7 +351,7 @@ def quarantine_by_source(filters: Filters) -> ChartData:
     )
     read = int(latest["zeilen_gelesen"].fillna(0).sum())
     held = int(latest["zeilen_quarantaene"].fillna(0).sum())
-    subject = "Alle Quellen" if scope is None else _area_name(filters.gebiet)
+    subject = _subject(filters)
     share = display.plain(100 * held / read, "prozent") if read else display.NOT_APPLICABLE
     sentence = (
         f"{subject}: In den letzten Lieferungen stehen {_count(held)} von {_count(read)} "
@@ -406,7 +404,7 @@ def reasons(filters: Filters) -> ChartData:
     columns = ["Grund", "Fehler", "Tabelle und Spalte"] + (["Quellen"] if scope is None else [])
     table = pd.DataFrame(rows, columns=columns)
     table = table.sort_values(["Fehler", "Grund"], ascending=[False, True], kind="stable")
-    subject = "Alle Quellen" if scope is None else _area_name(filters.gebiet)
+    subject = _subject(filters)
     if len(table):
         top = table.iloc[0]
         sentence = (
@@ -452,7 +450,7 @@ def error_list(filters: Filters) -> ChartData:
         who = "die liefernden Stellen (Case Management der Städte, Kreis)"
         must = "müssen"
     else:
-        name = _area_name(filters.gebiet)
+        name = queries.area_name(filters.gebiet)
         title = f"Fehlerliste zum Korrigieren: {name}"
         who = f"das Case Management in {name}"
         must = "muss"
@@ -533,7 +531,7 @@ def completeness(filters: Filters) -> ChartData:
             "Anteil ausgefüllt": frame["text"],
         }
     ).reset_index(drop=True)
-    name = _area_name(filters.gebiet)
+    name = queries.area_name(filters.gebiet)
     if len(frame):
         low = frame.sort_values(["anteil_prozent", "feld"]).iloc[0]
         sentence = (
@@ -585,7 +583,7 @@ def deliveries_over_time(filters: Filters) -> ChartData:
     )
     if scope is not None:
         table = table.drop(columns="Quelle")
-    subject = "Alle Quellen" if scope is None else _area_name(filters.gebiet)
+    subject = _subject(filters)
     if len(frame):
         refused = int((frame["status"] == "abgelehnt").sum())
         partly = int((frame["zeilen_quarantaene"].fillna(0) > 0).sum())

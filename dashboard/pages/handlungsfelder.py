@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import math
-
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
-from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
+from dashboard.components import (
+    guarded,
+    make_card,
+    make_chart_card,
+    make_notice,
+    make_page_header,
+)
 from dashboard.filters import Filters, from_query
 
 dash.register_page(
@@ -45,6 +48,7 @@ PARTNER_ONLY_ALL = (
     "Vermittlungen nach Partner werden nur für alle Zielgruppen zusammen veröffentlicht; die "
     "gewählte Zielgruppe gilt für diese Karte nicht."
 )
+PARTNERS = (("vermittlungen", "Vermittlungen", "ganzzahl"),)
 COUNTS = (
     ("faelle_aktiv", "Betreute Fälle", "ganzzahl"),
     ("vermittlungen", "Vermittlungen", "ganzzahl"),
@@ -75,115 +79,37 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _area_name(gebiet: str) -> str:
-    """A town's or the Kreis' name."""
-    areas = queries.areas()
-    return str(areas.loc[areas["gebiet"] == gebiet, "name"].iloc[0])
-
-
 def _context(filters: Filters, zielgruppe: bool = True) -> str:
     """Area and target group of the view, e.g. `Witten, Zielgruppe Alleinerziehende`."""
-    text = _area_name(filters.gebiet)
+    text = queries.area_name(filters.gebiet)
     if zielgruppe and filters.zielgruppe != "alle":
         text += f", Zielgruppe {display.label('zielgruppe', filters.zielgruppe)}"
     return text
 
 
-def _visible(wert: float | None, secret: bool) -> float:
-    """The value a figure may draw: NaN when secret or missing."""
-    if secret or wert is None or (isinstance(wert, float) and math.isnan(wert)):
-        return math.nan
-    return float(wert)
-
-
-def say(text: str, unit: str = "") -> str:
-    """A shown value inside a sentence: symbols explained, numbers with their unit."""
-    if text == display.SUPPRESSED:
-        return "geheim gehalten (.)"
-    if text == display.NOT_APPLICABLE:
-        return "nicht berechenbar (x)"
-    return f"{text}{unit}"
-
-
-def _by_topic(filters: Filters, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
-    """One row per topic and measure: label, measure, visible value and shown text."""
-    frame = queries.handlungsfelder_by_topic(
-        [m[0] for m in measures], filters.zeitraum, filters.gebiet, filters.zielgruppe
-    )
-    rows = []
-    for indikator, name, fmt in measures:
-        part = frame[frame["indikator"] == indikator].set_index("gruppe")
-        for code in display.codes("handlungsfeld"):
-            if code in part.index:
-                wert, secret = part.at[code, "wert"], bool(part.at[code, "unterdrueckt"])
-                text = display.value(wert, secret, fmt)
-            else:
-                wert, secret, text = None, False, display.NOT_APPLICABLE
-            rows.append(
-                {
-                    "gruppe": code,
-                    "Handlungsfeld": display.label("handlungsfeld", code),
-                    "Kennzahl": name,
-                    "wert_sichtbar": _visible(wert, secret),
-                    "text": text,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _wide(long: pd.DataFrame, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
-    """The table of a by-topic chart: topics as rows, measures as columns."""
-    table = long.pivot(index="Handlungsfeld", columns="Kennzahl", values="text")
-    order = list(dict.fromkeys(long["Handlungsfeld"]))
-    return table.loc[order, [m[1] for m in measures]].reset_index().rename_axis(None, axis=1)
-
-
-def bar_figure(
-    long: pd.DataFrame, x: str, *, series: str | None = "Kennzahl", unit: str = ""
-) -> go.Figure | None:
-    """Horizontal bars of the visible values; no figure when nothing can be drawn."""
-    if not (long["wert_sichtbar"] > 0).any():
-        return None
-    figure = figures.bars(
-        long, x, "wert_sichtbar", "text", series=series, horizontal=True, unit=unit
-    )
-    figure.update_xaxes(rangemode="nonnegative", ticksuffix=" %" if unit == "%" else "")
-    return figure
-
-
-def _largest(long: pd.DataFrame, measure: str) -> pd.Series | None:
-    """The topic (not `alle`) with the highest visible positive value of a measure."""
-    part = long[(long["Kennzahl"] == measure) & (long["gruppe"] != "alle")]
-    part = part[part["wert_sichtbar"] > 0]
-    if part.empty:
-        return None
-    return part.loc[part["wert_sichtbar"].idxmax()]
-
-
 @chart("handlungsfelder-faelle")
 def cases(filters: Filters) -> ChartData:
     """Active cases and referrals per topic."""
-    long = _by_topic(filters, COUNTS)
-    table = _wide(long, COUNTS)
+    long, table = dimensions.per_code(filters, "handlungsfeld", COUNTS)
     total = table.iloc[0]
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters)}: insgesamt "
-        f"{say(total['Betreute Fälle'])} betreute Fälle und {say(total['Vermittlungen'])} "
-        "Vermittlungen"
+        f"{display.say(total['Betreute Fälle'])} betreute Fälle und "
+        f"{display.say(total['Vermittlungen'])} Vermittlungen"
     )
-    top = _largest(long, "Betreute Fälle")
-    if top is not None:
-        sentence += f"; die meisten Fälle hatte „{top['Handlungsfeld']}“ mit {top['text']}"
-    top = _largest(long, "Vermittlungen")
-    if top is not None:
-        sentence += f", die meisten Vermittlungen „{top['Handlungsfeld']}“ mit {top['text']}"
+    sentence += dimensions.largest(
+        long, "Betreute Fälle", "; die meisten Fälle hatte „{name}“ mit {text}"
+    )
+    sentence += dimensions.largest(
+        long, "Vermittlungen", ", die meisten Vermittlungen „{name}“ mit {text}"
+    )
     return ChartData(
         key="handlungsfelder-faelle",
         title=f"Betreute Fälle und Vermittlungen je Handlungsfeld, "
         f"{display.period(filters.zeitraum)}",
         sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Handlungsfeld"),
+        figure=dimensions.bar_figure(long),
         note=f"{OVERLAP} {REFERRAL_TOPIC}",
     )
 
@@ -191,24 +117,23 @@ def cases(filters: Filters) -> ChartData:
 @chart("handlungsfelder-ergebnisse")
 def results(filters: Filters) -> ChartData:
     """Goal attainment of the topic goals and acceptance rate of referrals per topic."""
-    long = _by_topic(filters, RATES)
-    table = _wide(long, RATES)
+    long, table = dimensions.per_code(filters, "handlungsfeld", RATES)
     total = table.iloc[0]
     goals, accepted = (m[1] for m in RATES)
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters)}: über alle Handlungsfelder "
-        f"wurden {say(total[goals])} der entschiedenen Handlungsfeldziele erreicht und "
-        f"{say(total[accepted])} der Vermittlungen mit Ergebnis angenommen"
+        f"wurden {display.say(total[goals])} der entschiedenen Handlungsfeldziele erreicht und "
+        f"{display.say(total[accepted])} der Vermittlungen mit Ergebnis angenommen"
     )
-    top = _largest(long, goals)
-    if top is not None:
-        sentence += f"; die höchste Zielerreichung hatte „{top['Handlungsfeld']}“ mit {top['text']}"
+    sentence += dimensions.largest(
+        long, goals, "; die höchste Zielerreichung hatte „{name}“ mit {text}"
+    )
     return ChartData(
         key="handlungsfelder-ergebnisse",
         title=f"Ergebnisse je Handlungsfeld, {display.period(filters.zeitraum)}",
         sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Handlungsfeld", unit="%"),
+        figure=dimensions.bar_figure(long, unit="%"),
         note=(
             f"{OVERLAP} Erreichte Handlungsfeldziele: Ziele mit Status „erreicht“ je Ziel mit "
             "Statusänderung im Zeitraum, das nicht mehr offen ist. Angenommene Vermittlungen: "
@@ -230,23 +155,10 @@ def partners(filters: Filters) -> ChartData:
     """Referrals of all topics by partner."""
     frame = queries.values(
         ["vermittlungen"], [filters.zeitraum], [filters.gebiet], breakdown="partner"
-    ).set_index("auspraegung")
-    rows = []
-    for code in display.codes("partner"):
-        if code in frame.index:
-            wert, secret = frame.at[code, "wert"], bool(frame.at[code, "unterdrueckt"])
-            text = display.value(wert, secret, "ganzzahl")
-        else:
-            wert, secret, text = None, False, display.NOT_APPLICABLE
-        rows.append(
-            {
-                "Partner": display.label("partner", code),
-                "wert_sichtbar": _visible(wert, secret),
-                "text": text,
-            }
-        )
-    long = pd.DataFrame(rows)
-    table = long[["Partner", "text"]].rename(columns={"text": "Vermittlungen"})
+    )
+    long, table = dimensions.by_code(
+        frame.rename(columns={"auspraegung": "gruppe"}), "partner", PARTNERS
+    )
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters, zielgruppe=False)}, alle "
         "Zielgruppen: "
@@ -254,10 +166,10 @@ def partners(filters: Filters) -> ChartData:
     ranked = long[long["wert_sichtbar"] > 0].sort_values("wert_sichtbar", ascending=False)
     if len(ranked):
         first = ranked.iloc[0]
-        sentence += f"die meisten Vermittlungen gingen an „{first['Partner']}“ ({first['text']})"
+        sentence += f"die meisten Vermittlungen gingen an „{first['name']}“ ({first['text']})"
         if len(ranked) > 1:
             second = ranked.iloc[1]
-            sentence += f", gefolgt von „{second['Partner']}“ ({second['text']})"
+            sentence += f", gefolgt von „{second['name']}“ ({second['text']})"
     else:
         sentence += "keine Vermittlungen nach Partner darstellbar"
     return ChartData(
@@ -265,7 +177,7 @@ def partners(filters: Filters) -> ChartData:
         title=f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}",
         sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Partner", series=None),
+        figure=dimensions.bar_figure(long, series=None),
         note=_partner_note(filters),
     )
 
@@ -295,14 +207,10 @@ def make_flows(filters: Filters) -> html.Section:
     """The Sankey card, or a plain note when the build publishes no topic × partner counts."""
     if len(queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)):
         return make_chart_card(build("handlungsfelder-sankey", filters))
-    heading = "titel-handlungsfelder-sankey"
-    return html.Section(
-        [
-            html.H2("Vermittlungen vom Handlungsfeld zum Partner", id=heading),
-            make_notice(f"{NOT_PUBLISHED} {NO_RESULTS}"),
-        ],
-        className="karte",
-        **{"aria-labelledby": heading},
+    return make_card(
+        "handlungsfelder-sankey",
+        "Vermittlungen vom Handlungsfeld zum Partner",
+        make_notice(f"{NOT_PUBLISHED} {NO_RESULTS}"),
     )
 
 

@@ -8,7 +8,7 @@ from dash import html
 
 from dashboard import display, queries
 from dashboard.charts import ChartData, build, chart
-from dashboard.components import guarded, make_chart_card, make_page_header, make_table
+from dashboard.components import guarded, make_card, make_chart_card, make_page_header, make_table
 from dashboard.filters import Filters, from_query
 
 dash.register_page(
@@ -85,43 +85,40 @@ def _text(value: object, empty: str) -> str:
 
 def make_symbols() -> html.Section:
     """What `.`, `–` and `x` mean and how secondary suppression protects small numbers."""
-    return html.Section(
-        [
-            html.H2("Zeichenerklärung und Geheimhaltung", id="titel-zeichen"),
-            html.P("Die Tabellen und Grafiken verwenden die Zeichen der amtlichen Statistik:"),
-            make_table(
-                pd.DataFrame(
-                    {
-                        "Zeichen": [display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE],
-                        "Bedeutung": [
-                            "Zahlenwert geheim zu halten: Die Zahl ist so klein, dass sie "
-                            "Rückschlüsse auf einzelne Personen erlauben könnte. Sie wird nicht "
-                            "gezeigt, auch nicht in Grafiken, Hinweisfeldern oder Downloads.",
-                            "Genau null (nichts vorhanden).",
-                            "Aussage nicht sinnvoll, etwa eine Quote ohne Basis oder Fälle je "
-                            "Stelle, wenn keine Stelle besetzt ist.",
-                        ],
-                    }
-                ),
-                "Zeichenerklärung",
+    return make_card(
+        "zeichen",
+        "Zeichenerklärung und Geheimhaltung",
+        html.P("Die Tabellen und Grafiken verwenden die Zeichen der amtlichen Statistik:"),
+        make_table(
+            pd.DataFrame(
+                {
+                    "Zeichen": [display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE],
+                    "Bedeutung": [
+                        "Zahlenwert geheim zu halten: Die Zahl ist so klein, dass sie "
+                        "Rückschlüsse auf einzelne Personen erlauben könnte. Sie wird nicht "
+                        "gezeigt, auch nicht in Grafiken, Hinweisfeldern oder Downloads.",
+                        "Genau null (nichts vorhanden).",
+                        "Aussage nicht sinnvoll, etwa eine Quote ohne Basis oder Fälle je "
+                        "Stelle, wenn keine Stelle besetzt ist.",
+                    ],
+                }
             ),
-            html.H3("Primäre Geheimhaltung"),
-            html.P(
-                "Kleine Anzahlen und Quoten, Mediane oder Verhältnisse mit zu kleiner Basis "
-                "werden unterdrückt; welche Grenze gilt, steht bei jeder Kennzahl in der Spalte "
-                "„Geheimhaltungsregel“. Stellen (Soll und Ist) und die Besetzungsquote sind keine "
-                "personenbezogenen Daten und werden nie unterdrückt."
-            ),
-            html.H3("Sekundäre Geheimhaltung"),
-            html.P(
-                "Wo Teile und ihre Summe zusammen erscheinen – die neun Städte und der Kreis, "
-                "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl –, ließe "
-                "sich ein einzelner unterdrückter Teil aus der Summe errechnen. Deshalb wird "
-                "dann zusätzlich der nächstkleinere Teil unterdrückt, sodass kein geheim "
-                "gehaltener Wert aus den gezeigten Zahlen berechnet werden kann. Ein Punkt "
-                "kann daher auch bei einer größeren Zahl stehen."
-            ),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-zeichen"},
+            "Zeichenerklärung",
+        ),
+        html.H3("Primäre Geheimhaltung"),
+        html.P(
+            "Kleine Anzahlen und Quoten, Mediane oder Verhältnisse mit zu kleiner Basis "
+            "werden unterdrückt; welche Grenze gilt, steht bei jeder Kennzahl in der Spalte "
+            "„Geheimhaltungsregel“. Stellen (Soll und Ist) und die Besetzungsquote sind keine "
+            "personenbezogenen Daten und werden nie unterdrückt."
+        ),
+        html.H3("Sekundäre Geheimhaltung"),
+        html.P(
+            "Wo Teile und ihre Summe zusammen erscheinen – die neun Städte und der Kreis, "
+            "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl –, ließe "
+            "sich ein einzelner unterdrückter Teil aus der Summe errechnen. Deshalb wird "
+            "dann zusätzlich der nächstkleinere Teil unterdrückt, sodass kein geheim "
+            "gehaltener Wert aus den gezeigten Zahlen berechnet werden kann. Ein Punkt "
+            "kann daher auch bei einer größeren Zahl stehen."
+        ),
     )

@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
-from dashboard.components import guarded, make_chart_card, make_kpi, make_page_header
-from dashboard.filters import Filters, from_query
+from dashboard.components import guarded, make_card, make_chart_card, make_kpi, make_page_header
+from dashboard.filters import Filters, from_query, periods_in_year
 from warehouse.schema import KREIS_AGS
 
 dash.register_page(
@@ -38,9 +38,6 @@ TIME_COLUMNS = (
     "Fälle je besetzter Stelle",
 )
 
-# (indikator, zeitraum, gebiet, auspraegung) -> (wert, unterdrueckt)
-Cells = dict[tuple[str, str, str, str], tuple[float | None, bool]]
-
 
 @guarded
 def layout(**query: str) -> html.Div:
@@ -62,16 +59,7 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _cells(frame: pd.DataFrame) -> Cells:
-    """Published cells of a `queries.values` frame, for fast look-ups."""
-    columns = ["indikator", "zeitraum", "gebiet", "auspraegung", "wert", "unterdrueckt"]
-    return {
-        (i, z, g, a): (None if pd.isna(w) else float(w), bool(u))
-        for i, z, g, a, w, u in frame[columns].itertuples(index=False)
-    }
-
-
-def _text(cells: Cells, key: tuple[str, str, str, str], fmt: str) -> str:
+def _text(cells: dimensions.Cells, key: tuple[str, str, str, str], fmt: str) -> str:
     """The shown text of one published cell (`x` when the cell does not exist)."""
     if key not in cells:
         return display.NOT_APPLICABLE
@@ -79,7 +67,7 @@ def _text(cells: Cells, key: tuple[str, str, str, str], fmt: str) -> str:
     return display.value(wert, secret, fmt)
 
 
-def _number(cells: Cells, key: tuple[str, str, str, str]) -> float | None:
+def _number(cells: dimensions.Cells, key: tuple[str, str, str, str]) -> float | None:
     """One staffing value as a number (staffing is never suppressed)."""
     wert, secret = cells.get(key, (None, True))
     return None if secret else wert
@@ -104,7 +92,9 @@ def _vacancy_text(gap: float | None) -> str:
     return display.value(gap, False, "dezimal2")
 
 
-def _posts(cells: Cells, zeitraum: str, gebiet: str, auspraegung: str = "") -> dict[str, object]:
+def _posts(
+    cells: dimensions.Cells, zeitraum: str, gebiet: str, auspraegung: str = ""
+) -> dict[str, object]:
     """Soll, Ist, vacancy and Besetzungsquote of one area (or Baustein) and period."""
     soll = _number(cells, ("vzae_soll", zeitraum, gebiet, auspraegung))
     ist = _number(cells, ("vzae_ist", zeitraum, gebiet, auspraegung))
@@ -122,15 +112,9 @@ def _posts(cells: Cells, zeitraum: str, gebiet: str, auspraegung: str = "") -> d
     }
 
 
-def _area_name(gebiet: str) -> str:
-    """A town's or the Kreis' name."""
-    areas = queries.areas()
-    return str(areas.loc[areas["gebiet"] == gebiet, "name"].iloc[0])
-
-
 def _in_area(gebiet: str) -> str:
     """`im Ennepe-Ruhr-Kreis` or `in Witten`."""
-    name = _area_name(gebiet)
+    name = queries.area_name(gebiet)
     return f"im {name}" if gebiet == KREIS_AGS else f"in {name}"
 
 
@@ -142,9 +126,7 @@ def _roman(baustein: str) -> str:
 def _periods_of_year(filters: Filters) -> list[str]:
     """Months of the year for a yearly view, else the periods of the chosen type in its year."""
     kind = "monat" if filters.periodentyp == "jahr" else filters.periodentyp
-    periods = queries.periods()
-    chosen = periods[(periods["periodentyp"] == kind) & (periods["jahr"] == filters.jahr)]
-    return list(chosen.sort_values("beginn")["zeitraum"])
+    return periods_in_year(kind, filters.jahr)
 
 
 def _lines(points: list[dict[str, object]], series: str) -> go.Figure | None:
@@ -158,7 +140,7 @@ def _lines(points: list[dict[str, object]], series: str) -> go.Figure | None:
 
 def make_headlines(filters: Filters) -> html.Section:
     """Headline figures of the chosen area at the end of the chosen period."""
-    cells = _cells(queries.values(STAFFING, [filters.zeitraum], [filters.gebiet]))
+    cells = dimensions.cells(queries.values(STAFFING, [filters.zeitraum], [filters.gebiet]))
     posts = _posts(cells, filters.zeitraum, filters.gebiet)
     load = _text(cells, ("faelle_je_vzae", filters.zeitraum, filters.gebiet, ""), "dezimal1")
     tiles = [
@@ -170,14 +152,11 @@ def make_headlines(filters: Filters) -> html.Section:
             "Fälle je besetzter Stelle", load, "Fallbestand je besetzter Case-Management-Stelle"
         ),
     ]
-    return html.Section(
-        [
-            html.H2(f"Stellen {_in_area(filters.gebiet)}", id="titel-personal-kennzahlen"),
-            html.P(SCOPE, className="hinweis"),
-            html.Div(tiles, className="kpis"),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-personal-kennzahlen"},
+    return make_card(
+        "personal-kennzahlen",
+        f"Stellen {_in_area(filters.gebiet)}",
+        html.P(SCOPE, className="hinweis"),
+        html.Div(tiles, className="kpis"),
     )
 
 
@@ -186,8 +165,8 @@ def towns(filters: Filters) -> ChartData:
     """Per town Soll, Ist, vacancies, Besetzungsquote and cases per filled post."""
     areas = queries.areas()
     zeitraum = filters.zeitraum
-    cells = _cells(queries.values(STAFFING, [zeitraum], list(areas["gebiet"])))
-    cells |= _cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
+    cells = dimensions.cells(queries.values(STAFFING, [zeitraum], list(areas["gebiet"])))
+    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
     rows = []
     bars = []
     vacant = []
@@ -240,8 +219,8 @@ def towns(filters: Filters) -> ChartData:
 def bausteine(filters: Filters) -> ChartData:
     """The Kreis' posts per Baustein in the chosen period."""
     zeitraum = filters.zeitraum
-    cells = _cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
-    cells |= _cells(queries.values(POSTS, [zeitraum], [KREIS_AGS]))
+    cells = dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
+    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS]))
     rows = [
         {"Baustein": display.label("baustein", b), **_posts(cells, zeitraum, KREIS_AGS, b)}
         for b in BAUSTEINE
@@ -279,7 +258,7 @@ def over_time(filters: Filters) -> ChartData:
     """Soll and Ist of the chosen area over the periods of the chosen year."""
     periods = _periods_of_year(filters)
     gebiet = filters.gebiet
-    cells = _cells(queries.values(STAFFING, periods, [gebiet]))
+    cells = dimensions.cells(queries.values(STAFFING, periods, [gebiet]))
     rows = []
     points = []
     for zeitraum in periods:
@@ -330,7 +309,7 @@ def over_time(filters: Filters) -> ChartData:
 def bausteine_over_time(filters: Filters) -> ChartData:
     """The Kreis' Soll and Ist per Baustein over the periods of the chosen year."""
     periods = _periods_of_year(filters)
-    cells = _cells(queries.values(POSTS, periods, [KREIS_AGS], breakdown="baustein"))
+    cells = dimensions.cells(queries.values(POSTS, periods, [KREIS_AGS], breakdown="baustein"))
     rows = []
     points = []
     for zeitraum in periods:

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 
 import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import (
+    HEADLINE_CASES,
     guarded,
+    make_card,
     make_chart_card,
-    make_kpi,
+    make_headlines,
     make_page_header,
-    make_status,
     status_label,
 )
-from dashboard.filters import Filters, from_query
+from dashboard.filters import Filters, from_query, periods_in_year
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 
@@ -42,16 +44,7 @@ dash.register_page(
     filters=("zeitraum",),
 )
 
-HEADLINES = (
-    "faelle_neu",
-    "faelle_aktiv",
-    "personen_erreicht",
-    "quote_ziele_erreicht",
-    "wartezeit_median_tage",
-    "kontakte",
-    "vermittlungen",
-    "faelle_je_vzae",
-)
+HEADLINES = (*HEADLINE_CASES, "kontakte", "vermittlungen", "faelle_je_vzae")
 STAFF = (
     ("vzae_soll", "Stellen (Soll, VZÄ)", "dezimal2"),
     ("vzae_ist", "Stellen (Ist, VZÄ)", "dezimal2"),
@@ -73,12 +66,6 @@ def town_name(ags: str | None) -> str | None:
     return str(match["name"].iloc[0]) if len(match) else None
 
 
-def in_period(zeitraum: str) -> str:
-    """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`."""
-    text = display.period(zeitraum)
-    return f"im Jahr {text}" if "-" not in zeitraum else f"im {text}"
-
-
 @guarded
 def layout(ags: str | None = None, **query: str) -> html.Div:
     """The page of the town in the path for the filters in the URL."""
@@ -95,7 +82,13 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
             "Datenstand.",
         ),
         html.P(dcc.Link("Zurück zum Vergleich der Städte", href=back), className="zurueck"),
-        make_headlines(filters, name),
+        make_headlines(
+            f"Kennzahlen von {name}",
+            town_rows(filters, HEADLINES),
+            HEADLINES,
+            filters.gebiet,
+            filters.jahr,
+        ),
         make_chart_card(build("stadt-faelle-monat", filters)),
         make_chart_card(build("stadt-zielgruppen", filters)),
         make_chart_card(build("stadt-handlungsfelder", filters)),
@@ -125,45 +118,12 @@ def make_not_found(ags: str | None) -> html.Div:
     )
 
 
-def make_headlines(filters: Filters, name: str) -> html.Section:
-    """Headline figures of the town with the status of its yearly goals."""
-    frame = totals(filters, HEADLINES)
-    goals = queries.goals(filters.jahr)
-    goals = goals[goals["gebiet"] == filters.gebiet].set_index("indikator")
-    tiles = []
-    for indikator in HEADLINES:
-        info = queries.indicator(indikator)
-        row = frame[frame["indikator"] == indikator]
-        shown = display.values(row, info["format"])[0] if len(row) else display.NOT_APPLICABLE
-        status = None
-        detail = None
-        if indikator in goals.index:
-            goal = goals.loc[indikator]
-            status = make_status(goal["status"], goal["status_text"])
-            word = "höchstens" if goal["richtung"] == "hoechstens" else "mindestens"
-            target = display.plain(goal["zielwert"], info["format"])
-            detail = f"Jahresziel {filters.jahr}: {word} {target}"
-        tiles.append(make_kpi(info["name"], shown, detail, status))
-    return html.Section(
-        [
-            html.H2(f"Kennzahlen von {name}", id="titel-kennzahlen"),
-            html.Div(tiles, className="kpis"),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-kennzahlen"},
-    )
-
-
 def make_goals(filters: Filters) -> html.Section:
     """The goals card, or a short note when the town has no goal for the year."""
     data = build("stadt-ziele", filters)
     if len(data.table):
         return make_chart_card(data)
-    return html.Section(
-        [html.H2(data.title, id=f"titel-{data.key}"), html.P(data.sentence, className="aussage")],
-        className="karte",
-        **{"aria-labelledby": f"titel-{data.key}"},
-    )
+    return make_card(data.key, data.title, html.P(data.sentence, className="aussage"))
 
 
 def _name(filters: Filters) -> str:
@@ -173,85 +133,39 @@ def _name(filters: Filters) -> str:
 
 def town_values(filters: Filters) -> pd.DataFrame:
     """The town's values of the period, and its new and active cases per month of the year."""
-    periods = queries.periods()
-    months = periods[(periods["periodentyp"] == "monat") & (periods["jahr"] == filters.jahr)]
-    year_periods = (*sorted(months["zeitraum"]), str(filters.jahr))
+    year_periods = (*periods_in_year("monat", filters.jahr), str(filters.jahr))
     return queries.stadt_values(filters.gebiet, filters.zeitraum, year_periods)
 
 
-def totals(filters: Filters, indicators: tuple[str, ...] | list[str]) -> pd.DataFrame:
-    """Rows without breakdown for all target groups and topics in the filter's period."""
-    frame = town_values(filters)
-    return frame[
-        frame["indikator"].isin(indicators)
-        & (frame["zeitraum"] == filters.zeitraum)
-        & (frame["zielgruppe"] == "alle")
-        & (frame["handlungsfeld"] == "alle")
-        & (frame["aufschluesselung"] == "")
-    ].reset_index(drop=True)
-
-
-def breakdown(
-    filters: Filters, indicators: tuple[str, ...] | list[str], dimension: str
+def town_rows(
+    filters: Filters,
+    indicators: Sequence[str],
+    periods: Sequence[str] | None = None,
+    breakdown: str = "",
 ) -> pd.DataFrame:
-    """Rows of the filter's period broken down by `dimension` (partner, verfahrensart)."""
+    """Rows for all groups and topics in `periods` (the filter's), in total or by `breakdown`."""
     frame = town_values(filters)
+    split = frame["aufschluesselung"]
     return frame[
         frame["indikator"].isin(indicators)
-        & (frame["zeitraum"] == filters.zeitraum)
+        & frame["zeitraum"].isin(periods or [filters.zeitraum])
         & (frame["zielgruppe"] == "alle")
         & (frame["handlungsfeld"] == "alle")
-        & frame["aufschluesselung"].str.startswith(f"{dimension}=")
+        & (split.str.startswith(f"{breakdown}=") if breakdown else split == "")
     ].reset_index(drop=True)
-
-
-def _visible(frame: pd.DataFrame) -> pd.Series:
-    """Values for figures: NaN where secret."""
-    return frame["wert"].where(~frame["unterdrueckt"].astype(bool))
 
 
 @chart("stadt-faelle-monat")
 def cases_by_month(filters: Filters) -> ChartData:
     """New and active cases of the town per month of the filter's year."""
     name = _name(filters)
-    values = town_values(filters)
-    monthly = (
-        values["indikator"].isin(["faelle_neu", "faelle_aktiv"])
-        & values["zeitraum"].str.match(rf"^{filters.jahr}-\d\d$")
-        & (values["zielgruppe"] == "alle")
-        & (values["handlungsfeld"] == "alle")
-        & (values["aufschluesselung"] == "")
-    )
-    frame = values[monthly].sort_values(["zeitraum", "indikator"]).reset_index(drop=True)
-    frame["text"] = display.values(frame, "ganzzahl")
-    frame["Monat"] = [display.short_period(z) for z in frame["zeitraum"]]
-    frame["Kennzahl"] = frame["indikator"].map(
-        {"faelle_neu": "Neue Fälle", "faelle_aktiv": "Betreute Fälle"}
-    )
-    frame["wert_sichtbar"] = _visible(frame)
-    table = frame.pivot_table(
-        index="zeitraum", columns="Kennzahl", values="text", aggfunc="first", sort=False
-    ).reset_index()
-    table.insert(0, "Monat", [display.period(z) for z in table.pop("zeitraum")])
-    table = table.reindex(columns=["Monat", "Neue Fälle", "Betreute Fälle"])
-    year = values[
-        (values["indikator"] == "faelle_neu")
-        & (values["zeitraum"] == str(filters.jahr))
-        & (values["zielgruppe"] == "alle")
-        & (values["handlungsfeld"] == "alle")
-        & (values["aufschluesselung"] == "")
-    ]
-    total = display.values(year, "ganzzahl")[0] if len(year) else display.NOT_APPLICABLE
-    sentence = f"Im Jahr {filters.jahr} gab es in {name} {total} neue Fälle"
-    if len(table):
-        last = table.iloc[-1]
-        sentence += f"; im {last['Monat']} wurden {last['Betreute Fälle']} Fälle betreut"
-    return ChartData(
-        key="stadt-faelle-monat",
-        title=f"Neue und betreute Fälle je Monat {filters.jahr}, {name}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.lines(frame, "Monat", "wert_sichtbar", "text", "Kennzahl", "Fälle"),
+    return dimensions.cases_by_month(
+        "stadt-faelle-monat",
+        f"Neue und betreute Fälle je Monat {filters.jahr}, {name}",
+        f"in {name}",
+        town_rows(filters, list(dimensions.MONTHLY), periods_in_year("monat", filters.jahr)),
+        town_rows(filters, ["faelle_neu"], [str(filters.jahr)]),
+        filters.jahr,
     )
 
 
@@ -265,21 +179,23 @@ def _groups(filters: Filters, dimension: str) -> tuple[pd.DataFrame, str]:
         & (values[other] == "alle")
         & (values["aufschluesselung"] == "")
     ]
-    frame = frame.assign(gruppe=frame[dimension])
-    total = frame[frame["gruppe"] == "alle"]
+    shown = display.first_value(frame[frame[dimension] == "alle"], "ganzzahl")
+    return _coded(frame[frame[dimension] != "alle"], dimension, dimension), shown
+
+
+def _coded(frame: pd.DataFrame, column: str, dimension: str) -> pd.DataFrame:
+    """Rows in the order of `dimension`'s codes in `column`, with name, text and visible value."""
     order = {code: i for i, code in enumerate(display.codes(dimension))}
-    frame = frame[frame["gruppe"] != "alle"].copy()
-    frame["rang"] = frame["gruppe"].map(order).fillna(len(order))
-    frame = frame.sort_values(["rang", "gruppe"]).reset_index(drop=True)
-    frame["Gruppe"] = [display.label(dimension, g) for g in frame["gruppe"]]
+    frame = frame.assign(rang=frame[column].map(order).fillna(len(order)))
+    frame = frame.sort_values(["rang", column]).reset_index(drop=True)
+    frame["Gruppe"] = [display.label(dimension, g) for g in frame[column]]
     frame["text"] = display.values(frame, "ganzzahl")
-    frame["wert_sichtbar"] = _visible(frame)
-    shown = display.values(total, "ganzzahl")[0] if len(total) else display.NOT_APPLICABLE
-    return frame, shown
+    frame["wert_sichtbar"] = display.visible_values(frame)
+    return frame
 
 
 def _largest(frame: pd.DataFrame) -> str:
-    """`die meisten in Arbeit (12)` over the visible values, or nothing."""
+    """`Arbeit (12)`: the code with the highest visible value, or nothing."""
     visible = frame[frame["wert_sichtbar"] > 0]
     if not len(visible):
         return ""
@@ -287,22 +203,41 @@ def _largest(frame: pd.DataFrame) -> str:
     return f"{top['Gruppe']} ({top['text']})"
 
 
+def _coded_card(
+    key: str,
+    title: str,
+    frame: pd.DataFrame,
+    columns: tuple[str, str],
+    *,
+    start: str,
+    before: str,
+    otherwise: str = "",
+    note: str = "",
+) -> ChartData:
+    """One count per code: table, bars and a sentence naming the largest code (if any)."""
+    largest = _largest(frame)
+    return ChartData(
+        key=key,
+        title=title,
+        sentence=f"{start}{before}{largest}." if largest else f"{start}{otherwise}.",
+        table=pd.DataFrame({columns[0]: frame["Gruppe"], columns[1]: frame["text"]}),
+        figure=figures.bars(frame, "Gruppe", "wert_sichtbar", "text", horizontal=True),
+        note=note,
+    )
+
+
 @chart("stadt-zielgruppen")
 def target_groups(filters: Filters) -> ChartData:
     """Cases in care of the town per target group."""
     name = _name(filters)
     frame, total = _groups(filters, "zielgruppe")
-    table = pd.DataFrame({"Zielgruppe": frame["Gruppe"], "Betreute Fälle": frame["text"]})
-    sentence = f"In {name} wurden {in_period(filters.zeitraum)} {total} Fälle betreut"
-    largest = _largest(frame)
-    if largest:
-        sentence += f"; die größte Zielgruppe waren {largest}"
-    return ChartData(
-        key="stadt-zielgruppen",
-        title=f"Betreute Fälle nach Zielgruppe, {display.period(filters.zeitraum)}, {name}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.bars(frame, "Gruppe", "wert_sichtbar", "text", horizontal=True),
+    return _coded_card(
+        "stadt-zielgruppen",
+        f"Betreute Fälle nach Zielgruppe, {display.period(filters.zeitraum)}, {name}",
+        frame,
+        ("Zielgruppe", "Betreute Fälle"),
+        start=f"In {name} wurden {display.in_period(filters.zeitraum)} {total} Fälle betreut",
+        before="; die größte Zielgruppe waren ",
         note="Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
     )
 
@@ -312,23 +247,16 @@ def topics(filters: Filters) -> ChartData:
     """Cases in care of the town per topic."""
     name = _name(filters)
     frame, total = _groups(filters, "handlungsfeld")
-    table = pd.DataFrame({"Handlungsfeld": frame["Gruppe"], "Betreute Fälle": frame["text"]})
-    sentence = f"Von {total} betreuten Fällen in {name} {in_period(filters.zeitraum)}"
-    largest = _largest(frame)
-    if largest:
-        sentence += f" hatten die meisten das Handlungsfeld {largest}"
-    else:
-        sentence += " ist keine Zahl je Handlungsfeld veröffentlicht"
-    return ChartData(
-        key="stadt-handlungsfelder",
-        title=f"Betreute Fälle nach Handlungsfeld, {display.period(filters.zeitraum)}, {name}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.bars(frame, "Gruppe", "wert_sichtbar", "text", horizontal=True),
-        note=(
-            "Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
-            "überschneiden sich."
-        ),
+    return _coded_card(
+        "stadt-handlungsfelder",
+        f"Betreute Fälle nach Handlungsfeld, {display.period(filters.zeitraum)}, {name}",
+        frame,
+        ("Handlungsfeld", "Betreute Fälle"),
+        start=f"Von {total} betreuten Fällen in {name} {display.in_period(filters.zeitraum)}",
+        before=" hatten die meisten das Handlungsfeld ",
+        otherwise=" ist keine Zahl je Handlungsfeld veröffentlicht",
+        note="Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
+        "überschneiden sich.",
     )
 
 
@@ -336,26 +264,16 @@ def topics(filters: Filters) -> ChartData:
 def referrals(filters: Filters) -> ChartData:
     """Referrals of the town per partner."""
     name = _name(filters)
-    total = totals(filters, ["vermittlungen"])
-    frame = breakdown(filters, ["vermittlungen"], "partner")
-    order = {code: i for i, code in enumerate(display.codes("partner"))}
-    frame["rang"] = frame["auspraegung"].map(order).fillna(len(order))
-    frame = frame.sort_values(["rang", "auspraegung"]).reset_index(drop=True)
-    frame["Gruppe"] = [display.label("partner", p) for p in frame["auspraegung"]]
-    frame["text"] = display.values(frame, "ganzzahl")
-    frame["wert_sichtbar"] = _visible(frame)
-    table = pd.DataFrame({"Partner": frame["Gruppe"], "Vermittlungen": frame["text"]})
-    shown = display.values(total, "ganzzahl")[0] if len(total) else display.NOT_APPLICABLE
-    sentence = f"{name} hat {in_period(filters.zeitraum)} {shown} Vermittlungen an Partner erfasst"
-    largest = _largest(frame)
-    if largest:
-        sentence += f", am häufigsten an: {largest}"
-    return ChartData(
-        key="stadt-vermittlungen",
-        title=f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}, {name}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.bars(frame, "Gruppe", "wert_sichtbar", "text", horizontal=True),
+    shown = display.first_value(town_rows(filters, ["vermittlungen"]), "ganzzahl")
+    frame = town_rows(filters, ["vermittlungen"], breakdown="partner")
+    return _coded_card(
+        "stadt-vermittlungen",
+        f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}, {name}",
+        _coded(frame, "auspraegung", "partner"),
+        ("Partner", "Vermittlungen"),
+        start=f"{name} hat {display.in_period(filters.zeitraum)} {shown} Vermittlungen an "
+        "Partner erfasst",
+        before=", am häufigsten an: ",
     )
 
 
@@ -363,11 +281,11 @@ def referrals(filters: Filters) -> ChartData:
 def staffing(filters: Filters) -> ChartData:
     """Case-management posts of the town at the end of the period."""
     name = _name(filters)
-    frame = totals(filters, [i for i, _, _ in STAFF])
-    shown = {}
-    for indikator, _, fmt in STAFF:
-        row = frame[frame["indikator"] == indikator]
-        shown[indikator] = display.values(row, fmt)[0] if len(row) else display.NOT_APPLICABLE
+    frame = town_rows(filters, [i for i, _, _ in STAFF])
+    shown = {
+        indikator: display.first_value(frame[frame["indikator"] == indikator], fmt)
+        for indikator, _, fmt in STAFF
+    }
     table = pd.DataFrame(
         {"Kennzahl": [label for _, label, _ in STAFF], "Wert": [shown[i] for i, _, _ in STAFF]}
     )
@@ -397,12 +315,12 @@ def goals(filters: Filters) -> ChartData:
     shares = []
     for goal in frame.itertuples(index=False):
         secret = bool(goal.unterdrueckt)
-        word = "höchstens" if goal.richtung == "hoechstens" else "mindestens"
         share = None if secret or pd.isna(goal.erfuellung) else float(goal.erfuellung) * 100
         rows.append(
             {
                 "Ziel": goal.indikator_name,
-                "Zielwert": f"{word} {display.plain(goal.zielwert, goal.format)}",
+                "Zielwert": f"{display.direction(goal.richtung)} "
+                f"{display.plain(goal.zielwert, goal.format)}",
                 "Erwartung anteilig": display.plain(goal.erwartung, goal.format),
                 "Ist": display.value(goal.ist, secret, goal.format),
                 "Erfüllung der Erwartung": display.value(share, secret, "prozent"),
@@ -456,8 +374,8 @@ def baustein3(filters: Filters) -> ChartData:
     """Baustein III procedures of the town's residents by procedure type."""
     name = _name(filters)
     indicators = [i for i, _ in B3]
-    parts = breakdown(filters, indicators, "verfahrensart")
-    sums = totals(filters, indicators).assign(auspraegung="alle")
+    parts = town_rows(filters, indicators, breakdown="verfahrensart")
+    sums = town_rows(filters, indicators).assign(auspraegung="alle")
     frame = pd.concat([parts, sums], ignore_index=True)
     labels = {code: display.label("verfahrensart", code) for code in frame["auspraegung"]}
     labels["alle"] = "Alle Verfahrensarten"
@@ -472,12 +390,12 @@ def baustein3(filters: Filters) -> ChartData:
     ).reset_index()
     table = table.reindex(columns=["Verfahrensart", *(label for _, label in B3)])
     chart_frame = frame[frame["auspraegung"] != "alle"].copy()
-    chart_frame["wert_sichtbar"] = _visible(chart_frame)
+    chart_frame["wert_sichtbar"] = display.visible_values(chart_frame)
     sentence = ""
     if len(table):
         total = table.iloc[-1]
         sentence = (
-            f"I{in_period(filters.zeitraum)[1:]} wurden für Einwohner von {name} "
+            f"I{display.in_period(filters.zeitraum)[1:]} wurden für Einwohner von {name} "
             f"{total['Aktiv angesprochen']} Personen aktiv angesprochen, "
             f"{total['Anträge']} Anträge gestellt und "
             f"{total['Erteilungen / Einbürgerungen']} Erteilungen oder Einbürgerungen "
@@ -520,9 +438,7 @@ def data_status(filters: Filters) -> ChartData:
     stale = []
     for quelle, tabelle, stichtag in frame.itertuples(index=False):
         day = pd.Timestamp(stichtag).date()
-        source = (
-            name if quelle == filters.gebiet else "Kreis (Koordinierungsstelle, Ausländerbehörde)"
-        )
+        source = name if quelle == filters.gebiet else display.KREIS_SOURCE
         age = (today - day).days
         if age > settings.stale_after_days:
             stale.append(display.label("tabelle", tabelle))

@@ -11,7 +11,7 @@ from dash.development.base_component import Component
 
 from dashboard import display, figures, queries
 from dashboard.charts import ChartData, build, chart
-from dashboard.components import guarded, make_chart_card, make_page_header
+from dashboard.components import guarded, make_card, make_chart_card, make_page_header
 from dashboard.filters import Filters, from_query
 
 dash.register_page(
@@ -92,17 +92,14 @@ def with_town_links(component: Component, links: dict[str, str]) -> Component:
 def make_town_list(filters: Filters) -> html.Section:
     """Links to every town's page."""
     items = [html.Li(dcc.Link(name, href=href)) for name, href in town_links(filters).items()]
-    return html.Section(
-        [
-            html.H2("Seiten der Städte", id="titel-staedteseiten"),
-            html.P(
-                "Alle Zahlen einer Stadt im gewählten Zeitraum: Fälle je Monat, Zielgruppen, "
-                "Handlungsfelder, Vermittlungen, Personal, Ziele und Datenstand."
-            ),
-            html.Ul(items, className="datenstand"),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-staedteseiten"},
+    return make_card(
+        "staedteseiten",
+        "Seiten der Städte",
+        html.P(
+            "Alle Zahlen einer Stadt im gewählten Zeitraum: Fälle je Monat, Zielgruppen, "
+            "Handlungsfelder, Vermittlungen, Personal, Ziele und Datenstand."
+        ),
+        html.Ul(items, className="datenstand"),
     )
 
 
@@ -112,12 +109,6 @@ def selection(filters: Filters) -> str:
         f"{display.label('zielgruppe', filters.zielgruppe)}, "
         f"{display.label('handlungsfeld', filters.handlungsfeld)}"
     )
-
-
-def in_period(zeitraum: str) -> str:
-    """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`."""
-    text = display.period(zeitraum)
-    return f"im Jahr {text}" if "-" not in zeitraum else f"im {text}"
 
 
 def _suffix(filters: Filters) -> str:
@@ -145,9 +136,23 @@ def _shown(row: pd.Series | None, fmt: str) -> str:
 
 def _visible(row: pd.Series | None) -> float:
     """The value for a figure: NaN when secret or missing."""
-    if row is None or bool(row["unterdrueckt"]) or row["wert"] is None:
+    if row is None:
         return math.nan
-    return float(row["wert"])
+    return display.visible(row["wert"], bool(row["unterdrueckt"]))
+
+
+def _case_values(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The areas and their published case counts (`CASES`) for the view's selection."""
+    areas = queries.areas()
+    indicators = [indikator for indikator, _ in CASES]
+    frame = queries.values(
+        indicators,
+        [filters.zeitraum],
+        list(areas["gebiet"]),
+        filters.zielgruppe,
+        filters.handlungsfeld,
+    )
+    return areas, frame
 
 
 def per_10000(row: pd.Series | None, einwohner: float) -> tuple[str, float]:
@@ -178,14 +183,7 @@ def _extremes(texts: list[str], values: list[float], names: list[str]) -> str:
 @chart("staedte-faelle")
 def cases(filters: Filters) -> ChartData:
     """Per town and the Kreis: new cases, cases in care and persons reached."""
-    areas = queries.areas()
-    frame = queries.values(
-        [i for i, _ in CASES],
-        [filters.zeitraum],
-        list(areas["gebiet"]),
-        filters.zielgruppe,
-        filters.handlungsfeld,
-    )
+    areas, frame = _case_values(filters)
     rows = []
     for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
         cells = {"Gebiet": name}
@@ -197,8 +195,9 @@ def cases(filters: Filters) -> ChartData:
     towns = areas[~areas["ist_kreis"].astype(bool)]
     active = [_visible(_cell(frame, "faelle_aktiv", g)) for g in towns["gebiet"]]
     sentence = (
-        f"Im Kreis wurden {in_period(filters.zeitraum)} {kreis['Betreute Fälle']} Fälle betreut "
-        f"und {kreis['Erreichte Personen']} Personen erreicht, neue Fälle: {kreis['Neue Fälle']}"
+        f"Im Kreis wurden {display.in_period(filters.zeitraum)} {kreis['Betreute Fälle']} "
+        f"Fälle betreut und {kreis['Erreichte Personen']} Personen erreicht, neue Fälle: "
+        f"{kreis['Neue Fälle']}"
     )
     visible = [(v, n) for v, n in zip(active, towns["name"], strict=True) if v > 0]
     if visible:
@@ -221,14 +220,7 @@ def cases(filters: Filters) -> ChartData:
 @chart("staedte-einwohner")
 def per_inhabitants(filters: Filters) -> ChartData:
     """Per town and the Kreis: the case counts per 10.000 inhabitants."""
-    areas = queries.areas()
-    frame = queries.values(
-        [i for i, _ in CASES],
-        [filters.zeitraum],
-        list(areas["gebiet"]),
-        filters.zielgruppe,
-        filters.handlungsfeld,
-    )
+    areas, frame = _case_values(filters)
     rows = []
     bars = []
     for gebiet, name, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
@@ -245,7 +237,7 @@ def per_inhabitants(filters: Filters) -> ChartData:
     towns = table.iloc[:-1]
     active = bars_frame[(bars_frame["Kennzahl"] == "Betreute Fälle")].iloc[:-1]
     sentence = (
-        f"Je 10.000 Einwohner wurden im Kreis {in_period(filters.zeitraum)} "
+        f"Je 10.000 Einwohner wurden im Kreis {display.in_period(filters.zeitraum)} "
         f"{table.iloc[-1][column]} Fälle betreut"
     )
     spread = _extremes(list(towns[column]), list(active["wert"]), list(towns["Gebiet"]))

@@ -8,18 +8,19 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import (
+    HEADLINE_CASES,
     guarded,
+    make_card,
     make_chart_card,
-    make_kpi,
+    make_headlines,
     make_notice,
     make_page_header,
-    make_status,
     status_label,
 )
-from dashboard.filters import Filters, from_query
+from dashboard.filters import Filters, from_query, periods_in_year
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 
@@ -32,16 +33,7 @@ dash.register_page(
     filters=("zeitraum",),
 )
 
-HEADLINES = (
-    "faelle_neu",
-    "faelle_aktiv",
-    "personen_erreicht",
-    "quote_ziele_erreicht",
-    "wartezeit_median_tage",
-    "vermittlungen",
-    "b3_antraege",
-    "besetzungsquote",
-)
+HEADLINES = (*HEADLINE_CASES, "vermittlungen", "b3_antraege", "besetzungsquote")
 
 
 @guarded
@@ -56,39 +48,16 @@ def layout(**query: str) -> html.Div:
                 f"mit dem Stand der Jahresziele {filters.jahr}.",
             ),
             make_datenstand(),
-            make_headlines(filters),
+            make_headlines(
+                "Kennzahlen des Kreises",
+                queries.values(HEADLINES, [filters.zeitraum], [KREIS_AGS]),
+                HEADLINES,
+                KREIS_AGS,
+                filters.jahr,
+            ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),
             make_chart_card(build("ueberblick-staedte", filters)),
         ]
-    )
-
-
-def make_headlines(filters: Filters) -> html.Section:
-    """Headline figures of the Kreis with the status of their yearly goal."""
-    frame = queries.values(HEADLINES, [filters.zeitraum], [KREIS_AGS])
-    goals = queries.goals(filters.jahr)
-    goals = goals[goals["gebiet"] == KREIS_AGS].set_index("indikator")
-    tiles = []
-    for indikator in HEADLINES:
-        info = queries.indicator(indikator)
-        row = frame[frame["indikator"] == indikator]
-        shown = display.values(row, info["format"])[0] if len(row) else display.NOT_APPLICABLE
-        status = None
-        detail = None
-        if indikator in goals.index:
-            goal = goals.loc[indikator]
-            status = make_status(goal["status"], goal["status_text"])
-            word = "höchstens" if goal["richtung"] == "hoechstens" else "mindestens"
-            target = display.plain(goal["zielwert"], info["format"])
-            detail = f"Jahresziel {filters.jahr}: {word} {target}"
-        tiles.append(make_kpi(info["name"], shown, detail, status))
-    return html.Section(
-        [
-            html.H2("Kennzahlen des Kreises", id="titel-kennzahlen"),
-            html.Div(tiles, className="kpis"),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-kennzahlen"},
     )
 
 
@@ -113,7 +82,7 @@ def make_datenstand() -> html.Section:
             )
         else:
             items.append(html.Li(text))
-    parts: list = [html.H2("Datenstand", id="titel-datenstand")]
+    parts: list = []
     if stale:
         parts.append(
             make_notice(
@@ -123,45 +92,27 @@ def make_datenstand() -> html.Section:
             )
         )
     parts.append(html.Ul(items, className="datenstand"))
-    return html.Section(parts, className="karte", **{"aria-labelledby": "titel-datenstand"})
+    return make_card("datenstand", "Datenstand", *parts)
 
 
 def _source_name(quelle: str, names: dict[str, str]) -> str:
     """A source's German name: towns by name, the Kreis as coordination office and authority."""
     if quelle == KREIS_AGS:
-        return "Kreis (Koordinierungsstelle, Ausländerbehörde)"
+        return display.KREIS_SOURCE
     return names.get(quelle, quelle)
 
 
 @chart("ueberblick-faelle-monat")
 def cases_by_month(filters: Filters) -> ChartData:
     """New and active cases of the Kreis per month of the filter's year."""
-    periods = queries.periods()
-    months = periods[(periods["periodentyp"] == "monat") & (periods["jahr"] == filters.jahr)]
-    frame = queries.values(["faelle_neu", "faelle_aktiv"], list(months["zeitraum"]), [KREIS_AGS])
-    frame["text"] = display.values(frame, "ganzzahl")
-    frame["Monat"] = [display.short_period(z) for z in frame["zeitraum"]]
-    frame["Kennzahl"] = frame["indikator"].map(
-        {"faelle_neu": "Neue Fälle", "faelle_aktiv": "Betreute Fälle"}
-    )
-    frame["wert_sichtbar"] = frame["wert"].where(~frame["unterdrueckt"].astype(bool))
-    table = frame.pivot_table(
-        index="zeitraum", columns="Kennzahl", values="text", aggfunc="first", sort=False
-    ).reset_index()
-    table.insert(0, "Monat", [display.period(z) for z in table.pop("zeitraum")])
-    table = table[["Monat", "Neue Fälle", "Betreute Fälle"]]
-    year = queries.values(["faelle_neu"], [str(filters.jahr)], [KREIS_AGS])
-    total = display.values(year, "ganzzahl")[0] if len(year) else display.NOT_APPLICABLE
-    last = table.iloc[-1] if len(table) else None
-    sentence = f"Im Jahr {filters.jahr} gab es im Kreis {total} neue Fälle"
-    if last is not None:
-        sentence += f"; im {last['Monat']} wurden {last['Betreute Fälle']} Fälle betreut."
-    return ChartData(
-        key="ueberblick-faelle-monat",
-        title=f"Neue und betreute Fälle je Monat {filters.jahr}",
-        sentence=sentence,
-        table=table,
-        figure=figures.lines(frame, "Monat", "wert_sichtbar", "text", "Kennzahl", "Fälle"),
+    months = periods_in_year("monat", filters.jahr)
+    return dimensions.cases_by_month(
+        "ueberblick-faelle-monat",
+        f"Neue und betreute Fälle je Monat {filters.jahr}",
+        "im Kreis",
+        queries.values(list(dimensions.MONTHLY), months, [KREIS_AGS]),
+        queries.values(["faelle_neu"], [str(filters.jahr)], [KREIS_AGS]),
+        filters.jahr,
     )
 
 
@@ -182,7 +133,7 @@ def towns(filters: Filters) -> ChartData:
             ("faelle_je_vzae", "Fälle je besetzter Stelle", "dezimal1"),
         ):
             part = frame[(frame["gebiet"] == gebiet) & (frame["indikator"] == indikator)]
-            cells[column] = display.values(part, fmt)[0] if len(part) else display.NOT_APPLICABLE
+            cells[column] = display.first_value(part, fmt)
         own = goals[goals["gebiet"] == gebiet]
         cells[f"Ziele {filters.jahr}"] = (
             "; ".join(

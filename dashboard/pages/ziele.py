@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard import display, figures, queries
 from dashboard.charts import ChartData, build, chart
-from dashboard.components import guarded, make_chart_card, make_page_header, make_status
+from dashboard.components import guarded, make_card, make_chart_card, make_page_header, make_status
 from dashboard.components import status_label as with_icon
 from dashboard.filters import Filters, from_query
 
@@ -104,25 +104,22 @@ def make_rules(goals: pd.DataFrame) -> html.Section:
             "Der Ist-Wert wird geheim gehalten („.“), daher ist keine Bewertung möglich.",
         ),
     )
-    return html.Section(
-        [
-            html.H2("So wird der Status bestimmt", id="titel-ziele-regeln"),
-            html.P(
-                "Die Erwartung ist anteilig: Bei Anzahlen ist sie Jahresziel × vergangene Tage "
-                "÷ Tage des Jahres, bei Quoten und Medianen das Jahresziel selbst." + when
-            ),
-            html.Ul(
-                [html.Li([make_status(code, text), f": {rule}"]) for code, text, rule in rules],
-                className="statusregeln",
-            ),
-            html.P(
-                "Bei „höchstens“-Zielen (z. B. Wartezeit) ist ein niedrigerer Wert besser: Die "
-                "Erfüllung ist dann Erwartung ÷ Ist, und „erreicht“ gilt erst, wenn das Jahr "
-                "abgeschlossen ist und der Wert das Ziel nicht überschreitet."
-            ),
-        ],
-        className="karte",
-        **{"aria-labelledby": "titel-ziele-regeln"},
+    return make_card(
+        "ziele-regeln",
+        "So wird der Status bestimmt",
+        html.P(
+            "Die Erwartung ist anteilig: Bei Anzahlen ist sie Jahresziel × vergangene Tage "
+            "÷ Tage des Jahres, bei Quoten und Medianen das Jahresziel selbst." + when
+        ),
+        html.Ul(
+            [html.Li([make_status(code, text), f": {rule}"]) for code, text, rule in rules],
+            className="statusregeln",
+        ),
+        html.P(
+            "Bei „höchstens“-Zielen (z. B. Wartezeit) ist ein niedrigerer Wert besser: Die "
+            "Erfüllung ist dann Erwartung ÷ Ist, und „erreicht“ gilt erst, wenn das Jahr "
+            "abgeschlossen ist und der Wert das Ziel nicht überschreitet."
+        ),
     )
 
 

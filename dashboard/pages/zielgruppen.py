@@ -6,13 +6,12 @@ import math
 
 import dash
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
-from dashboard.filters import Filters, from_query
+from dashboard.filters import Filters, from_query, periods_in_year
 
 dash.register_page(
     __name__,
@@ -63,12 +62,6 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _area_name(gebiet: str) -> str:
-    """A town's or the Kreis' name."""
-    areas = queries.areas()
-    return str(areas.loc[areas["gebiet"] == gebiet, "name"].iloc[0])
-
-
 def _topic(filters: Filters) -> str:
     """`, Handlungsfeld Arbeit` when a topic is chosen, else nothing."""
     if filters.handlungsfeld == "alle":
@@ -78,105 +71,28 @@ def _topic(filters: Filters) -> str:
 
 def _context(filters: Filters) -> str:
     """Area and topic of the view, e.g. `Witten, Handlungsfeld Arbeit`."""
-    return _area_name(filters.gebiet) + _topic(filters)
-
-
-def _visible(wert: float | None, secret: bool) -> float:
-    """The value a figure may draw: NaN when secret or missing."""
-    if secret or wert is None or (isinstance(wert, float) and math.isnan(wert)):
-        return math.nan
-    return float(wert)
-
-
-def _by_group(filters: Filters, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
-    """One row per target group and measure: label, measure, visible value and shown text."""
-    frame = queries.zielgruppen_by_group(
-        [m[0] for m in measures], filters.zeitraum, filters.gebiet, filters.handlungsfeld
-    )
-    rows = []
-    for indikator, name, fmt in measures:
-        part = frame[frame["indikator"] == indikator].set_index("gruppe")
-        for code in display.codes("zielgruppe"):
-            if code in part.index:
-                wert, secret = part.at[code, "wert"], bool(part.at[code, "unterdrueckt"])
-                text = display.value(wert, secret, fmt)
-            else:
-                wert, secret, text = None, False, display.NOT_APPLICABLE
-            rows.append(
-                {
-                    "gruppe": code,
-                    "Zielgruppe": display.label("zielgruppe", code),
-                    "Kennzahl": name,
-                    "wert_sichtbar": _visible(wert, secret),
-                    "text": text,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _wide(long: pd.DataFrame, measures: tuple[tuple[str, str, str], ...]) -> pd.DataFrame:
-    """The table of a by-group chart: target groups as rows, measures as columns."""
-    table = long.pivot(index="Zielgruppe", columns="Kennzahl", values="text")
-    order = list(dict.fromkeys(long["Zielgruppe"]))
-    return table.loc[order, [m[1] for m in measures]].reset_index().rename_axis(None, axis=1)
-
-
-def say(text: str, unit: str = "") -> str:
-    """A shown value inside a sentence: symbols explained, numbers with their unit."""
-    if text == display.SUPPRESSED:
-        return "geheim gehalten (.)"
-    if text == display.NOT_APPLICABLE:
-        return "nicht berechenbar (x)"
-    return f"{text}{unit}"
-
-
-def bar_figure(
-    long: pd.DataFrame, x: str, *, series: str | None = "Kennzahl", unit: str = ""
-) -> go.Figure | None:
-    """Horizontal bars of the visible values; no figure when nothing can be drawn."""
-    if not (long["wert_sichtbar"] > 0).any():
-        return None
-    figure = figures.bars(
-        long, x, "wert_sichtbar", "text", series=series, horizontal=True, unit=unit
-    )
-    figure.update_xaxes(rangemode="nonnegative", ticksuffix=" %" if unit == "%" else "")
-    return figure
-
-
-def _largest(long: pd.DataFrame, measure: str) -> pd.Series | None:
-    """The target group (not `alle`) with the highest visible value of a measure."""
-    part = long[(long["Kennzahl"] == measure) & (long["gruppe"] != "alle")]
-    part = part[part["wert_sichtbar"] > 0]
-    if part.empty:
-        return None
-    return part.loc[part["wert_sichtbar"].idxmax()]
+    return queries.area_name(filters.gebiet) + _topic(filters)
 
 
 @chart("zielgruppen-reichweite")
 def reach(filters: Filters) -> ChartData:
     """Active and new cases and persons reached per target group."""
-    long = _by_group(filters, REACH)
-    table = _wide(long, REACH)
+    long, table = dimensions.per_code(filters, "zielgruppe", REACH)
     total = table.iloc[0]
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters)}: insgesamt "
         f"{total['Betreute Fälle']} betreute Fälle, {total['Neue Fälle']} neue Fälle und "
         f"{total['Erreichte Personen']} erreichte Personen"
     )
-    top = _largest(long, "Betreute Fälle")
-    if top is not None:
-        sentence += (
-            f"; die meisten betreuten Fälle hatte die Gruppe „{top['Zielgruppe']}“ "
-            f"mit {top['text']}."
-        )
-    else:
-        sentence += "."
+    sentence += dimensions.largest(
+        long, "Betreute Fälle", "; die meisten betreuten Fälle hatte die Gruppe „{name}“ mit {text}"
+    )
     return ChartData(
         key="zielgruppen-reichweite",
         title=f"Reichweite je Zielgruppe, {display.period(filters.zeitraum)}",
-        sentence=sentence,
+        sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Zielgruppe"),
+        figure=dimensions.bar_figure(long),
         note=OVERLAP,
     )
 
@@ -184,25 +100,23 @@ def reach(filters: Filters) -> ChartData:
 @chart("zielgruppen-zielerreichung")
 def goal_rates(filters: Filters) -> ChartData:
     """Shares of closed cases that reached their goals (fully, at least partly) per group."""
-    long = _by_group(filters, GOALS)
-    table = _wide(long, GOALS)
+    long, table = dimensions.per_code(filters, "zielgruppe", GOALS)
     total = table.iloc[0]
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters)}: über alle Zielgruppen "
-        f"Ziele erreicht bei {say(total['Ziele erreicht'])} der abgeschlossenen Fälle ohne "
-        f"Wegzug, mindestens teilweise bei {say(total['Ziele mindestens teilweise erreicht'])}"
+        f"Ziele erreicht bei {display.say(total['Ziele erreicht'])} der abgeschlossenen Fälle "
+        "ohne Wegzug, mindestens teilweise bei "
+        f"{display.say(total['Ziele mindestens teilweise erreicht'])}"
     )
-    top = _largest(long, "Ziele erreicht")
-    if top is not None:
-        sentence += f"; am höchsten war die Quote bei „{top['Zielgruppe']}“ mit {top['text']}."
-    else:
-        sentence += "."
+    sentence += dimensions.largest(
+        long, "Ziele erreicht", "; am höchsten war die Quote bei „{name}“ mit {text}"
+    )
     return ChartData(
         key="zielgruppen-zielerreichung",
         title=f"Zielerreichung je Zielgruppe, {display.period(filters.zeitraum)}",
-        sentence=sentence,
+        sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Zielgruppe", unit="%"),
+        figure=dimensions.bar_figure(long, unit="%"),
         note=OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle ohne Wegzug.",
     )
 
@@ -210,34 +124,21 @@ def goal_rates(filters: Filters) -> ChartData:
 @chart("zielgruppen-falldauer")
 def duration(filters: Filters) -> ChartData:
     """Median duration of the cases closed in the period per target group."""
-    long = _by_group(filters, DURATION)
-    table = _wide(long, DURATION)
+    long, table = dimensions.per_code(filters, "zielgruppe", DURATION)
     name = DURATION[0][1]
     sentence = (
         f"{display.period(filters.zeitraum)}, {_context(filters)}: Median der Falldauer "
-        f"über alle Zielgruppen {say(table.iloc[0][name], ' Tage')}"
+        f"über alle Zielgruppen {display.say(table.iloc[0][name], ' Tage')}"
     )
-    top = _largest(long, name)
-    if top is not None:
-        sentence += f"; am längsten bei „{top['Zielgruppe']}“ mit {top['text']} Tagen."
-    else:
-        sentence += "."
+    sentence += dimensions.largest(long, name, "; am längsten bei „{name}“ mit {text} Tagen")
     return ChartData(
         key="zielgruppen-falldauer",
         title=f"Mittlere Falldauer je Zielgruppe, {display.period(filters.zeitraum)}",
-        sentence=sentence,
+        sentence=sentence + ".",
         table=table,
-        figure=bar_figure(long, "Zielgruppe", series=None, unit="Tage"),
+        figure=dimensions.bar_figure(long, series=None, unit="Tage"),
         note=OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle.",
     )
-
-
-def _share_periods(filters: Filters) -> tuple[str, list[str]]:
-    """Months of the filter's year for a monthly view, else its quarters (with data)."""
-    kind = "monat" if filters.periodentyp == "monat" else "quartal"
-    periods = queries.periods()
-    rows = periods[(periods["periodentyp"] == kind) & (periods["jahr"] == filters.jahr)]
-    return kind, list(rows.sort_values("beginn")["zeitraum"])
 
 
 def share_frame(counts: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
@@ -270,13 +171,14 @@ def _count(part: pd.DataFrame, code: str) -> tuple[float, bool]:
     if code not in part.index:
         return math.nan, False
     wert, secret = part.at[code, "wert"], bool(part.at[code, "unterdrueckt"])
-    return (math.nan if secret or pd.isna(wert) else float(wert)), secret
+    return display.visible(wert, secret), secret
 
 
 @chart("zielgruppen-anteile")
 def shares(filters: Filters) -> ChartData:
     """Each group's share of all active cases per month or quarter of the year."""
-    kind, periods = _share_periods(filters)
+    kind = "monat" if filters.periodentyp == "monat" else "quartal"
+    periods = periods_in_year(kind, filters.jahr)
     counts = queries.zielgruppen_series(
         "faelle_aktiv", periods, filters.gebiet, filters.handlungsfeld
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import socket
@@ -9,8 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -19,6 +22,15 @@ from tests.conftest import Kim
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LABELS = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "bezeichnungen.csv"
+FILTER_GROUPS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
+# The key of a published cell, in the order of `kim indicators` columns.
+CELL = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung")
+# Binds `card` to the card (section) whose heading starts with the script's first argument.
+CARD = """
+    const card = [...document.querySelectorAll('section.karte')]
+        .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+"""
 
 
 @pytest.fixture(scope="session")
@@ -40,17 +52,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(published: Kim) -> Iterator[str]:
-    """`kim serve` (waitress) on a free port; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "serve", "--port", str(port)],
-        env=published.env,
+def spawn(command: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    """`kim COMMAND --port PORT` in the background, its output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "warehouse.cli", command, "--port", str(port)],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """`kim serve` (waitress) on a free port while the block runs; yields its base URL."""
+    port = free_port()
+    process = spawn("serve", port, env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -61,9 +78,18 @@ def server(published: Kim) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"kim serve did not start:\n{process.stdout.read()}") from None
             time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(published: Kim) -> Iterator[str]:
+    """`kim serve` of the published sample installation; yields its base URL."""
+    with serving(published.env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -156,32 +182,41 @@ def published_values(kim: Kim, *periods: str) -> dict[tuple[str, ...], tuple[flo
     """`kim indicators --format json` for some periods, keyed by the cell."""
     args = [a for p in periods for a in ("--zeitraum", p)]
     rows = json.loads(kim.run("indicators", *args, "--format", "json", check=True).stdout)
-    return {
-        (
-            r["indikator"],
-            r["zeitraum"],
-            r["gebiet"],
-            r["zielgruppe"],
-            r["handlungsfeld"],
-            r["aufschluesselung"],
-        ): (r["wert"], r["unterdrueckt"])
-        for r in rows
-    }
+    return {tuple(r[key] for key in CELL): (r["wert"], r["unterdrueckt"]) for r in rows}
+
+
+def published_query(published: Kim, sql: str, params: list | None = None) -> list[tuple]:
+    """A read-only query on the published serving database (what the dashboard may read)."""
+    return published.query(sql, params, database="kim.duckdb")
+
+
+def labels(dimension: str) -> dict[str, str]:
+    """Code → German name of one dimension (warehouse/reference/bezeichnungen.csv)."""
+    with LABELS.open(encoding="utf-8") as handle:
+        return {
+            r["code"]: r["bezeichnung"]
+            for r in csv.DictReader(handle)
+            if r["dimension"] == dimension
+        }
+
+
+def in_card(browser, title_start: str, script: str) -> object:
+    """Run `script` with `card` bound to the card whose heading starts with `title_start`."""
+    return browser.driver.execute_script(CARD + script, title_start)
 
 
 def card_table(browser, title_start: str) -> list[dict[str, str]]:
     """The rows of the table in the card whose heading starts with `title_start`."""
-    rows = browser.driver.execute_script(
+    rows = in_card(
+        browser,
+        title_start,
         """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
         if (!card) return null;
         const table = card.querySelector('table');
         const head = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
         return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
             [...tr.children].map((cell, i) => [head[i], cell.textContent.trim()])));
         """,
-        title_start,
     )
     assert rows is not None, f"no card titled {title_start!r} on {browser.driver.current_url}"
     return rows
@@ -189,14 +224,74 @@ def card_table(browser, title_start: str) -> list[dict[str, str]]:
 
 def card_sentence(browser, title_start: str) -> str:
     """The sentence under a card's heading."""
+    return in_card(
+        browser, title_start, "return card ? card.querySelector('p.aussage').textContent : null;"
+    )
+
+
+def card_note(browser, title_start: str) -> str | None:
+    """The note (`p.hinweis`) of a card."""
+    return in_card(
+        browser, title_start, "return card?.querySelector('p.hinweis')?.textContent ?? null;"
+    )
+
+
+def card_text(browser, title_start: str) -> str | None:
+    """All text of the card (or section) whose heading starts with `title_start`."""
+    return in_card(browser, title_start, "return card?.textContent ?? null;")
+
+
+def heading(browser) -> str:
+    """The page's h1."""
+    return browser.driver.find_element("css selector", "main h1").text
+
+
+def query_of(browser) -> dict[str, list[str]]:
+    """The current URL's query parameters."""
+    return parse_qs(urlparse(browser.driver.current_url).query)
+
+
+def hidden_filter_groups(browser) -> list[bool]:
+    """Whether each filter group of the shell (`FILTER_GROUPS`) is hidden."""
+    return browser.driver.execute_script(
+        "return arguments[0].map(k => document.getElementById('filtergruppe-' + k).hidden);",
+        list(FILTER_GROUPS),
+    )
+
+
+def headline(browser, name: str) -> str | None:
+    """The value of a headline tile."""
     return browser.driver.execute_script(
         """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
-        return card ? card.querySelector('p.aussage').textContent : null;
+        const tile = [...document.querySelectorAll('.kpi')]
+            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
+        return tile ? tile.querySelector('.kpi-wert').textContent : null;
         """,
-        title_start,
+        name,
     )
+
+
+def assert_headlines(browser, values: dict, zeitraum: str, gebiet: str, tiles: tuple) -> None:
+    """Each headline tile (name, indikator, decimals) shows the area's published total."""
+    for name, indikator, decimals in tiles:
+        wert, secret = values[(indikator, zeitraum, gebiet, "alle", "alle", "")]
+        assert_shown(headline(browser, name), wert, secret, decimals)
+
+
+def assert_cards_per_code(
+    browser,
+    cards: dict[str, tuple],
+    header: str,
+    names: dict[str, str],
+    cell: Callable[[str, str], tuple[float | None, bool]],
+) -> None:
+    """Each card lists every code (`names`, in order) with the published `cell` of each measure."""
+    for title, measures in cards.items():
+        rows = {r[header]: r for r in card_table(browser, title)}
+        assert list(rows) == list(names.values()), title
+        for code, name in names.items():
+            for column, indikator, decimals in measures:
+                assert_shown(rows[name][column], *cell(indikator, code), decimals)
 
 
 def choose(browser, dropdown_id: str, option_text: str) -> None:

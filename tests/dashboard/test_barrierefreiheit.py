@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from dashboard.app import create_app
 from tests.conftest import Kim
-from tests.dashboard.conftest import free_port, open_page, wait_until_idle
+from tests.dashboard.conftest import heading, open_page, serving, wait_until_idle
 
 CONTACT = "inklusion.kim@en-kreis.example"
 
@@ -20,27 +17,8 @@ CONTACT = "inklusion.kim@en-kreis.example"
 @pytest.fixture(scope="module")
 def contact_server(published: Kim) -> Iterator[str]:
     """A second `kim serve` with its own feedback contact (KIM_KONTAKT_BARRIEREFREIHEIT)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "serve", "--port", str(port)],
-        env=published.env | {"KIM_KONTAKT_BARRIEREFREIHEIT": CONTACT},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kim serve did not start:\n{process.stdout.read()}") from None
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(published.env | {"KIM_KONTAKT_BARRIEREFREIHEIT": CONTACT}) as url:
+        yield url
 
 
 def headings(browser) -> list[str]:
@@ -55,9 +33,7 @@ def test_statement_has_every_required_part(server, browser):
     browser.driver.find_element("css selector", "footer a[href='/barrierefreiheit']").click()
     wait_until_idle(browser)
     assert browser.driver.current_url.endswith("/barrierefreiheit")
-    assert browser.driver.find_element("css selector", "main h1").text == (
-        "Erklärung zur Barrierefreiheit"
-    )
+    assert heading(browser) == "Erklärung zur Barrierefreiheit"
     assert browser.driver.execute_script("return document.getElementById('filterleiste').hidden")
     assert headings(browser) == [
         "Geltungsbereich",

@@ -3,15 +3,15 @@ their difference only where both are visible, and the period filter lives in the
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 from tests.dashboard.conftest import (
     assert_shown,
     card_sentence,
     card_table,
     choose,
+    heading,
     open_page,
     published_values,
+    query_of,
 )
 
 KREIS = "05954"
@@ -75,10 +75,8 @@ def test_period_filter_lives_in_the_url_and_secret_values_stay_secret(server, br
     open_page(browser, server + "/baustein3?zeitraum=2025")
     choose(browser, "filter-periodentyp", "Quartal")
     choose(browser, "filter-zeitraum", "2. Quartal 2025")
-    assert parse_qs(urlparse(browser.driver.current_url).query)["zeitraum"] == ["2025-Q2"]
-    assert browser.driver.find_element("css selector", "main h1").text == (
-        "Baustein III 2. Quartal 2025"
-    )
+    assert query_of(browser)["zeitraum"] == ["2025-Q2"]
+    assert heading(browser) == "Baustein III 2. Quartal 2025"
     check_stage_cards(browser, published_values(published, "2025-Q2"), "2025-Q2")
 
     # Single months have small counts: suppressed cells show `.`, never a difference.

@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-import duckdb
 import pandas as pd
 from openpyxl import load_workbook
 
 from dashboard.app import create_app
 from dashboard.charts import ChartData
-from tests.dashboard.conftest import card_sentence, card_table, choose, open_page
+from tests.dashboard.conftest import (
+    card_sentence,
+    card_table,
+    choose,
+    heading,
+    labels,
+    open_page,
+    published_query,
+    query_of,
+)
 
 KREIS = "05954"
 GEVELSBERG = "05954012"
 WITTEN = "05954036"
 KREIS_SOURCE = "Kreis (Koordinierungsstelle, Ausländerbehörde)"
 HIDDEN = "(Pseudonym, nicht angezeigt)"
-LABELS = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "bezeichnungen.csv"
-
-
-def query(published, sql: str, params: list | None = None) -> list[tuple]:
-    """A read-only query on the published database (KIM_HOME/kim.duckdb)."""
-    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 # Deliveries of the newest Stichtag of each source and table: their errors are the ones
@@ -45,19 +41,9 @@ NEWEST = """
 """
 
 
-def labels(dimension: str) -> dict[str, str]:
-    """German names of one dimension's codes (the project's reference file)."""
-    with LABELS.open(encoding="utf-8") as handle:
-        return {
-            r["code"]: r["bezeichnung"]
-            for r in csv.DictReader(handle)
-            if r["dimension"] == dimension
-        }
-
-
 def source_names(published) -> dict[str, str]:
     """Source AGS → name as the page writes it."""
-    names = dict(query(published, "SELECT gebiet, name FROM dim_gebiete"))
+    names = dict(published_query(published, "SELECT gebiet, name FROM dim_gebiete"))
     names[KREIS] = KREIS_SOURCE
     return names
 
@@ -74,7 +60,7 @@ def day(value) -> str:
 
 def pseudonym_values(published) -> set[str]:
     """Values in quarantine that are pseudonyms (case, person, contact, … ids)."""
-    rows = query(
+    rows = published_query(
         published,
         "SELECT DISTINCT wert FROM fct_quarantaene WHERE spalte LIKE '%\\_id' ESCAPE '\\' "
         "AND wert IS NOT NULL AND wert <> ''",
@@ -84,14 +70,14 @@ def pseudonym_values(published) -> set[str]:
 
 def town_errors(published, quelle: str) -> list[tuple]:
     """Quarantined rows of a town's newest deliveries: file, line, column, value, reason."""
-    (per_stichtag,) = query(
+    (per_stichtag,) = published_query(
         published,
         f"SELECT max(n) FROM (SELECT count(*) AS n FROM ({NEWEST}) WHERE quelle = ? "
         "GROUP BY tabelle)",
         [quelle],
     )[0]
     assert per_stichtag == 1, "one delivery per table and Stichtag in the sample"
-    return query(
+    return published_query(
         published,
         f"SELECT datei, zeile, spalte, wert, grund FROM fct_quarantaene WHERE quelle = ? "
         f"AND lieferung_id IN (SELECT lieferung_id FROM ({NEWEST}))",
@@ -113,14 +99,14 @@ def hidden(browser, element_id: str) -> bool:
 
 def test_kreis_view_shows_every_source_as_published(server, browser, published):
     open_page(browser, server + "/datenqualitaet")
-    assert "alle Quellen" in browser.driver.find_element("css selector", "main h1").text
+    assert "alle Quellen" in heading(browser)
     assert not hidden(browser, "filtergruppe-gebiet")
     assert hidden(browser, "filtergruppe-zeitraum")
     names = source_names(published)
     tables = labels("tabelle")
 
     # Datenstand: every current delivery with its Stichtag and rows.
-    current = query(
+    current = published_query(
         published,
         "SELECT quelle, tabelle, stichtag, zeilen_geladen, zeilen_quarantaene "
         "FROM fct_lieferungen WHERE ist_aktuell",
@@ -138,7 +124,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
     assert shown[("Witten", tables["verfahren"])]  # Witten delivers Baustein III too
 
     # Quarantine per source: the newest deliveries.
-    per_source = query(
+    per_source = published_query(
         published,
         f"SELECT quelle, sum(zeilen_gelesen), sum(zeilen_quarantaene) FROM ({NEWEST}) "
         "GROUP BY quelle",
@@ -153,7 +139,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
 
     # Errors of the newest deliveries by reason.
     reasons = dict(
-        query(
+        published_query(
             published,
             f"SELECT grund, count(*) FROM fct_quarantaene WHERE lieferung_id IN "
             f"(SELECT lieferung_id FROM ({NEWEST})) GROUP BY grund",
@@ -163,7 +149,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
     assert {r["Grund"]: number(r["Fehler"]) for r in rows} == reasons
 
     # The error list of all sources: every row (fewer than 200 in the sample).
-    (errors,) = query(
+    (errors,) = published_query(
         published,
         f"SELECT count(*) FROM fct_quarantaene WHERE lieferung_id IN "
         f"(SELECT lieferung_id FROM ({NEWEST}))",
@@ -176,7 +162,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
     # Completeness per town and optional field, in %.
     fields = labels("feld")
     rows = {r["Stadt"]: r for r in card_table(browser, "Vollständigkeit der freiwilligen Angaben")}
-    complete = query(
+    complete = published_query(
         published, "SELECT gebiet, feld, faelle, anteil_prozent FROM fct_vollstaendigkeit"
     )
     assert len(rows) == len({g for g, *_ in complete}) == 9
@@ -186,7 +172,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
         assert number(row["Fälle"]) == faelle
 
     # Every delivery over time.
-    (deliveries,) = query(published, "SELECT count(*) FROM fct_lieferungen")[0]
+    (deliveries,) = published_query(published, "SELECT count(*) FROM fct_lieferungen")[0]
     rows = card_table(browser, "Lieferungen im Zeitverlauf")
     assert len(rows) == min(deliveries, 200)
     assert not any(v in main_text(browser) for v in pseudonym_values(published))
@@ -195,11 +181,11 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
 def test_town_filter_shows_its_own_sources_and_writes_the_url(server, browser, published):
     open_page(browser, server + "/datenqualitaet")
     choose(browser, "filter-gebiet", "Gevelsberg")
-    assert parse_qs(urlparse(browser.driver.current_url).query)["gebiet"] == [GEVELSBERG]
-    assert "Gevelsberg" in browser.driver.find_element("css selector", "main h1").text
+    assert query_of(browser)["gebiet"] == [GEVELSBERG]
+    assert "Gevelsberg" in heading(browser)
     tables = labels("tabelle")
 
-    current = query(
+    current = published_query(
         published,
         "SELECT tabelle, stichtag, zeilen_geladen FROM fct_lieferungen "
         "WHERE ist_aktuell AND quelle = ?",
@@ -229,7 +215,7 @@ def test_town_filter_shows_its_own_sources_and_writes_the_url(server, browser, p
         sentence.startswith(f"{len(errors)} Fehler") and "Case Management in Gevelsberg" in sentence
     )
 
-    complete = query(
+    complete = published_query(
         published,
         "SELECT feld, ausgefuellt, faelle, anteil_prozent FROM fct_vollstaendigkeit "
         "WHERE gebiet = ?",
@@ -244,7 +230,7 @@ def test_town_filter_shows_its_own_sources_and_writes_the_url(server, browser, p
         assert number(rows[fields[feld]]["Fälle"]) == faelle
 
     choose(browser, "filter-gebiet", "Witten")
-    assert parse_qs(urlparse(browser.driver.current_url).query)["gebiet"] == [WITTEN]
+    assert query_of(browser)["gebiet"] == [WITTEN]
     rows = card_table(browser, "Datenstand je Quelle und Tabelle")
     assert tables["verfahren"] in {r["Tabelle"] for r in rows}
 
@@ -254,7 +240,7 @@ def test_town_filter_shows_its_own_sources_and_writes_the_url(server, browser, p
 
 
 def test_error_list_xlsx_holds_every_quarantined_row_of_the_town(server, browser, published):
-    (older,) = query(
+    (older,) = published_query(
         published,
         f"SELECT count(*) FROM fct_quarantaene WHERE quelle = ? AND lieferung_id NOT IN "
         f"(SELECT lieferung_id FROM ({NEWEST}))",

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import math
 import sys
-from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
 from dashboard.app import create_app
 from tests.dashboard.conftest import (
+    assert_cards_per_code,
     assert_shown,
     card_table,
+    card_text,
     choose,
+    heading,
+    hidden_filter_groups,
+    in_card,
     open_page,
     published_values,
+    query_of,
 )
 
 KREIS = "05954"
@@ -56,27 +61,16 @@ CARDS = {
 FLOWS = "Vermittlungen vom Handlungsfeld zum Partner"
 
 
-def card_text(browser, title_start: str) -> str | None:
-    """All text of the card (or section) whose heading starts with `title_start`."""
-    return browser.driver.execute_script(
-        """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
-        return card?.textContent ?? null;
-        """,
-        title_start,
-    )
-
-
 def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, group: str):
     """Topic cards for the chosen group; partner cards (published for all groups only)."""
-    for title, measures in CARDS.items():
-        rows = {r["Handlungsfeld"]: r for r in card_table(browser, title)}
-        assert list(rows) == list(TOPICS.values()), title
-        for code, name in TOPICS.items():
-            for column, indikator, decimals in measures:
-                wert, secret = values[(indikator, zeitraum, gebiet, group, code, "")]
-                assert_shown(rows[name][column], wert, secret, decimals)
+    assert_cards_per_code(
+        browser,
+        CARDS,
+        "Handlungsfeld",
+        TOPICS,
+        lambda indikator, code: values[(indikator, zeitraum, gebiet, group, code, "")],
+    )
+    for title in CARDS:
         assert "mehreren Handlungsfeldern" in card_text(browser, title), title
 
     rows = {r["Partner"]: r for r in card_table(browser, "Vermittlungen nach Partner")}
@@ -103,12 +97,7 @@ def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, gr
     if not flows:
         # The build publishes no topic × partner counts: said plainly, nothing drawn.
         assert "nicht dargestellt werden" in text
-        assert not browser.driver.execute_script(
-            "return [...document.querySelectorAll('section.karte')].find(s => "
-            "s.querySelector('h2').textContent.startsWith(arguments[0]))"
-            ".querySelector('.js-plotly-plot, table');",
-            FLOWS,
-        )
+        assert not in_card(browser, FLOWS, "return card.querySelector('.js-plotly-plot, table');")
         return
     rows = {r["Handlungsfeld"]: r for r in card_table(browser, FLOWS)}
     for (topic, partner), (wert, secret) in flows.items():
@@ -117,14 +106,10 @@ def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, gr
 
 def test_kreis_year_equals_kim_indicators(server, browser, published):
     open_page(browser, server + "/handlungsfelder?zeitraum=2025")
-    assert browser.driver.find_element("css selector", "main h1").text == "Handlungsfelder 2025"
+    assert heading(browser) == "Handlungsfelder 2025"
     notice = browser.driver.find_element("css selector", "main .meldung").text
     assert "mehreren Handlungsfeldern" in notice and "nicht die Gesamtzahl" in notice
-    hidden = browser.driver.execute_script(
-        "return ['zeitraum', 'gebiet', 'zielgruppe', 'handlungsfeld'].map("
-        "k => document.getElementById('filtergruppe-' + k).hidden);"
-    )
-    assert hidden == [False, False, False, True]
+    assert hidden_filter_groups(browser) == [False, False, False, True]
     values = published_values(published, "2025")
     assert_page_equals_published(browser, values, "2025", KREIS, "alle")
 
@@ -135,11 +120,11 @@ def test_filters_change_numbers_and_url(server, browser, published):
     choose(browser, "filter-zielgruppe", "Alleinerziehende")
     choose(browser, "filter-periodentyp", "Quartal")
     choose(browser, "filter-zeitraum", "1. Quartal 2025")
-    query = parse_qs(urlparse(browser.driver.current_url).query)
+    query = query_of(browser)
     assert query["zeitraum"] == ["2025-Q1"]
     assert query["gebiet"] == [BRECKERFELD]
     assert query["zielgruppe"] == ["alleinerziehend"]
-    assert "1. Quartal 2025" in browser.driver.find_element("css selector", "main h1").text
+    assert "1. Quartal 2025" in heading(browser)
     values = published_values(published, "2025-Q1")
     assert_page_equals_published(browser, values, "2025-Q1", BRECKERFELD, "alleinerziehend")
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
-
-from tests.dashboard.conftest import card_sentence, card_table, open_page
+from tests.dashboard.conftest import card_sentence, card_table, open_page, published_query
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "kennzahlen.csv"
 
@@ -19,13 +17,9 @@ def test_catalogue_equals_the_reference_file_and_dim_kennzahlen(server, browser,
     with CATALOGUE.open(encoding="utf-8") as handle:
         expected = list(csv.DictReader(handle))
     assert len(rows) == len(expected) == 22
-    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
-    try:
-        rules = dict(
-            con.execute("SELECT indikator, geheimhaltungsregel FROM dim_kennzahlen").fetchall()
-        )
-    finally:
-        con.close()
+    rules = dict(
+        published_query(published, "SELECT indikator, geheimhaltungsregel FROM dim_kennzahlen")
+    )
     for row, ref in zip(rows, expected, strict=True):
         assert row["Nr."] == ref["nr"]
         assert row["Kennzahl"] == ref["name"]

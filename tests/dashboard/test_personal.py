@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 from tests.dashboard.conftest import (
+    assert_headlines,
     assert_shown,
     card_sentence,
     card_table,
     choose,
+    heading,
     open_page,
     parse_shown,
     published_values,
+    query_of,
 )
 
 KREIS = "05954"
@@ -33,18 +34,6 @@ BAUSTEINE = {
     "Baustein III (Ausländerbehörden)": "baustein=3",
     "Alle Stellen": "",
 }
-
-
-def tile(browser, name: str) -> str:
-    """The value of a headline tile."""
-    return browser.driver.execute_script(
-        """
-        const tile = [...document.querySelectorAll('.kpi')]
-            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
-        return tile ? tile.querySelector('.kpi-wert').textContent : null;
-        """,
-        name,
-    )
 
 
 def assert_posts(row: dict[str, str], values: dict, zeitraum: str, gebiet: str, split: str):
@@ -84,14 +73,18 @@ def test_towns_and_bausteine_equal_kim_indicators(server, browser, published):
     for row in bausteine:
         assert_posts(row, values, "2025", KREIS, BAUSTEINE[row["Baustein"]])
 
-    for name, indikator, decimals in (
-        ("Stellen (Soll)", "vzae_soll", 2),
-        ("Stellen (Ist)", "vzae_ist", 2),
-        ("Besetzungsquote", "besetzungsquote", 1),
-        ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
-    ):
-        wert, secret = values[(indikator, "2025", KREIS, "alle", "alle", "")]
-        assert_shown(tile(browser, name), wert, secret, decimals)
+    assert_headlines(
+        browser,
+        values,
+        "2025",
+        KREIS,
+        (
+            ("Stellen (Soll)", "vzae_soll", 2),
+            ("Stellen (Ist)", "vzae_ist", 2),
+            ("Besetzungsquote", "besetzungsquote", 1),
+            ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
+        ),
+    )
 
     # A yearly view shows the months of the year over time.
     months = [f"2025-{m:02d}" for m in range(1, 13)]
@@ -115,20 +108,22 @@ def test_period_and_town_filters_live_in_the_url(server, browser, published):
     choose(browser, "filter-periodentyp", "Quartal")
     choose(browser, "filter-zeitraum", "2. Quartal 2025")
     choose(browser, "filter-gebiet", "Witten")
-    query = parse_qs(urlparse(browser.driver.current_url).query)
+    query = query_of(browser)
     assert query["zeitraum"] == ["2025-Q2"] and query["gebiet"] == [WITTEN]
-    assert browser.driver.find_element("css selector", "main h1").text == (
-        "Personal 2. Quartal 2025"
-    )
+    assert heading(browser) == "Personal 2. Quartal 2025"
     quarters = [f"2025-Q{q}" for q in range(1, 5)]
     values = published_values(published, *quarters)
-    for name, indikator, decimals in (
-        ("Stellen (Soll)", "vzae_soll", 2),
-        ("Stellen (Ist)", "vzae_ist", 2),
-        ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
-    ):
-        wert, secret = values[(indikator, "2025-Q2", WITTEN, "alle", "alle", "")]
-        assert_shown(tile(browser, name), wert, secret, decimals)
+    assert_headlines(
+        browser,
+        values,
+        "2025-Q2",
+        WITTEN,
+        (
+            ("Stellen (Soll)", "vzae_soll", 2),
+            ("Stellen (Ist)", "vzae_ist", 2),
+            ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
+        ),
+    )
     timeline = card_table(browser, "Soll- und Ist-Stellen in Witten je Quartal 2025")
     assert [r["Zeitraum"] for r in timeline] == [f"{q}. Quartal 2025" for q in range(1, 5)]
     for zeitraum, row in zip(quarters, timeline, strict=True):

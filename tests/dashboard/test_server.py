@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 
-from tests.dashboard.conftest import free_port, open_page
+from tests.dashboard.conftest import free_port, open_page, spawn
 
 
 def test_every_resource_the_browser_loads_comes_from_the_server(server, browser):
@@ -34,13 +32,7 @@ def test_index_page_is_german_and_references_no_other_host(server):
 
 def test_demo_loads_builds_and_ends_serving_the_dashboard(kim):
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "demo", "--port", str(port)],
-        env=kim.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = spawn("demo", port, kim.env)
     try:
         deadline = time.monotonic() + 600
         status = None

@@ -7,35 +7,32 @@ import io
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
-import duckdb
 import pytest
 
+from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
+    assert_headlines,
     assert_shown,
     axe_violations,
+    card_note,
     card_sentence,
     card_table,
     choose,
+    heading,
+    in_card,
+    labels,
     open_page,
+    published_query,
     published_values,
+    query_of,
     wait_until_idle,
 )
 
 KREIS = "05954"
 WITTEN = "05954036"
 BRECKERFELD = "05954004"
-REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
-
-
-def published_query(published, sql: str, params: list | None = None) -> list[tuple]:
-    """A query on the published serving database (what the dashboard may read)."""
-    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def areas(published) -> list[tuple[str, str, int, date]]:
@@ -46,61 +43,16 @@ def areas(published) -> list[tuple[str, str, int, date]]:
     )
 
 
-def labels(dimension: str) -> dict[str, str]:
-    """Code → German name of one dimension (warehouse/reference/bezeichnungen.csv)."""
-    with (REFERENCE / "bezeichnungen.csv").open(encoding="utf-8") as handle:
-        return {
-            r["code"]: r["bezeichnung"]
-            for r in csv.DictReader(handle)
-            if r["dimension"] == dimension
-        }
-
-
-def headline(browser, name: str) -> str | None:
-    """The value of a headline tile."""
-    return browser.driver.execute_script(
-        """
-        const tile = [...document.querySelectorAll('.kpi')]
-            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
-        return tile ? tile.querySelector('.kpi-wert').textContent : null;
-        """,
-        name,
-    )
-
-
 def card_links(browser, title_start: str) -> dict[str, str]:
     """Row header text → link target in the table of a card."""
-    return browser.driver.execute_script(
+    return in_card(
+        browser,
+        title_start,
         """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
         return Object.fromEntries([...card.querySelectorAll('tbody th a')]
             .map(a => [a.textContent.trim(), a.getAttribute('href')]));
         """,
-        title_start,
     )
-
-
-def card_note(browser, title_start: str) -> str:
-    """The note (p.hinweis) of a card."""
-    return browser.driver.execute_script(
-        """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
-        return card.querySelector('p.hinweis').textContent;
-        """,
-        title_start,
-    )
-
-
-def query_of(browser) -> dict[str, list[str]]:
-    """The current URL's query parameters."""
-    return parse_qs(urlparse(browser.driver.current_url).query)
-
-
-def heading(browser) -> str:
-    """The page's h1."""
-    return browser.driver.find_element("css selector", "main h1").text
 
 
 def group_hidden(browser, key: str) -> bool:
@@ -207,38 +159,35 @@ def check_town_page(browser, published, gebiet: str, zeitraum: str) -> None:
             )
         ]
 
-    for name, indikator, decimals in (
-        ("Neue Fälle", "faelle_neu", 0),
-        ("Betreute Fälle", "faelle_aktiv", 0),
-        ("Erreichte Personen", "personen_erreicht", 0),
-        ("Zielerreichungsquote", "quote_ziele_erreicht", 1),
-        ("Vermittlungen", "vermittlungen", 0),
-        ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
-    ):
-        assert_shown(headline(browser, name), *cell(indikator), decimals)
+    assert_headlines(
+        browser,
+        values,
+        zeitraum,
+        gebiet,
+        (
+            ("Neue Fälle", "faelle_neu", 0),
+            ("Betreute Fälle", "faelle_aktiv", 0),
+            ("Erreichte Personen", "personen_erreicht", 0),
+            ("Zielerreichungsquote", "quote_ziele_erreicht", 1),
+            ("Vermittlungen", "vermittlungen", 0),
+            ("Fälle je besetzter Stelle", "faelle_je_vzae", 1),
+        ),
+    )
 
     rows = card_table(browser, "Neue und betreute Fälle je Monat")
     assert rows, "no months shown"
-    month_names = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                   "September", "Oktober", "November", "Dezember"]  # fmt: skip
     for row in rows:
-        month = f"{year}-{month_names.index(row['Monat'].split()[0]) + 1:02d}"
+        month = f"{year}-{MONTHS.index(row['Monat'].split()[0]) + 1:02d}"
         assert_shown(row["Neue Fälle"], *cell("faelle_neu", period=month), 0)
         assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", period=month), 0)
 
-    groups = {v: k for k, v in labels("zielgruppe").items()}
-    rows = card_table(browser, "Betreute Fälle nach Zielgruppe")
-    assert len(rows) == len(groups) - 1
-    for row in rows:
-        code = groups[row["Zielgruppe"]]
-        assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", zielgruppe=code), 0)
-
-    topics = {v: k for k, v in labels("handlungsfeld").items()}
-    rows = card_table(browser, "Betreute Fälle nach Handlungsfeld")
-    assert len(rows) == len(topics) - 1
-    for row in rows:
-        code = topics[row["Handlungsfeld"]]
-        assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", handlungsfeld=code), 0)
+    for dimension, header in (("zielgruppe", "Zielgruppe"), ("handlungsfeld", "Handlungsfeld")):
+        codes = {v: k for k, v in labels(dimension).items()}
+        rows = card_table(browser, f"Betreute Fälle nach {header}")
+        assert len(rows) == len(codes) - 1
+        for row in rows:
+            code = codes[row[header]]
+            assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", **{dimension: code}), 0)
 
     partners = {v: k for k, v in labels("partner").items()}
     rows = card_table(browser, "Vermittlungen nach Partner")

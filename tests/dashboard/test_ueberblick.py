@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 from tests.dashboard.conftest import (
+    assert_headlines,
     assert_shown,
     card_table,
     choose,
+    heading,
+    headline,
     open_page,
     published_values,
+    query_of,
     wait_until_idle,
 )
 
 KREIS = "05954"
 
 
-def headline(browser, name: str) -> str:
-    """The value of a headline tile."""
-    return browser.driver.execute_script(
-        """
-        const tile = [...document.querySelectorAll('.kpi')]
-            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
-        return tile ? tile.querySelector('.kpi-wert').textContent : null;
-        """,
-        name,
-    )
-
-
 def test_headlines_and_town_table_equal_kim_indicators(server, browser, published):
     open_page(browser, server + "/?zeitraum=2025")
     values = published_values(published, "2025")
-    for name, indikator, decimals in (
-        ("Neue Fälle", "faelle_neu", 0),
-        ("Betreute Fälle", "faelle_aktiv", 0),
-        ("Zielerreichungsquote", "quote_ziele_erreicht", 1),
-    ):
-        wert, secret = values[(indikator, "2025", KREIS, "alle", "alle", "")]
-        assert_shown(headline(browser, name), wert, secret, decimals)
+    assert_headlines(
+        browser,
+        values,
+        "2025",
+        KREIS,
+        (
+            ("Neue Fälle", "faelle_neu", 0),
+            ("Betreute Fälle", "faelle_aktiv", 0),
+            ("Zielerreichungsquote", "quote_ziele_erreicht", 1),
+        ),
+    )
     rows = card_table(browser, "Städte im Überblick")
     assert len(rows) == 10 and rows[-1]["Gebiet"] == "Ennepe-Ruhr-Kreis"
     areas = {r["Gebiet"]: r for r in rows}
@@ -55,11 +49,10 @@ def test_headlines_and_town_table_equal_kim_indicators(server, browser, publishe
 def test_filter_change_writes_the_url_and_back_restores_it(server, browser, published):
     open_page(browser, server + "/?zeitraum=2025")
     choose(browser, "filter-periodentyp", "Quartal")
-    query = parse_qs(urlparse(browser.driver.current_url).query)
-    assert query["zeitraum"][0].count("-Q") == 1
+    assert query_of(browser)["zeitraum"][0].count("-Q") == 1
     choose(browser, "filter-zeitraum", "2. Quartal 2025")
-    assert parse_qs(urlparse(browser.driver.current_url).query)["zeitraum"] == ["2025-Q2"]
-    assert "2. Quartal 2025" in browser.driver.find_element("css selector", "main h1").text
+    assert query_of(browser)["zeitraum"] == ["2025-Q2"]
+    assert "2. Quartal 2025" in heading(browser)
     values = published_values(published, "2025-Q2")
     wert, secret = values[("faelle_neu", "2025-Q2", KREIS, "alle", "alle", "")]
     assert_shown(headline(browser, "Neue Fälle"), wert, secret, 0)
@@ -68,9 +61,9 @@ def test_filter_change_writes_the_url_and_back_restores_it(server, browser, publ
     wait_until_idle(browser)
     browser.driver.back()
     wait_until_idle(browser)
-    assert parse_qs(urlparse(browser.driver.current_url).query)["zeitraum"] == ["2025"]
-    assert browser.driver.find_element("css selector", "main h1").text == "Überblick 2025"
+    assert query_of(browser)["zeitraum"] == ["2025"]
+    assert heading(browser) == "Überblick 2025"
 
     # A bookmarked URL opens the same view.
     open_page(browser, server + "/?zeitraum=2025-Q2")
-    assert "2. Quartal 2025" in browser.driver.find_element("css selector", "main h1").text
+    assert "2. Quartal 2025" in heading(browser)

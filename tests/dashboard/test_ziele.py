@@ -4,17 +4,17 @@ icon, the year follows the period filter in the URL."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlparse
-
-import duckdb
 
 from tests.dashboard.conftest import (
     assert_shown,
     card_sentence,
     card_table,
     choose,
+    heading,
     open_page,
     parse_shown,
+    published_query,
+    query_of,
 )
 
 ICONS = {
@@ -33,34 +33,44 @@ STATUS_WORDS = {
 }
 
 
+GOAL_COLUMNS = (
+    "kennzahl",
+    "gebiet_name",
+    "format",
+    "richtung",
+    "zielwert",
+    "erwartung",
+    "ist",
+    "unterdrueckt",
+    "erfuellung",
+    "status",
+    "status_text",
+)
+
+
 def published_goals(published, year: int) -> list[dict]:
     """fct_zielerreichung of one year, read straight from the published file."""
-    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
-    try:
-        cursor = con.execute(
-            """
-            SELECT z.*, k.name AS kennzahl, k.format, g.name AS gebiet_name
-            FROM fct_zielerreichung z
-            JOIN dim_kennzahlen k USING (indikator)
-            JOIN dim_gebiete g USING (gebiet)
-            WHERE z.jahr = ?
-            """,
-            [year],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
+    rows = published_query(
+        published,
+        """
+        SELECT k.name, g.name, k.format, z.richtung, z.zielwert, z.erwartung, z.ist,
+            z.unterdrueckt, z.erfuellung, z.status, z.status_text
+        FROM fct_zielerreichung z
+        JOIN dim_kennzahlen k USING (indikator)
+        JOIN dim_gebiete g USING (gebiet)
+        WHERE z.jahr = ?
+        """,
+        [year],
+    )
+    return [dict(zip(GOAL_COLUMNS, row, strict=True)) for row in rows]
 
 
 def goal_years(published) -> list[int]:
     """Years with goals, newest first."""
-    con = duckdb.connect(str(published.home / "kim.duckdb"), read_only=True)
-    try:
-        rows = con.execute("SELECT DISTINCT jahr FROM fct_zielerreichung ORDER BY 1 DESC")
-        return [r[0] for r in rows.fetchall()]
-    finally:
-        con.close()
+    rows = published_query(
+        published, "SELECT DISTINCT jahr FROM fct_zielerreichung ORDER BY 1 DESC"
+    )
+    return [r[0] for r in rows]
 
 
 def assert_number(text: str, expected: float) -> None:
@@ -99,7 +109,7 @@ def check_goals(browser, published, year: int) -> None:
 def test_every_goal_equals_the_published_goal_progress(server, browser, published):
     year = goal_years(published)[-1]
     open_page(browser, server + f"/ziele?zeitraum={year}")
-    assert browser.driver.find_element("css selector", "main h1").text == f"Ziele {year}"
+    assert heading(browser) == f"Ziele {year}"
     check_goals(browser, published, year)
     # The status rules are explained with their icons.
     rules = browser.driver.find_element("css selector", "ul.statusregeln").text
@@ -112,6 +122,6 @@ def test_the_period_filter_chooses_the_year(server, browser, published):
     open_page(browser, server + f"/ziele?zeitraum={first}")
     choose(browser, "filter-periodentyp", "Quartal")
     choose(browser, "filter-zeitraum", f"1. Quartal {other}")
-    assert parse_qs(urlparse(browser.driver.current_url).query)["zeitraum"] == [f"{other}-Q1"]
-    assert browser.driver.find_element("css selector", "main h1").text == f"Ziele {other}"
+    assert query_of(browser)["zeitraum"] == [f"{other}-Q1"]
+    assert heading(browser) == f"Ziele {other}"
     check_goals(browser, published, other)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
+from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
-    assert_shown,
+    assert_cards_per_code,
+    card_note,
     card_table,
     choose,
+    heading,
+    hidden_filter_groups,
     open_page,
     parse_shown,
     published_values,
+    query_of,
 )
 
 KREIS = "05954"
@@ -24,20 +27,6 @@ GROUPS = {
     "ohne_berufsausbildung": "Ohne Berufsausbildung",
     "geringe_deutschkenntnisse": "Geringe Deutschkenntnisse",
 }
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 CARDS = {
     "Reichweite je Zielgruppe": (
         ("Betreute Fälle", "faelle_aktiv", 0),
@@ -63,27 +52,16 @@ def zeitraum_of(label: str) -> str:
     return f"{year}-{MONTHS.index(first) + 1:02d}"
 
 
-def card_note(browser, title_start: str) -> str | None:
-    """The note (`p.hinweis`) of a card."""
-    return browser.driver.execute_script(
-        """
-        const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
-        return card?.querySelector('p.hinweis')?.textContent ?? null;
-        """,
-        title_start,
-    )
-
-
 def assert_cards_equal_published(browser, values, zeitraum: str, gebiet: str, topic: str):
     """Every by-group card shows the published value of every group and measure."""
-    for title, measures in CARDS.items():
-        rows = {r["Zielgruppe"]: r for r in card_table(browser, title)}
-        assert list(rows) == list(GROUPS.values()), title
-        for code, name in GROUPS.items():
-            for column, indikator, decimals in measures:
-                wert, secret = values[(indikator, zeitraum, gebiet, code, topic, "")]
-                assert_shown(rows[name][column], wert, secret, decimals)
+    assert_cards_per_code(
+        browser,
+        CARDS,
+        "Zielgruppe",
+        GROUPS,
+        lambda indikator, code: values[(indikator, zeitraum, gebiet, code, topic, "")],
+    )
+    for title in CARDS:
         note = card_note(browser, title)
         assert note and "mehreren Zielgruppen" in note, title
 
@@ -113,15 +91,11 @@ def assert_shares_equal_published(browser, values, gebiet: str, topic: str, peri
 
 def test_kreis_year_equals_kim_indicators(server, browser, published):
     open_page(browser, server + "/zielgruppen?zeitraum=2025")
-    assert browser.driver.find_element("css selector", "main h1").text == "Zielgruppen 2025"
+    assert heading(browser) == "Zielgruppen 2025"
     notice = browser.driver.find_element("css selector", "main .meldung").text
     assert "mehreren Zielgruppen" in notice and "nicht die Gesamtzahl" in notice
     # Only the filters this page uses are offered.
-    hidden = browser.driver.execute_script(
-        "return ['zeitraum', 'gebiet', 'zielgruppe', 'handlungsfeld'].map("
-        "k => document.getElementById('filtergruppe-' + k).hidden);"
-    )
-    assert hidden == [False, False, True, False]
+    assert hidden_filter_groups(browser) == [False, False, True, False]
     quarters = [f"2025-Q{q}" for q in range(1, 5)]
     values = published_values(published, "2025", *quarters)
     assert_cards_equal_published(browser, values, "2025", KREIS, "alle")
@@ -134,11 +108,11 @@ def test_filters_change_numbers_and_url(server, browser, published):
     choose(browser, "filter-handlungsfeld", "Arbeit")
     choose(browser, "filter-periodentyp", "Monat")
     choose(browser, "filter-zeitraum", "März 2025")
-    query = parse_qs(urlparse(browser.driver.current_url).query)
+    query = query_of(browser)
     assert query["zeitraum"] == ["2025-03"]
     assert query["gebiet"] == [BRECKERFELD]
     assert query["handlungsfeld"] == ["arbeit"]
-    assert "März 2025" in browser.driver.find_element("css selector", "main h1").text
+    assert "März 2025" in heading(browser)
     months = [f"2025-{m:02d}" for m in range(1, 13)]
     values = published_values(published, *months)
     assert_cards_equal_published(browser, values, "2025-03", BRECKERFELD, "arbeit")

@@ -1,0 +1,123 @@
+"""Frames the pages share: values per code of a dimension (target group, topic, partner),
+cases per month, and published cells for look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import display, figures, queries
+from dashboard.charts import ChartData
+from dashboard.filters import Filters
+
+# One measure of a card: (indikator, column name, format).
+Measure = tuple[str, str, str]
+# (indikator, zeitraum, gebiet, auspraegung) -> (wert, unterdrueckt)
+Cells = dict[tuple[str, str, str, str], tuple[float | None, bool]]
+HEADERS = {"zielgruppe": "Zielgruppe", "handlungsfeld": "Handlungsfeld", "partner": "Partner"}
+MONTHLY = {"faelle_neu": "Neue Fälle", "faelle_aktiv": "Betreute Fälle"}
+
+
+def by_code(
+    frame: pd.DataFrame, dimension: str, measures: Sequence[Measure]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Measures per code of `dimension`: long frame (name, visible value, text) and table."""
+    rows = []
+    for indikator, column, fmt in measures:
+        part = frame[frame["indikator"] == indikator].set_index("gruppe")
+        for code in display.codes(dimension):
+            if code in part.index:
+                wert, secret = part.at[code, "wert"], bool(part.at[code, "unterdrueckt"])
+                text = display.value(wert, secret, fmt)
+            else:
+                wert, secret, text = None, False, display.NOT_APPLICABLE
+            rows.append(
+                {
+                    "gruppe": code,
+                    "name": display.label(dimension, code),
+                    "Kennzahl": column,
+                    "wert_sichtbar": display.visible(wert, secret),
+                    "text": text,
+                }
+            )
+    long = pd.DataFrame(rows)
+    return long, _wide(long, HEADERS[dimension], [column for _, column, _ in measures])
+
+
+def per_code(
+    filters: Filters, dimension: str, measures: Sequence[Measure]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`by_code` of the view's period and area, the other dimension as filtered."""
+    other = filters.zielgruppe if dimension == "handlungsfeld" else filters.handlungsfeld
+    indicators = [indikator for indikator, _, _ in measures]
+    frame = queries.by_group(indicators, filters.zeitraum, filters.gebiet, dimension, other)
+    return by_code(frame, dimension, measures)
+
+
+def _wide(long: pd.DataFrame, header: str, columns: list[str]) -> pd.DataFrame:
+    """The table of a by-code frame: codes as rows (`header`), measures as `columns`."""
+    table = long.pivot(index="name", columns="Kennzahl", values="text")
+    order = list(dict.fromkeys(long["name"]))
+    table = table.loc[order, columns].rename_axis(header)
+    return table.reset_index().rename_axis(None, axis=1)
+
+
+def largest(long: pd.DataFrame, measure: str, template: str) -> str:
+    """`template` filled with {name} and {text} of the top code (not `alle`); empty if none."""
+    part = long[(long["Kennzahl"] == measure) & (long["gruppe"] != "alle")]
+    part = part[part["wert_sichtbar"] > 0]
+    if part.empty:
+        return ""
+    top = part.loc[part["wert_sichtbar"].idxmax()]
+    return template.format(name=top["name"], text=top["text"])
+
+
+def bar_figure(
+    long: pd.DataFrame, *, series: str | None = "Kennzahl", unit: str = ""
+) -> go.Figure | None:
+    """Horizontal bars of a by-code frame's visible values; no figure when nothing can be drawn."""
+    if not (long["wert_sichtbar"] > 0).any():
+        return None
+    figure = figures.bars(
+        long, "name", "wert_sichtbar", "text", series=series, horizontal=True, unit=unit
+    )
+    figure.update_xaxes(rangemode="nonnegative", ticksuffix=" %" if unit == "%" else "")
+    return figure
+
+
+def cells(frame: pd.DataFrame) -> Cells:
+    """Published cells of a `queries.values` frame, for fast look-ups."""
+    columns = ["indikator", "zeitraum", "gebiet", "auspraegung", "wert", "unterdrueckt"]
+    return {
+        (i, z, g, a): (None if pd.isna(w) else float(w), bool(u))
+        for i, z, g, a, w, u in frame[columns].itertuples(index=False)
+    }
+
+
+def cases_by_month(
+    key: str, title: str, where: str, months: pd.DataFrame, year: pd.DataFrame, jahr: int
+) -> ChartData:
+    """New and active cases per month (`months`) and the year's new cases (`year`) of an area."""
+    frame = months.sort_values(["zeitraum", "indikator"]).reset_index(drop=True)
+    frame["text"] = display.values(frame, "ganzzahl")
+    frame["Monat"] = [display.short_period(z) for z in frame["zeitraum"]]
+    frame["Kennzahl"] = frame["indikator"].map(MONTHLY)
+    frame["wert_sichtbar"] = display.visible_values(frame)
+    table = frame.pivot_table(
+        index="zeitraum", columns="Kennzahl", values="text", aggfunc="first", sort=False
+    ).reset_index()
+    table.insert(0, "Monat", [display.period(z) for z in table.pop("zeitraum")])
+    table = table.reindex(columns=["Monat", *MONTHLY.values()])
+    sentence = f"Im Jahr {jahr} gab es {where} {display.first_value(year, 'ganzzahl')} neue Fälle"
+    if len(table):
+        last = table.iloc[-1]
+        sentence += f"; im {last['Monat']} wurden {last['Betreute Fälle']} Fälle betreut"
+    return ChartData(
+        key=key,
+        title=title,
+        sentence=sentence + ".",
+        table=table,
+        figure=figures.lines(frame, "Monat", "wert_sichtbar", "text", "Kennzahl", "Fälle"),
+    )
