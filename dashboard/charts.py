@@ -11,13 +11,15 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dashboard import display
+from dashboard import display, queries
 from dashboard.filters import Filters
 
 
@@ -54,7 +56,14 @@ def chart(key: str) -> Callable[[Builder], Builder]:
 
 
 def build(key: str, filters: Filters) -> ChartData:
-    """Run the builder registered under `key`."""
+    """The chart under `key` for these filters; built once per published build and day."""
+    return _built(queries.build_version(), date.today(), key, filters)
+
+
+@lru_cache(maxsize=512)
+def _built(version: tuple[str, int, int], today: date, key: str, filters: Filters) -> ChartData:
+    """Run the builder (cached: same build, day and filters give the same chart)."""
+    del version, today  # cache keys only: a new build or a new day builds again
     return BUILDERS[key](filters)
 
 

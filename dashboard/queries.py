@@ -39,10 +39,20 @@ def _version(path: Path) -> tuple[str, int, int]:
     return str(path), stat.st_ino, stat.st_mtime_ns
 
 
+def _marks(values: Sequence[object]) -> str:
+    """Placeholders of an IN list (constant lists let DuckDB skip row groups by min/max)."""
+    return ", ".join("?" * len(values)) or "NULL"
+
+
+def build_version() -> tuple[str, int, int]:
+    """Identity of the published build (for caches of anything computed from it)."""
+    return _version(serving_path())
+
+
 def _query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     """Run one query on the current build (cached per build); callers get a copy."""
     key = tuple(tuple(p) if isinstance(p, list | tuple) else p for p in params)
-    return _cached(_version(serving_path()), sql, key).copy()
+    return _cached(build_version(), sql, key).copy()
 
 
 @lru_cache(maxsize=1024)
@@ -100,23 +110,23 @@ def values(
     breakdown: str = "",
 ) -> pd.DataFrame:
     """Protected indicator values; `breakdown` is a dimension name or '' for the total row."""
-    sql = """
+    sql = f"""
         SELECT indikator, zeitraum, periodentyp, zeitraum_beginn, zeitraum_ende, gebiet,
             zielgruppe, handlungsfeld, aufschluesselung,
             split_part(aufschluesselung, '=', 2) AS auspraegung, wert, unterdrueckt
         FROM fct_indikatoren
-        WHERE list_contains(?, indikator) AND list_contains(?, zeitraum)
+        WHERE indikator IN ({_marks(indicators)}) AND zeitraum IN ({_marks(periods)})
           AND zielgruppe = ? AND handlungsfeld = ?
     """
-    params: list[object] = [list(indicators), list(periods), zielgruppe, handlungsfeld]
+    params: list[object] = [*indicators, *periods, zielgruppe, handlungsfeld]
     if breakdown:
         sql += " AND aufschluesselung LIKE ?"
         params.append(f"{breakdown}=%")
     else:
         sql += " AND aufschluesselung = ''"
     if areas is not None:
-        sql += " AND list_contains(?, gebiet)"
-        params.append(list(areas))
+        sql += f" AND gebiet IN ({_marks(areas)})"
+        params += list(areas)
     return _query(sql + " ORDER BY indikator, zeitraum_beginn, gebiet, aufschluesselung", params)
 
 
@@ -128,11 +138,11 @@ def by_group(
         f"""
         SELECT indikator, {dimension} AS gruppe, wert, unterdrueckt
         FROM fct_indikatoren
-        WHERE list_contains(?, indikator) AND zeitraum = ? AND gebiet = ?
+        WHERE indikator IN ({_marks(indicators)}) AND zeitraum = ? AND gebiet = ?
           AND {_OTHER[dimension]} = ? AND aufschluesselung = ''
         ORDER BY indikator, gruppe
         """,
-        [list(indicators), period, area, other],
+        [*indicators, period, area, other],
     )
 
 
@@ -200,14 +210,14 @@ def zielgruppen_series(
 ) -> pd.DataFrame:
     """One indicator for every target group (incl. `alle`) over some periods of one topic."""
     return _query(
-        """
+        f"""
         SELECT zeitraum, zeitraum_beginn, zielgruppe AS gruppe, wert, unterdrueckt
         FROM fct_indikatoren
-        WHERE indikator = ? AND list_contains(?, zeitraum) AND gebiet = ?
+        WHERE indikator = ? AND zeitraum IN ({_marks(periods)}) AND gebiet = ?
           AND handlungsfeld = ? AND aufschluesselung = ''
         ORDER BY zeitraum_beginn, gruppe
         """,
-        [indicator, list(periods), area, handlungsfeld],
+        [indicator, *periods, area, handlungsfeld],
     )
 
 
