@@ -56,21 +56,29 @@ def create_app() -> Dash:
     )
     app.index_string = INDEX
     app.layout = make_shell
-    _add_server_timing(app)
+    _add_request_hooks(app)
     return app
 
 
-def _add_server_timing(app: Dash) -> None:
-    """Every response says how long the server worked on it (`Server-Timing` header).
+def _add_request_hooks(app: Dash) -> None:
+    """One query session per request, and a `Server-Timing` header on every response.
 
-    Browsers expose it to the page's own performance entries, so the dashboard benchmark
-    reads server time per callback from a real browser session.
+    Browsers expose the header to the page's own performance entries, so the dashboard
+    benchmark reads server time per callback from a real browser session.
     """
     server = app.server
 
     @server.before_request
-    def start_clock() -> None:
+    def start_request() -> None:
         flask.g.kim_start = time.perf_counter()
+        flask.g.kim_queries = queries.session()
+        flask.g.kim_queries.__enter__()
+
+    @server.teardown_request
+    def close_queries(_error: BaseException | None) -> None:
+        opened = flask.g.pop("kim_queries", None)
+        if opened is not None:
+            opened.__exit__(None, None, None)
 
     @server.after_request
     def stop_clock(response: flask.Response) -> flask.Response:

@@ -2,13 +2,17 @@
 
 Results are cached per published build: the cache key includes the serving file's inode
 and modification time, which change with every `kim build` (atomic rename), so a new
-build shows at once without a restart and an old result is never served for it.
+build shows at once without a restart and an old result is never served for it. Inside
+`session()` (one web request) the queries share one connection, opened on the first cache
+miss and closed when the request ends; outside, every query opens and closes its own.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +23,12 @@ from warehouse.settings import load_settings
 
 # The other dimension of a target group or topic breakdown (always `alle` or one code).
 _OTHER = {"zielgruppe": "handlungsfeld", "handlungsfeld": "zielgruppe"}
+# Connections of the current session (request), by build version.
+_SESSION: ContextVar[dict[tuple[str, int, int], duckdb.DuckDBPyConnection] | None] = ContextVar(
+    "kim_query_session", default=None
+)
+# Opening a DuckDB file costs more than most of these queries; no extensions are used.
+_CONFIG = {"threads": 1, "autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
 class NoData(Exception):
@@ -55,17 +65,41 @@ def _query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     return _cached(build_version(), sql, key).copy()
 
 
-@lru_cache(maxsize=1024)
-def _cached(version: tuple[str, int, int], sql: str, params: tuple[object, ...]) -> pd.DataFrame:
-    """Run a query on a fresh read-only connection (DuckDB: many readers, no writer)."""
+@contextmanager
+def session() -> Iterator[None]:
+    """Let the queries inside share one read-only connection, closed at the end."""
+    connections: dict[tuple[str, int, int], duckdb.DuckDBPyConnection] = {}
+    token = _SESSION.set(connections)
     try:
-        con = duckdb.connect(version[0], read_only=True)
+        yield
+    finally:
+        for con in connections.values():
+            con.close()
+        _SESSION.reset(token)
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection (DuckDB: many readers, no writer at the same time)."""
+    try:
+        return duckdb.connect(path, read_only=True, config=_CONFIG)
     except duckdb.Error as err:
         raise NoData(f"Der veröffentlichte Stand ist nicht lesbar: {err}") from err
-    try:
-        return con.execute(sql, [list(p) if isinstance(p, tuple) else p for p in params]).df()
-    finally:
-        con.close()
+
+
+@lru_cache(maxsize=1024)
+def _cached(version: tuple[str, int, int], sql: str, params: tuple[object, ...]) -> pd.DataFrame:
+    """Run a query on the session's connection or on a connection of its own."""
+    values = [list(p) if isinstance(p, tuple) else p for p in params]
+    shared = _SESSION.get()
+    if shared is None:
+        con = _connect(version[0])
+        try:
+            return con.execute(sql, values).df()
+        finally:
+            con.close()
+    if version not in shared:
+        shared[version] = _connect(version[0])
+    return shared[version].execute(sql, values).df()
 
 
 def build_info() -> dict[str, object]:

@@ -44,3 +44,12 @@ def test_values_are_protected_cells_only(copy):
     assert secret["wert"].isna().all()
     visible = frame[~frame["unterdrueckt"]]
     assert not visible["wert"].between(1, 2).any()
+
+
+def test_a_session_shares_one_connection_and_closes_it_at_the_end(copy):
+    with queries.session():
+        first = queries.periods()
+        queries.areas()
+    assert len(first) > 0
+    # Closed again: this process can open the file for writing (DuckDB refuses while open).
+    duckdb.connect(str(copy.home / "kim.duckdb")).close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -52,3 +54,19 @@ def test_demo_loads_builds_and_ends_serving_the_dashboard(kim):
         output = process.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
     assert "Build" in output and "veröffentlicht" in output
+
+
+def test_the_server_holds_no_connection_between_requests(server, browser, published):
+    open_page(browser, server + "/personal?zeitraum=2025")
+    # A writer (another process) can open the published file: no reader kept it open.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
+            str(published.home / "kim.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
