@@ -155,6 +155,7 @@ def test_every_combination_is_emitted_even_without_data() -> None:
         15 * areas * 7 * 8  # indicators 1–15 × area × zielgruppe × handlungsfeld
         + areas * (5 + 6 + 12)  # faelle_aktiv by geschlecht, altersgruppe, aufenthaltsstatus
         + areas * (5 + 6 + 12 + 12)  # vermittlungen by the same and by partner
+        + areas * 7 * 12  # vermittlungen by partner within each of the seven topics
         + 3 * (areas + 3)  # 16–18: areas, Kreis by baustein
         + areas  # 19
         + 3 * areas * (1 + 3)  # 20–22: total and by verfahrensart
@@ -501,14 +502,25 @@ def test_breakdowns_by_gender_age_residence_and_partner() -> None:
     assert verm("altersgruppe=65+") == 1
     assert verm("altersgruppe=0-17", T2) == 1
     assert verm("aufenthaltsstatus=duldung", KREIS) == 4
-    # no partner breakdown of faelle_aktiv, no breakdowns beyond (alle, alle)
+    # no partner breakdown of faelle_aktiv; only referrals by partner exist per topic
     assert not (
         (result["indikator"] == "faelle_aktiv")
         & result["aufschluesselung"].str.startswith("partner=")
     ).any()
     breakdowns = result.loc[result["aufschluesselung"] != ""]
     assert (breakdowns["zielgruppe"] == "alle").all()
-    assert (breakdowns["handlungsfeld"] == "alle").all()
+    per_topic = breakdowns.loc[breakdowns["handlungsfeld"] != "alle"]
+    assert (per_topic["indikator"] == "vermittlungen").all()
+    assert per_topic["aufschluesselung"].str.startswith("partner=").all()
+    # A referral's partner counts in its own topic and in `alle`: topics add up per partner.
+    partner = breakdowns.loc[
+        (breakdowns["indikator"] == "vermittlungen")
+        & breakdowns["aufschluesselung"].str.startswith("partner=")
+    ]
+    keys = ["zeitraum", "gebiet", "aufschluesselung"]
+    by_topic = partner.loc[partner["handlungsfeld"] != "alle"].groupby(keys)["wert"].sum()
+    total = partner.loc[partner["handlungsfeld"] == "alle"].set_index(keys)["wert"]
+    pd.testing.assert_series_equal(by_topic.sort_index(), total.sort_index(), check_names=False)
 
 
 # ---------------------------------------------------------------------------
@@ -762,7 +774,10 @@ def test_smoke_on_generated_sample_data(kim) -> None:
             & (rows["aufschluesselung"] == "")
         ].set_index(["zeitraum", "gebiet"])["wert"]
         for dim in dims:
-            part = rows.loc[rows["aufschluesselung"].str.startswith(dim + "=")]
+            part = rows.loc[
+                rows["aufschluesselung"].str.startswith(dim + "=")
+                & (rows["handlungsfeld"] == "alle")
+            ]
             sums = part.groupby(["zeitraum", "gebiet"])["wert"].sum()
             pd.testing.assert_series_equal(
                 sums.sort_index(), totals.sort_index(), check_names=False
