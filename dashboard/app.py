@@ -12,7 +12,7 @@ import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import display, ids, queries
-from dashboard.charts import build, to_csv, to_xlsx
+from dashboard.charts import BUILDERS, build, to_csv, to_xlsx
 from dashboard.filters import Filters, from_search, latest_period, to_search
 
 HERE = Path(__file__).resolve().parent
@@ -322,7 +322,9 @@ def mark_page(pathname, search):
 def download(clicks, pathname, search):
     """The table of a chart card as CSV or XLSX, rebuilt on the server from the URL's filters."""
     trigger = ctx.triggered_id
-    if not trigger or not any(clicks):
+    if not trigger or not any(clicks) or trigger.get("chart") not in BUILDERS:
+        return no_update
+    if trigger.get("format") not in ("csv", "xlsx"):
         return no_update
     filters = filters_for(pathname, search)
     data = build(trigger["chart"], filters)

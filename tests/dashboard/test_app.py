@@ -140,3 +140,12 @@ def test_download_without_a_click_sends_nothing(app, home):
     trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "ueberblick-staedte", "format": "xlsx"}
     prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
     assert run(download, prop, [None, None], "/", "") is no_update
+
+
+def test_a_crafted_download_request_for_an_unknown_chart_gets_nothing(app, home):
+    for trigger in (
+        {"type": ids.DOWNLOAD_BUTTON, "chart": "gibt-es-nicht", "format": "csv"},
+        {"type": ids.DOWNLOAD_BUTTON, "chart": "ueberblick-staedte", "format": "exe"},
+    ):
+        prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+        assert run(download, prop, [1], "/", "?zeitraum=2025") is no_update
