@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -18,9 +18,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard import display, queries
 from dashboard.filters import Filters
+from warehouse import comments
+from warehouse.comments import Comment
+from warehouse.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ChartData:
     table: pd.DataFrame
     figure: go.Figure | None = None
     note: str = ""
+    comments: tuple[Comment, ...] = ()
 
     @property
     def needs_legend(self) -> bool:
@@ -43,21 +48,32 @@ class ChartData:
 
 Builder = Callable[[Filters], ChartData]
 BUILDERS: dict[str, Builder] = {}
+# The indicators a chart shows: comments on them appear beside it.
+INDICATORS: dict[str, tuple[str, ...]] = {}
 
 
-def chart(key: str) -> Callable[[Builder], Builder]:
+def chart(key: str, indikatoren: tuple[str, ...] = ()) -> Callable[[Builder], Builder]:
     """Register a chart builder under a key (used in component ids and downloads)."""
 
     def register(builder: Builder) -> Builder:
         BUILDERS[key] = builder
+        INDICATORS[key] = indikatoren
         return builder
 
     return register
 
 
 def build(key: str, filters: Filters) -> ChartData:
-    """The chart under `key` for these filters; built once per published build and day."""
-    return _built(queries.build_version(), date.today(), key, filters)
+    """The chart under `key` for these filters, with the comments on what it shows.
+
+    The numbers are built once per published build and day; comments are read each time,
+    because they change without a build.
+    """
+    data = _built(queries.build_version(), date.today(), key, filters)
+    notes = comments.for_view(
+        load_settings(), INDICATORS.get(key, ()), filters.zeitraum, filters.gebiet
+    )
+    return replace(data, comments=tuple(notes)) if notes else data
 
 
 @lru_cache(maxsize=512)
@@ -86,6 +102,7 @@ def _cell(text: str) -> float | str:
 def _footer(data: ChartData) -> list[str]:
     """Lines printed under the table: note and legend."""
     lines = [data.note] if data.note else []
+    lines += [f"Kommentar der Koordinierungsstelle: {display.comment(c)}" for c in data.comments]
     if data.needs_legend:
         lines.append(display.LEGEND)
     return lines
@@ -102,15 +119,34 @@ def to_csv(data: ChartData) -> bytes:
 def to_xlsx(data: ChartData) -> bytes:
     """One sheet: title, header row (frozen), the table with real numbers, the legend."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", data.title)[:31]
-    rows = [[data.title], [str(c) for c in data.table.columns]]
+    write_sheet(book.active, data)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unused sheet name (at most 31 characters, no `[]:*?/\\`)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Tabelle"
+    name, number = base, 2
+    while name in set(taken):
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    return name
+
+
+def write_sheet(sheet: Worksheet, data: ChartData, context: Sequence[str] = ()) -> None:
+    """Title, context lines, header row (frozen), the table with real numbers, the legend."""
+    sheet.title = sheet_title(data.title, (s.title for s in sheet.parent.worksheets if s != sheet))
+    head = [[data.title], *([line] for line in context)]
+    first = len(head) + 2  # first table row
+    rows = [*head, [str(c) for c in data.table.columns]]
     rows += [[str(v) for v in row] for row in data.table.itertuples(index=False)]
     rows += [line for text in _footer(data) for line in ([], [text])]
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
-            value = _cell(text) if 3 <= r < 3 + len(data.table) else text
+            value = _cell(text) if first <= r < first + len(data.table) else text
             if isinstance(value, float):
                 cell.value = value / 100 if text.endswith("%") else value
                 decimals = len(text.rstrip(" %").partition(",")[2])
@@ -120,12 +156,10 @@ def to_xlsx(data: ChartData) -> bytes:
                 # Written as a string cell, so no spreadsheet evaluates it as a formula.
                 cell.value = text
                 cell.data_type = "s"
-    for cell in (*sheet[1], *sheet[2]):
+    for cell in (*sheet[1], *sheet[first - 1]):
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = f"A{first}"
     for column in sheet.columns:
-        width = max((len(str(c.value or "")) for c in list(column)[1:]), default=8)
+        cells = list(column)[len(head) :]
+        width = max((len(str(c.value or "")) for c in cells), default=8)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

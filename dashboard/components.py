@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 
 from dashboard import display, ids, queries
 from dashboard.charts import ChartData
+from warehouse.comments import Comment
 
 # Goal status: text and a distinct symbol, never colour alone (catalogue §4).
 STATUS_ICONS = {
@@ -82,6 +83,8 @@ def make_chart_card(data: ChartData) -> html.Section:
     ]
     if data.note:
         parts.append(html.P(data.note, className="hinweis"))
+    if data.comments:
+        parts.append(make_comments(data.comments))
     if data.figure is not None:
         parts.append(
             html.Div(
@@ -109,6 +112,17 @@ def make_chart_card(data: ChartData) -> html.Section:
         parts.append(make_legend())
     parts.append(make_downloads(data))
     return html.Section(parts, className="karte", **{"aria-labelledby": heading_id})
+
+
+def make_comments(notes: Sequence[Comment]) -> html.Div:
+    """The coordination office's comments on a figure, beside it."""
+    return html.Div(
+        [
+            html.H3("Kommentare der Koordinierungsstelle"),
+            html.Ul([html.Li(display.comment(note)) for note in notes]),
+        ],
+        className="kommentare",
+    )
 
 
 def make_downloads(data: ChartData) -> html.Div:

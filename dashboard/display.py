@@ -10,7 +10,9 @@ from importlib import resources
 
 import pandas as pd
 
+from warehouse.comments import Comment
 from warehouse.formatting import number
+from warehouse.schema import KREIS_AGS, indicators, towns
 
 SUPPRESSED = "."
 ZERO = "–"
@@ -33,7 +35,16 @@ MONTHS = (
     "November",
     "Dezember",
 )
+KREIS_NAME = "Ennepe-Ruhr-Kreis"
 KREIS_SOURCE = "Kreis (Koordinierungsstelle, Ausländerbehörde)"
+BREAKDOWNS = {
+    "partner": "Partner",
+    "baustein": "Baustein",
+    "verfahrensart": "Verfahrensart",
+    "geschlecht": "Geschlecht",
+    "altersgruppe": "Altersgruppe",
+    "aufenthaltsstatus": "Aufenthaltsstatus",
+}
 DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
 
 
@@ -144,3 +155,60 @@ def visible_values(frame: pd.DataFrame) -> pd.Series:
 def first_value(frame: pd.DataFrame, fmt: str) -> str:
     """The shown text of a frame's first row; `x` when the frame is empty."""
     return values(frame, fmt)[0] if len(frame) else NOT_APPLICABLE
+
+
+@cache
+def area_names() -> dict[str, str]:
+    """German names of the towns and the Kreis by AGS (reference data)."""
+    return {KREIS_AGS: KREIS_NAME, **{town.ags: town.name for town in towns()}}
+
+
+@cache
+def indicator_names() -> dict[str, str]:
+    """German names of the catalogued indicators by id."""
+    return {row["id"]: row["name"] for row in indicators()}
+
+
+def comment(note: Comment) -> str:
+    """`Neue Fälle, Witten (Koordination, 12.03.2026): text` for cards, files and reports."""
+    written = date.fromisoformat(note.erstellt_am[:10])
+    return (
+        f"{indicator_names().get(note.indikator, note.indikator)}, "
+        f"{area_names().get(note.gebiet, note.gebiet)} ({note.autor}, {day(written)}): "
+        f"{note.text}"
+    )
+
+
+def revisions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Revised values of a sign-off as shown: value then, value now (German labels)."""
+    formats = {row["id"]: row["format"] for row in indicators()}
+
+    def shown(wert: object, unterdrueckt: object, indikator: str) -> str:
+        if unterdrueckt is None or pd.isna(unterdrueckt):
+            return "(kein Wert)"
+        number_ = None if pd.isna(wert) else float(wert)
+        return value(number_, bool(unterdrueckt), formats.get(indikator, "dezimal1"))
+
+    rows = [
+        {
+            "Kennzahl": indicator_names().get(r.indikator, r.indikator),
+            "Zeitraum": period(r.zeitraum),
+            "Gebiet": area_names().get(r.gebiet, r.gebiet),
+            "Zielgruppe": label("zielgruppe", r.zielgruppe),
+            "Handlungsfeld": label("handlungsfeld", r.handlungsfeld),
+            "Aufschlüsselung": breakdown(r.aufschluesselung),
+            "Freigegeben": shown(r.wert_damals, r.unterdrueckt_damals, r.indikator),
+            "Jetzt": shown(r.wert_jetzt, r.unterdrueckt_jetzt, r.indikator),
+        }
+        for r in frame.itertuples(index=False)
+    ]
+    columns = ["Kennzahl", "Zeitraum", "Gebiet", "Zielgruppe", "Handlungsfeld"]
+    return pd.DataFrame(rows, columns=[*columns, "Aufschlüsselung", "Freigegeben", "Jetzt"])
+
+
+def breakdown(aufschluesselung: str) -> str:
+    """`partner=jobcenter` → `Partner: Jobcenter`; empty for the total row."""
+    if not aufschluesselung:
+        return ""
+    dimension, _, code = aufschluesselung.partition("=")
+    return f"{BREAKDOWNS.get(dimension, dimension)}: {label(dimension, code)}"

@@ -46,6 +46,18 @@ def period_type(zeitraum: str) -> str:
     return {"Q": "quartal", "H": "halbjahr"}.get(part[0], "monat")
 
 
+def previous_period(zeitraum: str) -> str:
+    """The period of the same type before this one (`2025-H1` → `2024-H2`)."""
+    year, _, part = zeitraum.partition("-")
+    if not part:
+        return str(int(year) - 1)
+    kind, number = (part[0], int(part[1:])) if part[0] in "QH" else ("", int(part))
+    count = {"Q": 4, "H": 2, "": 12}[kind]
+    if number > 1:
+        return f"{year}-{kind}{number - 1:0{1 if kind else 2}d}"
+    return f"{int(year) - 1}-{kind}{count}"
+
+
 def latest_period(periods: pd.DataFrame, kind: str = "jahr") -> str:
     """The newest period of a type with data."""
     rows = periods[periods["periodentyp"] == kind]

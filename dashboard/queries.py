@@ -27,6 +27,8 @@ _OTHER = {"zielgruppe": "handlungsfeld", "handlungsfeld": "zielgruppe"}
 _SESSION: ContextVar[dict[tuple[str, int, int], duckdb.DuckDBPyConnection] | None] = ContextVar(
     "kim_query_session", default=None
 )
+# A published file read instead of the serving one (a signed-off period's frozen values).
+_SOURCE: ContextVar[Path | None] = ContextVar("kim_query_source", default=None)
 # Opening a DuckDB file costs more than most of these queries; no extensions are used.
 _CONFIG = {"threads": 1, "autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
@@ -36,8 +38,18 @@ class NoData(Exception):
 
 
 def serving_path() -> Path:
-    """The published database (KIM_HOME/kim.duckdb)."""
-    return load_settings().serving_path
+    """The database queries read: KIM_HOME/kim.duckdb, or the file set by `reading()`."""
+    return _SOURCE.get() or load_settings().serving_path
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Let the queries inside read another published file (e.g. frozen values)."""
+    token = _SOURCE.set(path)
+    try:
+        yield
+    finally:
+        _SOURCE.reset(token)
 
 
 def _version(path: Path) -> tuple[str, int, int]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings, load_settings
 
 EXIT_USAGE = 2
@@ -20,6 +21,15 @@ def _date_arg(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"kein Datum im Format JJJJ-MM-TT: {text}") from None
+
+
+def _formats(text: str) -> list[str]:
+    """argparse type for `pdf,xlsx,pptx`."""
+    chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in ("pdf", "xlsx", "pptx")]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unbekanntes Format: {', '.join(unknown) or text}")
+    return list(dict.fromkeys(chosen))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +71,45 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument("--format", choices=["csv", "json"], default="csv")
     indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")
 
+    report = commands.add_parser("report", help="Bericht (PDF, XLSX, PPTX) erstellen")
+    report.add_argument("--zeitraum", required=True, metavar="P", help="Jahr oder Halbjahr")
+    report.add_argument("--art", choices=["land", "lenkungsgruppe"], default="land")
+    report.add_argument(
+        "--format",
+        type=_formats,
+        default=["pdf", "xlsx", "pptx"],
+        help="Formate, durch Komma getrennt (Standard: pdf,xlsx,pptx)",
+    )
+    report.add_argument("--out", type=Path, help="Zielordner (Standard: KIM_HOME/berichte)")
+
+    comment = commands.add_parser("kommentar", help="Kommentare der Koordinierungsstelle")
+    comment_commands = comment.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    add = comment_commands.add_parser("add", help="Kommentar zu Kennzahl, Zeitraum, Gebiet")
+    add.add_argument("--indikator", required=True, help="Kennzahl-ID, z. B. faelle_neu")
+    add.add_argument("--zeitraum", required=True, metavar="P")
+    add.add_argument("--gebiet", default=KREIS_AGS, help=f"AGS (Standard: Kreis {KREIS_AGS})")
+    add.add_argument("--text", required=True)
+    add.add_argument("--autor", default=None, help="Standard: Anmeldename")
+    listing = comment_commands.add_parser("list", help="Kommentare zeigen")
+    listing.add_argument("--zeitraum", metavar="P")
+    listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    remove = comment_commands.add_parser("remove", help="Kommentar löschen")
+    remove.add_argument("id", type=int, metavar="NR")
+
+    signoff = commands.add_parser(
+        "freigabe", help="Zeitraum freigeben (Werte einfrieren) oder Änderungen zeigen"
+    )
+    signoff.add_argument("zeitraum", nargs="?", metavar="P", help="z. B. 2025 oder 2025-H1")
+    signoff.add_argument(
+        "--diff", action="store_true", help="seit der Freigabe geänderte Werte zeigen"
+    )
+    signoff.add_argument("--liste", action="store_true", help="alle Freigaben zeigen")
+    signoff.add_argument(
+        "--ersetzen", action="store_true", help="eine bestehende Freigabe neu setzen"
+    )
+    signoff.add_argument("--autor", default=None, help="Standard: Anmeldename")
+    signoff.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
     serve = commands.add_parser("serve", help="Dashboard starten")
     demo = commands.add_parser(
         "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
@@ -86,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "indicators": _indicators,
         "serve": _serve,
         "demo": _demo,
+        "report": _report,
+        "kommentar": _comment,
+        "freigabe": _signoff,
     }[args.command]
     return handler(args, settings)
 
@@ -173,6 +225,124 @@ def _indicators(args: argparse.Namespace, settings: Settings) -> int:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim report`."""
+    import reports
+    from dashboard.queries import NoData
+    from warehouse.editorial import EditorialError
+
+    out = args.out or settings.reports_dir
+    try:
+        written = reports.write(settings, args.art, args.zeitraum, args.format, out)
+    except (EditorialError, NoData) as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0
+
+
+def _author(name: str | None) -> str:
+    """The given author, else the login name of the user running the command."""
+    import getpass
+
+    return name or getpass.getuser()
+
+
+def _comment(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim kommentar add|list|remove`."""
+    import json
+    from dataclasses import asdict
+
+    from dashboard import display
+    from warehouse import comments
+    from warehouse.editorial import EditorialError
+
+    try:
+        if args.aktion == "add":
+            note = comments.add(
+                settings,
+                args.indikator,
+                args.zeitraum,
+                args.gebiet,
+                args.text,
+                _author(args.autor),
+            )
+            print(f"Kommentar {note.id} gespeichert.")
+        elif args.aktion == "remove":
+            note = comments.remove(settings, args.id)
+            print(f"Kommentar {note.id} gelöscht.")
+        else:
+            found = comments.listed(settings, zeitraum=args.zeitraum)
+            if args.json:
+                print(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=2))
+            for note in [] if args.json else found:
+                print(f"[{note.id}] {display.period(note.zeitraum)} · {display.comment(note)}")
+    except EditorialError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _signoff(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim freigabe P`, `kim freigabe [P] --diff`, `kim freigabe --liste`."""
+    import json
+    from dataclasses import asdict
+
+    from dashboard import display
+    from warehouse import signoffs
+    from warehouse.editorial import EditorialError
+
+    try:
+        if args.liste or (args.diff and not args.zeitraum):
+            chosen = signoffs.listed(settings)
+        elif args.diff:
+            signed = signoffs.current(settings, args.zeitraum)
+            if signed is None:
+                raise EditorialError(f"Der Zeitraum {args.zeitraum} ist nicht freigegeben.")
+            chosen = [signed]
+        elif args.zeitraum:
+            signed = signoffs.sign_off(
+                settings, args.zeitraum, _author(args.autor), replace=args.ersetzen
+            )
+            print(
+                f"{display.period(signed.zeitraum)} freigegeben: Build {signed.build_id}, "
+                f"eingefroren in {signed.path(settings)}."
+            )
+            return 0
+        else:
+            print("Bitte einen Zeitraum, --diff oder --liste angeben.", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.diff:
+            if args.json:
+                print(json.dumps([asdict(s) for s in chosen], ensure_ascii=False, indent=2))
+            for signed in [] if args.json else chosen:
+                print(
+                    f"{signed.zeitraum}: Build {signed.build_id}, freigegeben am "
+                    f"{signed.freigegeben_am} von {signed.freigegeben_von}"
+                )
+            return 0
+        result = []
+        for signed in chosen:
+            frame = signoffs.revisions(settings, signed)
+            if args.json:
+                rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+                result.append({**asdict(signed), "aenderungen": rows})
+                continue
+            print(
+                f"{display.period(signed.zeitraum)} (Build {signed.build_id}, freigegeben am "
+                f"{signed.freigegeben_am[:10]}): {len(frame)} geänderte Werte"
+            )
+            if len(frame):
+                print(display.revisions(frame).to_string(index=False))
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+    except EditorialError as err:
+        print(str(err), file=sys.stderr)
+        return 1
     return 0
 
 

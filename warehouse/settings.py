@@ -52,6 +52,21 @@ class Settings:
         return self.home / "kim.duckdb"
 
     @property
+    def editorial_path(self) -> Path:
+        """Comments and sign-offs of the coordination office (SQLite, outlives builds)."""
+        return self.home / "redaktion.sqlite"
+
+    @property
+    def signoff_dir(self) -> Path:
+        """Frozen copies of the published database, one per sign-off."""
+        return self.home / "freigaben"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Default folder of `kim report`."""
+        return self.home / "berichte"
+
+    @property
     def lock_path(self) -> Path:
         """Lock file that serialises writers of the warehouse."""
         return self.home / "kim.lock"

@@ -148,7 +148,7 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
 def _register(verfahren: str) -> None:
     """Register the stage chart of one procedure (or all) under `baustein3-<code>`."""
 
-    @chart(f"baustein3-{verfahren}")
+    @chart(f"baustein3-{verfahren}", indikatoren=("b3_angesprochen", "b3_antraege", "b3_erteilt"))
     def stages(filters: Filters) -> ChartData:
         return _stages_chart(verfahren, filters)
 
@@ -159,7 +159,7 @@ for _code in (ALL, *VERFAHREN):
     _register(_code)
 
 
-@chart("baustein3-verlauf")
+@chart("baustein3-verlauf", indikatoren=("b3_angesprochen", "b3_antraege", "b3_erteilt"))
 def over_time(filters: Filters) -> ChartData:
     """The stages of all procedures for the Kreis and Witten by quarter (or month) of the year."""
     kind = "monat" if filters.periodentyp == "monat" else "quartal"

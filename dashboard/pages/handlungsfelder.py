@@ -87,7 +87,7 @@ def _context(filters: Filters, zielgruppe: bool = True) -> str:
     return text
 
 
-@chart("handlungsfelder-faelle")
+@chart("handlungsfelder-faelle", indikatoren=("faelle_aktiv",))
 def cases(filters: Filters) -> ChartData:
     """Active cases and referrals per topic."""
     long, table = dimensions.per_code(filters, "handlungsfeld", COUNTS)
@@ -114,7 +114,10 @@ def cases(filters: Filters) -> ChartData:
     )
 
 
-@chart("handlungsfelder-ergebnisse")
+@chart(
+    "handlungsfelder-ergebnisse",
+    indikatoren=("quote_handlungsfeld_ziel_erreicht", "quote_vermittlung_angenommen"),
+)
 def results(filters: Filters) -> ChartData:
     """Goal attainment of the topic goals and acceptance rate of referrals per topic."""
     long, table = dimensions.per_code(filters, "handlungsfeld", RATES)
@@ -150,7 +153,7 @@ def _partner_note(filters: Filters, *notes: str) -> str:
     return " ".join(parts)
 
 
-@chart("handlungsfelder-partner")
+@chart("handlungsfelder-partner", indikatoren=("vermittlungen",))
 def partners(filters: Filters) -> ChartData:
     """Referrals of all topics by partner."""
     frame = queries.values(
@@ -214,7 +217,7 @@ def make_flows(filters: Filters) -> html.Section:
     )
 
 
-@chart("handlungsfelder-sankey")
+@chart("handlungsfelder-sankey", indikatoren=("vermittlungen",))
 def flows(filters: Filters) -> ChartData:
     """Referrals from topic to partner: a Sankey of the visible flows, the full matrix as table."""
     frame = queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)

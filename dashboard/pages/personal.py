@@ -160,7 +160,9 @@ def make_headlines(filters: Filters) -> html.Section:
     )
 
 
-@chart("personal-staedte")
+@chart(
+    "personal-staedte", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")
+)
 def towns(filters: Filters) -> ChartData:
     """Per town Soll, Ist, vacancies, Besetzungsquote and cases per filled post."""
     areas = queries.areas()
@@ -215,7 +217,7 @@ def towns(filters: Filters) -> ChartData:
     )
 
 
-@chart("personal-bausteine")
+@chart("personal-bausteine", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
 def bausteine(filters: Filters) -> ChartData:
     """The Kreis' posts per Baustein in the chosen period."""
     zeitraum = filters.zeitraum
@@ -253,7 +255,7 @@ def bausteine(filters: Filters) -> ChartData:
     )
 
 
-@chart("personal-verlauf")
+@chart("personal-verlauf", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
 def over_time(filters: Filters) -> ChartData:
     """Soll and Ist of the chosen area over the periods of the chosen year."""
     periods = _periods_of_year(filters)
@@ -305,7 +307,7 @@ def over_time(filters: Filters) -> ChartData:
     )
 
 
-@chart("personal-verlauf-bausteine")
+@chart("personal-verlauf-bausteine", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
 def bausteine_over_time(filters: Filters) -> ChartData:
     """The Kreis' Soll and Ist per Baustein over the periods of the chosen year."""
     periods = _periods_of_year(filters)

@@ -155,7 +155,7 @@ def town_rows(
     ].reset_index(drop=True)
 
 
-@chart("stadt-faelle-monat")
+@chart("stadt-faelle-monat", indikatoren=("faelle_neu", "faelle_aktiv"))
 def cases_by_month(filters: Filters) -> ChartData:
     """New and active cases of the town per month of the filter's year."""
     name = _name(filters)
@@ -226,7 +226,7 @@ def _coded_card(
     )
 
 
-@chart("stadt-zielgruppen")
+@chart("stadt-zielgruppen", indikatoren=("faelle_aktiv",))
 def target_groups(filters: Filters) -> ChartData:
     """Cases in care of the town per target group."""
     name = _name(filters)
@@ -242,7 +242,7 @@ def target_groups(filters: Filters) -> ChartData:
     )
 
 
-@chart("stadt-handlungsfelder")
+@chart("stadt-handlungsfelder", indikatoren=("faelle_aktiv",))
 def topics(filters: Filters) -> ChartData:
     """Cases in care of the town per topic."""
     name = _name(filters)
@@ -260,7 +260,7 @@ def topics(filters: Filters) -> ChartData:
     )
 
 
-@chart("stadt-vermittlungen")
+@chart("stadt-vermittlungen", indikatoren=("vermittlungen",))
 def referrals(filters: Filters) -> ChartData:
     """Referrals of the town per partner."""
     name = _name(filters)
@@ -277,7 +277,7 @@ def referrals(filters: Filters) -> ChartData:
     )
 
 
-@chart("stadt-personal")
+@chart("stadt-personal", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae"))
 def staffing(filters: Filters) -> ChartData:
     """Case-management posts of the town at the end of the period."""
     name = _name(filters)
@@ -369,7 +369,7 @@ def goals(filters: Filters) -> ChartData:
     )
 
 
-@chart("stadt-baustein3")
+@chart("stadt-baustein3", indikatoren=("b3_angesprochen", "b3_antraege", "b3_erteilt"))
 def baustein3(filters: Filters) -> ChartData:
     """Baustein III procedures of the town's residents by procedure type."""
     name = _name(filters)

@@ -180,7 +180,7 @@ def _extremes(texts: list[str], values: list[float], names: list[str]) -> str:
     return f"von {low[2]} in {low[1]} bis {high[2]} in {high[1]}"
 
 
-@chart("staedte-faelle")
+@chart("staedte-faelle", indikatoren=("faelle_neu", "faelle_aktiv", "personen_erreicht"))
 def cases(filters: Filters) -> ChartData:
     """Per town and the Kreis: new cases, cases in care and persons reached."""
     areas, frame = _case_values(filters)
@@ -217,7 +217,7 @@ def cases(filters: Filters) -> ChartData:
     )
 
 
-@chart("staedte-einwohner")
+@chart("staedte-einwohner", indikatoren=("faelle_neu", "faelle_aktiv", "personen_erreicht"))
 def per_inhabitants(filters: Filters) -> ChartData:
     """Per town and the Kreis: the case counts per 10.000 inhabitants."""
     areas, frame = _case_values(filters)
@@ -261,7 +261,7 @@ def per_inhabitants(filters: Filters) -> ChartData:
     )
 
 
-@chart("staedte-stellen")
+@chart("staedte-stellen", indikatoren=("faelle_je_vzae",))
 def per_post(filters: Filters) -> ChartData:
     """Per town and the Kreis: cases per filled case-management post."""
     areas = queries.areas()

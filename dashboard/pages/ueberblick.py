@@ -102,7 +102,7 @@ def _source_name(quelle: str, names: dict[str, str]) -> str:
     return names.get(quelle, quelle)
 
 
-@chart("ueberblick-faelle-monat")
+@chart("ueberblick-faelle-monat", indikatoren=("faelle_neu", "faelle_aktiv"))
 def cases_by_month(filters: Filters) -> ChartData:
     """New and active cases of the Kreis per month of the filter's year."""
     months = periods_in_year("monat", filters.jahr)
@@ -116,7 +116,7 @@ def cases_by_month(filters: Filters) -> ChartData:
     )
 
 
-@chart("ueberblick-staedte")
+@chart("ueberblick-staedte", indikatoren=("faelle_neu", "faelle_aktiv", "faelle_je_vzae"))
 def towns(filters: Filters) -> ChartData:
     """Per town: cases, cases per filled post and the status of its goals."""
     areas = queries.areas()

@@ -74,7 +74,7 @@ def _context(filters: Filters) -> str:
     return queries.area_name(filters.gebiet) + _topic(filters)
 
 
-@chart("zielgruppen-reichweite")
+@chart("zielgruppen-reichweite", indikatoren=("faelle_aktiv", "personen_erreicht"))
 def reach(filters: Filters) -> ChartData:
     """Active and new cases and persons reached per target group."""
     long, table = dimensions.per_code(filters, "zielgruppe", REACH)
@@ -97,7 +97,7 @@ def reach(filters: Filters) -> ChartData:
     )
 
 
-@chart("zielgruppen-zielerreichung")
+@chart("zielgruppen-zielerreichung", indikatoren=("quote_ziele_erreicht", "quote_ziele_teilweise"))
 def goal_rates(filters: Filters) -> ChartData:
     """Shares of closed cases that reached their goals (fully, at least partly) per group."""
     long, table = dimensions.per_code(filters, "zielgruppe", GOALS)
@@ -121,7 +121,7 @@ def goal_rates(filters: Filters) -> ChartData:
     )
 
 
-@chart("zielgruppen-falldauer")
+@chart("zielgruppen-falldauer", indikatoren=("falldauer_median_tage",))
 def duration(filters: Filters) -> ChartData:
     """Median duration of the cases closed in the period per target group."""
     long, table = dimensions.per_code(filters, "zielgruppe", DURATION)
@@ -174,7 +174,7 @@ def _count(part: pd.DataFrame, code: str) -> tuple[float, bool]:
     return display.visible(wert, secret), secret
 
 
-@chart("zielgruppen-anteile")
+@chart("zielgruppen-anteile", indikatoren=("faelle_aktiv",))
 def shares(filters: Filters) -> ChartData:
     """Each group's share of all active cases per month or quarter of the year."""
     kind = "monat" if filters.periodentyp == "monat" else "quartal"

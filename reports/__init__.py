@@ -1,0 +1,50 @@
+"""Reports for the state program and the steering group (PDF, XLSX, PPTX) from published values."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reports import content, images, to_pdf, to_pptx, to_xlsx
+from reports.content import Report
+from warehouse.settings import Settings
+
+FORMATS: dict[str, Callable[[Report], bytes]] = {
+    "pdf": to_pdf.render,
+    "xlsx": to_xlsx.render,
+    "pptx": to_pptx.render,
+}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def load_builders() -> None:
+    """Register the dashboard's chart builders (they live in its page modules)."""
+    from dashboard import charts
+
+    if not charts.BUILDERS:
+        from dashboard.app import create_app
+
+        create_app()
+
+
+def write(
+    settings: Settings, art: str, zeitraum: str, formats: Sequence[str], out: Path
+) -> list[Path]:
+    """Write one report in the given formats to `out`; each file appears complete or not at all."""
+    load_builders()
+    report = content.assemble(settings, art, zeitraum)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with images.renderer():
+        for fmt in formats:
+            path = out / f"{report.file_stem}.{fmt}"
+            scratch = path.with_name(f".{path.name}.tmp")
+            scratch.write_bytes(FORMATS[fmt](report))
+            os.replace(scratch, path)
+            written.append(path)
+    return written

@@ -1,0 +1,305 @@
+"""What a report contains: sections of chart cards built by the dashboard's own builders.
+
+Both reports read the published (protected) values only, through the same chart builders
+as the dashboard, so every number equals the dashboard's. A signed-off period is read
+from its frozen copy instead of the current build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from dashboard import charts, display, queries
+from dashboard.charts import ChartData
+from dashboard.filters import Filters, period_type, previous_period
+from warehouse import comments, signoffs
+from warehouse.editorial import EditorialError
+from warehouse.schema import KREIS_AGS
+from warehouse.settings import Settings
+
+ARTS = {"land": "Bericht an das Land", "lenkungsgruppe": "Sitzungsunterlage Lenkungsgruppe"}
+METHODS = (
+    "Alle Zahlen stammen aus dem Kennzahlenkatalog des KIM Monitors und werden einmal im "
+    "Warehouse berechnet; Dashboard, Downloads und Berichte zeigen dieselben Werte.",
+    "Statistische Geheimhaltung: Fallzahlen von 1 und 2 werden nicht ausgewiesen, ebenso "
+    "Quoten, Mediane und Verhältniszahlen mit einer Basis unter 5. Wo Teile und ihre Summe "
+    "nebeneinander stehen (Städte und Kreis, Monate und Jahr, Aufschlüsselungen und "
+    "Gesamtwert), wird zusätzlich der nächstkleinere Teil geheim gehalten, damit sich kein "
+    "geheimer Wert errechnen lässt. Stellenangaben sind keine personenbezogenen Daten.",
+    "Zielgruppen und Handlungsfelder überschneiden sich: ein Fall kann mehreren angehören, "
+    "ihre Werte ergeben zusammen nicht den Gesamtwert.",
+    "Ziele: Anzahlziele werden anteilig zum letzten Stichtag der Daten bewertet (Ziel × "
+    "vergangene Tage ÷ Tage des Jahres), Quoten und Mediane am Ziel selbst. Stufen: erreicht "
+    "(Jahresziel erfüllt), im Plan (mindestens 100 % der anteiligen Erwartung), leicht "
+    "verzögert (85 bis 100 %), deutlich verzögert (unter 85 %); bei Höchstwerten umgekehrt.",
+)
+LAND = (
+    ("Reichweite je Stadt", ("staedte-faelle", "ueberblick-faelle-monat")),
+    (
+        "Zielgruppen",
+        ("zielgruppen-reichweite", "zielgruppen-zielerreichung", "zielgruppen-falldauer"),
+    ),
+    (
+        "Handlungsfelder und Zielerreichung",
+        ("handlungsfelder-faelle", "handlungsfelder-ergebnisse"),
+    ),
+    ("Vermittlungen und Netzwerk", ("handlungsfelder-partner", "handlungsfelder-sankey")),
+    ("Personal: Soll und Ist", ("personal-staedte", "personal-bausteine")),
+    (
+        "Baustein III: Bleiberecht und Einbürgerung",
+        (
+            "baustein3-alle",
+            "baustein3-bleiberecht_25a",
+            "baustein3-bleiberecht_25b",
+            "baustein3-einbuergerung",
+        ),
+    ),
+    ("Ziele und ihr Stand", ("ziele-fortschritt",)),
+    (
+        "Hinweise zur Datenqualität",
+        ("datenqualitaet-quarantaene", "datenqualitaet-gruende", "datenqualitaet-vollstaendigkeit"),
+    ),
+)
+# The steering group pack: at most ten pages or slides with the cover.
+LENKUNGSGRUPPE = (
+    ("Kennzahlen und Ziele", ("ziele-fortschritt",)),
+    ("Veränderung zum Vorzeitraum", ()),
+    ("Die Städte", ("ueberblick-staedte", "ueberblick-faelle-monat")),
+    ("Personal", ("personal-staedte",)),
+    ("Offene Datenqualitätsprobleme", ()),
+)
+# Figures compared with the previous period in the steering group pack.
+COMPARED = (
+    "faelle_neu",
+    "faelle_aktiv",
+    "personen_erreicht",
+    "faelle_abgeschlossen",
+    "quote_ziele_erreicht",
+    "kontakte",
+    "vermittlungen",
+    "quote_vermittlung_angenommen",
+    "b3_antraege",
+    "b3_erteilt",
+    "vzae_ist",
+    "besetzungsquote",
+    "faelle_je_vzae",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter: heading, paragraphs and chart cards."""
+
+    title: str
+    charts: tuple[ChartData, ...] = ()
+    text: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report file shows, in order."""
+
+    art: str
+    zeitraum: str
+    build_id: str
+    veroeffentlicht: str
+    freigabe: str
+    datenstand: ChartData
+    sections: tuple[Section, ...]
+    erstellt: datetime
+
+    @property
+    def title(self) -> str:
+        """`Bericht an das Land` or `Sitzungsunterlage Lenkungsgruppe`."""
+        return ARTS[self.art]
+
+    @property
+    def filters(self) -> str:
+        """The view every number belongs to, printed on every page."""
+        return (
+            f"Zeitraum: {display.period(self.zeitraum)} · Gebiet: {display.KREIS_NAME} · "
+            "Zielgruppe: alle · Handlungsfeld: alle"
+        )
+
+    @property
+    def file_stem(self) -> str:
+        """File name without extension: `KIM_Bericht_Land_2025-H1`."""
+        kind = "Bericht_Land" if self.art == "land" else "Lenkungsgruppe"
+        return f"KIM_{kind}_{self.zeitraum}"
+
+    @property
+    def cover(self) -> tuple[str, ...]:
+        """Lines of the cover under the title."""
+        return (
+            "Kommunales Integrationsmanagement (KIM)",
+            display.KREIS_NAME,
+            self.filters,
+            f"Build {self.build_id}, veröffentlicht am {self.veroeffentlicht}",
+            self.freigabe,
+            f"Erstellt am {self.erstellt:%d.%m.%Y um %H:%M} Uhr",
+        )
+
+
+def check_period(zeitraum: str) -> None:
+    """Reports cover a year or a half-year that has published data."""
+    if period_type(zeitraum) not in ("jahr", "halbjahr"):
+        raise EditorialError(
+            f"Berichte gibt es für ein Jahr oder ein Halbjahr (z. B. 2025 oder 2025-H1), "
+            f"nicht für „{zeitraum}“."
+        )
+    if zeitraum not in set(queries.periods()["zeitraum"]):
+        raise EditorialError(f"Für den Zeitraum {zeitraum} gibt es keine veröffentlichten Daten.")
+
+
+def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
+    """Build a report from the frozen values of a signed-off period or the current build."""
+    if art not in ARTS:
+        raise EditorialError(f"Unbekannte Berichtsart „{art}“ (land oder lenkungsgruppe).")
+    signed = signoffs.current(settings, zeitraum)
+    source = signed.path(settings) if signed else settings.serving_path
+    with queries.reading(source), queries.session():
+        check_period(zeitraum)
+        filters = Filters(zeitraum=zeitraum)
+        info = queries.build_info()
+        if signed:
+            freigabe = (
+                f"Freigegeben am {display.day(date.fromisoformat(signed.freigegeben_am[:10]))} "
+                f"von {signed.freigegeben_von}: der Bericht zeigt die eingefrorenen Werte."
+            )
+        else:
+            freigabe = "Nicht freigegeben: vorläufige Werte des aktuellen Stands."
+        plan = LAND if art == "land" else LENKUNGSGRUPPE
+        sections = [
+            Section(title, tuple(_chart(key, filters) for key in keys)) for title, keys in plan
+        ]
+        if art == "lenkungsgruppe":
+            sections[1] = Section(sections[1].title, (comparison(zeitraum),))
+            sections[4] = Section(sections[4].title, (open_problems(filters),))
+        sections.append(
+            Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))
+        )
+        if art == "land":
+            sections.append(Section("Zeichenerklärung", text=(display.LEGEND,)))
+            sections.append(
+                Section("Methodenanhang", (charts.build("kennzahlen-katalog", filters),), METHODS)
+            )
+        return Report(
+            art=art,
+            zeitraum=zeitraum,
+            build_id=str(info["build_id"]),
+            veroeffentlicht=pd.Timestamp(info["veroeffentlicht"]).strftime("%d.%m.%Y"),
+            freigabe=freigabe,
+            datenstand=charts.build("datenqualitaet-stand", filters),
+            sections=tuple(sections),
+            erstellt=datetime.now(),
+        )
+
+
+def _chart(key: str, filters: Filters) -> ChartData:
+    """One of the dashboard's charts."""
+    return charts.build(key, filters)
+
+
+def comparison(zeitraum: str) -> ChartData:
+    """Key figures of the Kreis against the previous period of the same kind."""
+    before = previous_period(zeitraum)
+    catalogue = queries.catalogue().set_index("indikator")
+    frame = queries.values(list(COMPARED), [zeitraum, before], [KREIS_AGS])
+    rows = []
+    for indikator in COMPARED:
+        fmt = str(catalogue.loc[indikator, "format"])
+        cells = {}
+        for period in (zeitraum, before):
+            part = frame[(frame["indikator"] == indikator) & (frame["zeitraum"] == period)]
+            cells[period] = part
+        rows.append(
+            {
+                "Kennzahl": str(catalogue.loc[indikator, "name"]),
+                display.period(zeitraum): display.first_value(cells[zeitraum], fmt),
+                display.period(before): display.first_value(cells[before], fmt),
+                "Veränderung": _change(cells[zeitraum], cells[before], fmt),
+            }
+        )
+    table = pd.DataFrame(rows)
+    return ChartData(
+        key="bericht-vergleich",
+        title=f"Veränderung gegenüber {display.period(before)}",
+        sentence=(
+            f"Kennzahlen des Kreises {display.in_period(zeitraum)} im Vergleich zum "
+            f"Vorzeitraum ({display.period(before)}); Quoten ändern sich in Prozentpunkten."
+        ),
+        table=table,
+    )
+
+
+def _change(now: pd.DataFrame, before: pd.DataFrame, fmt: str) -> str:
+    """Signed difference of two shown values; `.` when either is secret, `x` when missing."""
+    if now.empty or before.empty:
+        return display.NOT_APPLICABLE
+    if bool(now["unterdrueckt"].iloc[0]) or bool(before["unterdrueckt"].iloc[0]):
+        return display.SUPPRESSED
+    a, b = now["wert"].iloc[0], before["wert"].iloc[0]
+    if pd.isna(a) or pd.isna(b):
+        return display.NOT_APPLICABLE
+    delta = float(a) - float(b)
+    if delta == 0:
+        return "±0"
+    shown = display.plain(abs(delta), "dezimal1" if fmt == "prozent" else fmt)
+    text = ("+" if delta > 0 else "−") + shown
+    if fmt == "prozent":
+        return text + " Prozentpunkte"
+    if b and fmt in ("ganzzahl", "dezimal1", "dezimal2"):
+        text += f" ({'+' if delta > 0 else '−'}{display.plain(abs(delta / b * 100), 'prozent')} %)"
+    return text
+
+
+def open_problems(filters: Filters) -> ChartData:
+    """Sources whose data are outdated or had rows quarantined in their current delivery."""
+    stand = charts.build("datenqualitaet-stand", filters)
+    table = stand.table
+    hints = table[table["Hinweis"].astype(str) != ""]
+    if hints.empty:
+        sentence = "Keine offenen Probleme: alle Quellen sind aktuell und vollständig geladen."
+    else:
+        sentence = f"{len(hints)} Lieferungen brauchen Aufmerksamkeit (Hinweis in der Tabelle)."
+    return ChartData(
+        key="bericht-datenqualitaet",
+        title="Offene Datenqualitätsprobleme",
+        sentence=sentence,
+        table=hints.reset_index(drop=True) if not hints.empty else table.head(0),
+    )
+
+
+def notes(settings: Settings, zeitraum: str) -> ChartData:
+    """The coordination office's comments on the period and the periods inside it."""
+    periods = queries.periods()
+    outer = periods[periods["zeitraum"] == zeitraum].iloc[0]
+    inside = periods[(periods["beginn"] >= outer["beginn"]) & (periods["ende"] <= outer["ende"])]
+    wanted = set(inside["zeitraum"])
+    found = [c for c in comments.listed(settings) if c.zeitraum in wanted]
+    table = pd.DataFrame(
+        {
+            "Kennzahl": [display.indicator_names().get(c.indikator, c.indikator) for c in found],
+            "Zeitraum": [display.period(c.zeitraum) for c in found],
+            "Gebiet": [display.area_names().get(c.gebiet, c.gebiet) for c in found],
+            "Kommentar": [c.text for c in found],
+            "Verfasst von": [c.autor for c in found],
+            "Am": [display.day(date.fromisoformat(c.erstellt_am[:10])) for c in found],
+        }
+    )
+    count = len(found)
+    return ChartData(
+        key="bericht-kommentare",
+        title=f"Kommentare zu {display.period(zeitraum)}",
+        sentence=(
+            f"{count} Kommentare der Koordinierungsstelle."
+            if count != 1
+            else "1 Kommentar der Koordinierungsstelle."
+        )
+        if count
+        else "Zu diesem Zeitraum gibt es keine Kommentare.",
+        table=table,
+    )

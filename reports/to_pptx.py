@@ -1,0 +1,128 @@
+"""A report as slides: one figure (or table) per slide with its sentence; the table in the notes."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from dashboard import display
+from dashboard.charts import ChartData
+from reports import images
+from reports.content import Report
+
+WIDTH = Inches(13.333)
+HEIGHT = Inches(7.5)
+MARGIN = Inches(0.5)
+ROWS_PER_SLIDE = 14
+TITLE_ONLY = 5  # layout of the default template with a title placeholder only
+
+
+def _slide(deck: PresentationType, title: str, footer: str) -> Slide:
+    """A slide with its title in the title placeholder (read first by screen readers)."""
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    heading = slide.shapes.title
+    heading.left, heading.top = MARGIN, Inches(0.3)
+    heading.width, heading.height = WIDTH - 2 * MARGIN, Inches(0.9)
+    heading.text = title
+    heading.text_frame.paragraphs[0].runs[0].font.size = Pt(26)
+    _text(slide, footer, Inches(7.0), Inches(0.35), Pt(10))
+    return slide
+
+
+def _text(slide: Slide, text: str, top: Emu, height: Emu, size: Pt) -> None:
+    """A wrapped text box across the slide."""
+    box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height)
+    box.text_frame.word_wrap = True
+    box.text_frame.text = text
+    for paragraph in box.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = size
+
+
+def _notes(slide: Slide, data: ChartData) -> None:
+    """The chart's table as text in the speaker notes (numbers for reading aloud)."""
+    rows = [
+        "; ".join(
+            f"{column}: {value}" for column, value in zip(data.table.columns, row, strict=True)
+        )
+        for row in data.table.itertuples(index=False)
+    ]
+    slide.notes_slide.notes_text_frame.text = "\n".join([data.sentence, *rows])
+
+
+def _table(slide: Slide, frame: pd.DataFrame, top: Emu) -> None:
+    """A native table (header row marked as such)."""
+    height = Inches(0.3) * (len(frame) + 1)
+    shape = slide.shapes.add_table(
+        len(frame) + 1, len(frame.columns), MARGIN, top, WIDTH - 2 * MARGIN, height
+    )
+    table = shape.table
+    table.first_row = True
+    cells = [list(map(str, frame.columns)), *([str(v) for v in row] for row in frame.values)]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = text
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(11)
+
+
+def _chart_slides(deck: PresentationType, data: ChartData, footer: str) -> None:
+    """One slide per figure; a table without figure over as many slides as it needs."""
+    extra = [display.comment(c) for c in data.comments]
+    if data.needs_legend:
+        extra.append(display.LEGEND)
+    if data.figure is not None:
+        slide = _slide(deck, data.title, footer)
+        _text(slide, data.sentence, Inches(1.2), Inches(0.8), Pt(16))
+        picture = slide.shapes.add_picture(
+            io.BytesIO(images.png(data.figure)), Inches(1.4), Inches(2.0), height=Inches(4.3)
+        )
+        # Alternative text of the picture (read by screen readers).
+        picture._element.nvPicPr.cNvPr.set("descr", f"Grafik: {data.title}. {data.sentence}")
+        if extra:
+            _text(slide, " · ".join(extra), Inches(6.35), Inches(0.6), Pt(10))
+        _notes(slide, data)
+        return
+    chunks = [
+        data.table.iloc[start : start + ROWS_PER_SLIDE]
+        for start in range(0, max(len(data.table), 1), ROWS_PER_SLIDE)
+    ]
+    for number, chunk in enumerate(chunks, start=1):
+        title = data.title if len(chunks) == 1 else f"{data.title} ({number}/{len(chunks)})"
+        slide = _slide(deck, title, footer)
+        _text(slide, data.sentence, Inches(1.2), Inches(0.7), Pt(16))
+        if len(chunk):
+            _table(slide, chunk, Inches(2.0))
+        if extra:
+            _text(slide, " · ".join(extra), Inches(6.45), Inches(0.5), Pt(10))
+        _notes(slide, data)
+
+
+def render(report: Report) -> bytes:
+    """The presentation's bytes."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = f"{report.title} {report.zeitraum}"
+    deck.core_properties.language = "de-DE"
+    deck.core_properties.author = "KIM Monitor"
+    footer = f"{report.filters} · Build {report.build_id}"
+    cover = _slide(deck, report.title, footer)
+    _text(cover, "\n".join(report.cover), Inches(1.4), Inches(3.0), Pt(18))
+    _text(cover, report.datenstand.sentence, Inches(4.6), Inches(1.0), Pt(14))
+    with images.renderer():
+        for section in report.sections:
+            if section.text:
+                slide = _slide(deck, section.title, footer)
+                _text(slide, "\n\n".join(section.text), Inches(1.3), Inches(5.5), Pt(14))
+            for chart in section.charts:
+                _chart_slides(deck, chart, footer)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,100 @@
+"""Comments of the coordination office on one figure: (indicator, period, area)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from warehouse import editorial
+from warehouse.editorial import EditorialError
+from warehouse.schema import KREIS_AGS, indicator_ids, town_codes
+from warehouse.settings import Settings
+
+PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
+MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One stored comment."""
+
+    id: int
+    indikator: str
+    zeitraum: str
+    gebiet: str
+    text: str
+    autor: str
+    erstellt_am: str
+
+
+def add(
+    settings: Settings, indikator: str, zeitraum: str, gebiet: str, text: str, autor: str
+) -> Comment:
+    """Store a comment after checking that it names a real figure."""
+    text = text.strip()
+    if indikator not in indicator_ids():
+        raise EditorialError(f"Unbekannte Kennzahl „{indikator}“ (siehe Kennzahlenkatalog).")
+    if not PERIOD.match(zeitraum):
+        raise EditorialError(
+            f"Unbekannter Zeitraum „{zeitraum}“ (z. B. 2025, 2025-H1, 2025-Q3, 2025-03)."
+        )
+    if gebiet not in (KREIS_AGS, *town_codes()):
+        raise EditorialError(f"Unbekanntes Gebiet „{gebiet}“ (AGS einer Stadt oder {KREIS_AGS}).")
+    if not text:
+        raise EditorialError("Der Kommentar ist leer.")
+    if len(text) > MAX_LENGTH:
+        raise EditorialError(f"Der Kommentar ist länger als {MAX_LENGTH} Zeichen.")
+    with editorial.connect(settings) as con:
+        cursor = con.execute(
+            "INSERT INTO kommentare (indikator, zeitraum, gebiet, text, autor, erstellt_am)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (indikator, zeitraum, gebiet, text, autor, editorial.now()),
+        )
+        row = con.execute("SELECT * FROM kommentare WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    return Comment(**dict(row))
+
+
+def remove(settings: Settings, comment_id: int) -> Comment:
+    """Delete a comment by id; the deleted comment is returned."""
+    with editorial.connect(settings) as con:
+        row = con.execute("SELECT * FROM kommentare WHERE id = ?", (comment_id,)).fetchone()
+        if row is None:
+            raise EditorialError(f"Es gibt keinen Kommentar mit der Nummer {comment_id}.")
+        con.execute("DELETE FROM kommentare WHERE id = ?", (comment_id,))
+    return Comment(**dict(row))
+
+
+def listed(
+    settings: Settings,
+    zeitraum: str | None = None,
+    indikatoren: Iterable[str] | None = None,
+    gebiete: Iterable[str] | None = None,
+) -> list[Comment]:
+    """Comments, oldest first; each argument given narrows the list."""
+    if not settings.editorial_path.exists():
+        return []
+    sql = "SELECT * FROM kommentare WHERE 1 = 1"
+    params: list[str] = []
+    if zeitraum is not None:
+        sql += " AND zeitraum = ?"
+        params.append(zeitraum)
+    for column, wanted in (("indikator", indikatoren), ("gebiet", gebiete)):
+        if wanted is not None:
+            chosen = list(wanted)
+            sql += f" AND {column} IN ({', '.join('?' * len(chosen)) or 'NULL'})"
+            params += chosen
+    with editorial.connect(settings) as con:
+        rows = con.execute(sql + " ORDER BY erstellt_am, id", params).fetchall()
+    return [Comment(**dict(row)) for row in rows]
+
+
+def for_view(settings: Settings, indikatoren: Iterable[str], zeitraum: str, gebiet: str) -> list[
+    Comment
+]:
+    """Comments beside a figure: its indicators and period; the Kreis view shows every town's."""
+    gebiete = None if gebiet == KREIS_AGS else [gebiet]
+    chosen = list(indikatoren)
+    if not chosen:
+        return []
+    return listed(settings, zeitraum=zeitraum, indikatoren=chosen, gebiete=gebiete)

@@ -1,0 +1,153 @@
+"""Sign-off (Freigabe): freeze a period's published values and list later revisions.
+
+A sign-off copies the published database as it is (KIM_HOME/freigaben/): reports for the
+period read that copy, so they show exactly the values signed off, with the build id and
+Datenstand they came from. Later builds may revise a value; `revisions()` lists them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from warehouse import editorial
+from warehouse.editorial import EditorialError
+from warehouse.settings import Settings
+
+KEY = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung")
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The current sign-off of one period."""
+
+    zeitraum: str
+    build_id: str
+    datei: str
+    freigegeben_am: str
+    freigegeben_von: str
+
+    def path(self, settings: Settings) -> Path:
+        """The frozen database file."""
+        return settings.signoff_dir / self.datei
+
+
+def current(settings: Settings, zeitraum: str) -> SignOff | None:
+    """The period's sign-off in force (the newest), or None."""
+    matching = [s for s in listed(settings) if s.zeitraum == zeitraum]
+    return matching[0] if matching else None
+
+
+def listed(settings: Settings) -> list[SignOff]:
+    """The sign-off in force per period, newest period first."""
+    if not settings.editorial_path.exists():
+        return []
+    with editorial.connect(settings) as con:
+        rows = con.execute(
+            """
+            SELECT zeitraum, build_id, datei, freigegeben_am, freigegeben_von
+            FROM freigaben f
+            WHERE id = (SELECT max(id) FROM freigaben g WHERE g.zeitraum = f.zeitraum)
+            ORDER BY zeitraum DESC
+            """
+        ).fetchall()
+    return [SignOff(**dict(row)) for row in rows]
+
+
+def _period(con: duckdb.DuckDBPyConnection, zeitraum: str) -> tuple[date, date, date]:
+    """Start and end of a published period and the latest Stichtag of the data."""
+    row = con.execute(
+        """
+        SELECT beginn, ende, (SELECT max(stichtag) FROM fct_lieferungen WHERE ist_aktuell)
+        FROM dim_perioden WHERE zeitraum = ?
+        """,
+        [zeitraum],
+    ).fetchone()
+    if row is None:
+        raise EditorialError(f"Den Zeitraum „{zeitraum}“ gibt es im veröffentlichten Stand nicht.")
+    return row
+
+
+def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
+    """Freeze the published values of a completed period with the build they come from."""
+    if current(settings, zeitraum) is not None and not replace:
+        raise EditorialError(
+            f"Der Zeitraum {zeitraum} ist bereits freigegeben. Eine neue Freigabe mit dem "
+            "aktuellen Stand ersetzt die alte nur mit --ersetzen."
+        )
+    if not settings.serving_path.exists():
+        raise EditorialError("Es wurde noch kein Stand veröffentlicht (kim build).")
+    settings.signoff_dir.mkdir(parents=True, exist_ok=True)
+    scratch = settings.signoff_dir / f".{zeitraum}.kopie"
+    # One open file: a build swapping kim.duckdb meanwhile does not mix two builds.
+    shutil.copyfile(settings.serving_path, scratch)
+    try:
+        con = duckdb.connect(str(scratch), read_only=True)
+        try:
+            _start, end, latest = _period(con, zeitraum)
+            build_id = con.execute("SELECT build_id FROM build_info").fetchone()[0]
+        finally:
+            con.close()
+        if latest is None or end > latest:
+            raise EditorialError(
+                f"Der Zeitraum {zeitraum} ist noch nicht abgeschlossen: die Daten reichen bis "
+                f"{latest:%d.%m.%Y}, der Zeitraum bis {end:%d.%m.%Y}."
+            )
+        name = f"{zeitraum}_{build_id}.duckdb"
+        os.replace(scratch, settings.signoff_dir / name)
+    finally:
+        scratch.unlink(missing_ok=True)
+    with editorial.connect(settings) as sql:
+        sql.execute(
+            "INSERT INTO freigaben (zeitraum, build_id, datei, freigegeben_am, freigegeben_von)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (zeitraum, build_id, name, editorial.now(), autor),
+        )
+    signed = current(settings, zeitraum)
+    assert signed is not None
+    return signed
+
+
+def revisions(settings: Settings, signed: SignOff) -> pd.DataFrame:
+    """Values of the signed-off period (and the periods inside it) that differ now."""
+    if not settings.serving_path.exists():
+        raise EditorialError("Es wurde noch kein Stand veröffentlicht (kim build).")
+    con = duckdb.connect(str(signed.path(settings)), read_only=True)
+    try:
+        quoted = str(settings.serving_path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS jetzt (READ_ONLY)")
+        start, end, _latest = _period(con, signed.zeitraum)
+        key = ", ".join(KEY)
+        return con.execute(
+            f"""
+            WITH damals AS (
+                SELECT {key}, wert, unterdrueckt FROM main.fct_indikatoren
+                WHERE zeitraum_beginn >= $start AND zeitraum_ende <= $end
+            ),
+            heute AS (
+                SELECT {key}, wert, unterdrueckt FROM jetzt.main.fct_indikatoren
+                WHERE zeitraum_beginn >= $start AND zeitraum_ende <= $end
+            )
+            SELECT
+                {key},
+                damals.wert AS wert_damals,
+                damals.unterdrueckt AS unterdrueckt_damals,
+                heute.wert AS wert_jetzt,
+                heute.unterdrueckt AS unterdrueckt_jetzt
+            FROM damals FULL OUTER JOIN heute USING ({key})
+            WHERE damals.unterdrueckt IS DISTINCT FROM heute.unterdrueckt
+                OR (damals.wert IS NULL) <> (heute.wert IS NULL)
+                -- the same inputs may sum in another order: ignore rounding noise
+                OR abs(damals.wert - heute.wert) > 1e-9
+            ORDER BY {key}
+            """,
+            {"start": start, "end": end},
+        ).df()
+    finally:
+        con.close()
