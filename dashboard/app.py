@@ -13,6 +13,7 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from dashboard import display, ids, queries
 from dashboard.charts import BUILDERS, build, to_csv, to_xlsx
+from dashboard.components import DROPDOWN_LABELS
 from dashboard.filters import Filters, from_search, latest_period, to_search
 
 HERE = Path(__file__).resolve().parent
@@ -158,7 +159,9 @@ def make_filter_bar() -> html.Form:
         return html.Div(
             [
                 html.Label(label, htmlFor=component_id, id=f"{component_id}-label"),
-                dcc.Dropdown(id=component_id, clearable=False, searchable=False),
+                dcc.Dropdown(
+                    id=component_id, clearable=False, searchable=False, labels=DROPDOWN_LABELS
+                ),
             ],
             className="filter",
         )

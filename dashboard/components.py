@@ -21,6 +21,15 @@ STATUS_ICONS = {
     "deutlich_verzoegert": "▼",
     "nicht_bewertbar": "?",
 }
+# German texts of Dash's dropdown (search field, empty result, clearing).
+DROPDOWN_LABELS = {
+    "search": "Suchen",
+    "clear_search": "Suche leeren",
+    "clear_selection": "Auswahl aufheben",
+    "no_options_found": "Keine Treffer",
+    "select_all": "Alle auswählen",
+    "deselect_all": "Alle abwählen",
+}
 # The figures every row of headline tiles starts with, for the Kreis and for a town.
 HEADLINE_CASES = (
     "faelle_neu",

@@ -132,6 +132,12 @@ def periods() -> pd.DataFrame:
     )
 
 
+def data_end() -> pd.Timestamp:
+    """The latest Stichtag of the current deliveries: the data reach up to this day."""
+    frame = _query("SELECT max(stichtag) AS ende FROM fct_lieferungen WHERE ist_aktuell")
+    return pd.Timestamp(frame["ende"].iloc[0])
+
+
 def areas() -> pd.DataFrame:
     """The nine towns (by name) and the Kreis last, with population."""
     return _query(

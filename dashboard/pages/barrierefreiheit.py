@@ -15,7 +15,7 @@ dash.register_page(
     path="/barrierefreiheit",
     name="Barrierefreiheit",
     title="Barrierefreiheit – KIM Monitor",
-    order=9,
+    order=10,
     filters=(),
 )
 

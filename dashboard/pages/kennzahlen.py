@@ -16,7 +16,7 @@ dash.register_page(
     path="/kennzahlen",
     name="Kennzahlen",
     title="Kennzahlen – KIM Monitor",
-    order=8,
+    order=9,
     filters=(),
 )
 

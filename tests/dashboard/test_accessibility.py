@@ -16,6 +16,7 @@ PAGES = [
     "/baustein3",
     "/ziele",
     "/datenqualitaet",
+    "/berichte",
     "/kennzahlen",
     "/barrierefreiheit",
     "/?praesentation=1",

@@ -1,0 +1,81 @@
+"""Report benchmark: `kim report` for a full year in all three formats at --scale 1.
+
+Prints figures only (no assertions). Target (issue "Reports"): a full year, PDF + XLSX +
+PPTX, under 30 s. Each report runs as its own `kim report` process, as a coordinator would
+start it, so the figure includes Python start-up and Chromium's start for the charts. For
+ratios it also times, in the same run, the baseline `kim indicators` for the same year
+(reading the same published values without rendering) and each format on its own.
+
+    .venv/bin/python benchmarks/bench_report.py [--scale 1] [--zeitraum 2025] [--runden 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def kim(*args: str, env: dict[str, str]) -> float:
+    """Run a kim command; its wall time (fails loudly)."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "warehouse.cli", *args], env=env, capture_output=True, text=True
+    )
+    took = time.perf_counter() - started
+    if result.returncode not in (0, 1) or (args[0] != "load" and result.returncode):
+        raise SystemExit(f"kim {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    """Generate, load, build once; then time the reports."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1)
+    parser.add_argument("--zeitraum", default="2025")
+    parser.add_argument("--runden", type=int, default=2, help="repetitions per measurement")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kim-report-"))
+    env = os.environ | {"KIM_HOME": str(work / "home"), "KIM_EXPORTS": str(work / "exports")}
+    out = work / "berichte"
+    try:
+        kim("generate", "--out", str(work / "exports"), "--scale", str(args.scale), env=env)
+        kim("load", env=env)
+        kim("build", env=env)
+        period = ["--zeitraum", args.zeitraum]
+
+        def median(*command: str) -> float:
+            return statistics.median(kim(*command, env=env) for _ in range(args.runden))
+
+        baseline = median("indicators", *period, "--out", str(work / "werte.csv"))
+        print(
+            f"scale {args.scale:g}, Zeitraum {args.zeitraum}, median of {args.runden} runs; "
+            f"baseline kim indicators {baseline:.1f} s"
+        )
+        for art in ("land", "lenkungsgruppe"):
+            every = median("report", *period, "--art", art, "--out", str(out))
+            print(
+                f"  {art}: pdf,xlsx,pptx {every:.1f} s (target < 30 s; "
+                f"{every / baseline:.1f}× baseline)"
+            )
+            for fmt in ("pdf", "xlsx", "pptx"):
+                alone = median("report", *period, "--art", art, "--format", fmt, "--out", str(out))
+                size = (out / f"KIM_{_stem(art)}_{args.zeitraum}.{fmt}").stat().st_size
+                print(f"    {fmt} alone {alone:.1f} s, {size / 1024:.0f} KiB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stem(art: str) -> str:
+    """The file name part of a report kind."""
+    return "Bericht_Land" if art == "land" else "Lenkungsgruppe"
+
+
+if __name__ == "__main__":
+    main()

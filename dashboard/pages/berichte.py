@@ -1,0 +1,385 @@
+"""Berichte: the state program report and the steering group pack, sign-offs and comments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash.development.base_component import Component
+
+from dashboard import display, queries
+from dashboard.components import DROPDOWN_LABELS, guarded, make_card, make_page_header, make_table
+from reports import FORMATS, content
+from warehouse import comments, signoffs
+from warehouse.editorial import EditorialError
+from warehouse.schema import KREIS_AGS
+from warehouse.settings import load_settings
+
+dash.register_page(
+    __name__,
+    path="/berichte",
+    name="Berichte",
+    title="Berichte – KIM Monitor",
+    order=8,
+    filters=(),
+)
+
+PERIOD = "bericht-zeitraum"
+ART = "bericht-art"
+CREATE = "bericht-erstellen"  # pattern-matching: {"type": CREATE, "format": ...}
+DOWNLOAD = "bericht-download"
+STATUS = "bericht-status"
+SIGNOFF_NOTE = "bericht-freigabe"
+COMMENT_INDICATOR = "kommentar-kennzahl"
+COMMENT_PERIOD = "kommentar-zeitraum"
+COMMENT_AREA = "kommentar-gebiet"
+COMMENT_TEXT = "kommentar-text"
+COMMENT_SAVE = "kommentar-speichern"
+COMMENT_STATUS = "kommentar-status"
+COMMENT_LIST = "kommentar-liste"
+COMMENT_DELETE = "kommentar-loeschen"  # pattern-matching: {"type": COMMENT_DELETE, "id": n}
+SHOWN_REVISIONS = 200
+FORMAT_NAMES = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "pptx": "PowerPoint (PPTX)"}
+
+
+def report_periods() -> list[str]:
+    """Years and half-years with published data, newest first."""
+    periods = queries.periods()
+    chosen = periods[periods["periodentyp"].isin(["jahr", "halbjahr"])]
+    return list(chosen.sort_values("beginn", ascending=False)["zeitraum"])
+
+
+def default_period() -> str:
+    """The newest year or half-year the data cover completely (else the newest at all)."""
+    periods = queries.periods()
+    chosen = periods[periods["periodentyp"].isin(["jahr", "halbjahr"])]
+    complete = chosen[pd.to_datetime(chosen["ende"]) <= queries.data_end()]
+    pool = complete if len(complete) else chosen
+    return str(pool.sort_values(["ende", "beginn"]).iloc[-1]["zeitraum"])
+
+
+def _field(label: str, component_id: str, control: Component) -> html.Div:
+    """A labelled form control (the label's id names Dash 4's dropdown button too)."""
+    return html.Div(
+        [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), control],
+        className="feld",
+    )
+
+
+def _dropdown(
+    component_id: str, options: list[dict[str, str]], value: str, searchable: bool = False
+) -> dcc.Dropdown:
+    """A dropdown that cannot be cleared (long lists can be searched by typing)."""
+    return dcc.Dropdown(
+        id=component_id,
+        options=options,
+        value=value,
+        clearable=False,
+        searchable=searchable,
+        labels=DROPDOWN_LABELS,
+    )
+
+
+@guarded
+def layout(**_query: str) -> html.Div:
+    """Report form, sign-offs with their revisions, comments."""
+    periods = report_periods()
+    chosen = default_period()
+    return html.Div(
+        [
+            make_page_header(
+                "Berichte",
+                "Der Bericht an das Land (Anlage zum Sachbericht) und die Sitzungsunterlage "
+                "der Lenkungsgruppe entstehen aus denselben veröffentlichten, geheim gehaltenen "
+                "Werten wie das Dashboard. Für freigegebene Zeiträume zeigen sie die "
+                "eingefrorenen Werte der Freigabe.",
+            ),
+            make_report_form(periods, chosen),
+            make_signoffs(),
+            make_comment_form(chosen),
+        ]
+    )
+
+
+def make_report_form(periods: list[str], chosen: str) -> html.Section:
+    """Period, kind and one button per format; the file is built on the server."""
+    return make_card(
+        "bericht",
+        "Bericht erstellen",
+        _field(
+            "Zeitraum",
+            PERIOD,
+            _dropdown(
+                PERIOD,
+                [{"label": display.period(p), "value": p} for p in periods],
+                chosen,
+            ),
+        ),
+        _field(
+            "Art des Berichts",
+            ART,
+            _dropdown(ART, [{"label": n, "value": a} for a, n in content.ARTS.items()], "land"),
+        ),
+        html.P(id=SIGNOFF_NOTE, className="hinweis"),
+        html.Div(
+            [
+                html.Button(
+                    f"{name} erstellen",
+                    id={"type": CREATE, "format": fmt},
+                    className="knopf",
+                    type="button",
+                )
+                for fmt, name in FORMAT_NAMES.items()
+            ],
+            className="knopfleiste",
+        ),
+        dcc.Loading(
+            html.P(id=STATUS, role="status", **{"aria-live": "polite"}),
+            type="dot",
+        ),
+        dcc.Download(id=DOWNLOAD),
+    )
+
+
+def make_signoffs() -> html.Section:
+    """Signed-off periods and the values revised since (value then, value now)."""
+    settings = load_settings()
+    listed = signoffs.listed(settings)
+    if not listed:
+        return make_card(
+            "freigaben",
+            "Freigaben",
+            html.P(
+                "Es ist noch kein Zeitraum freigegeben. Die Koordinierungsstelle gibt einen "
+                "Zeitraum mit „kim freigabe ZEITRAUM“ frei; seine Werte werden damit eingefroren."
+            ),
+        )
+    parts: list = []
+    rows = []
+    for signed in listed:
+        try:
+            revised = signoffs.revisions(settings, signed)
+        except EditorialError:
+            revised = pd.DataFrame()
+        rows.append(
+            {
+                "Zeitraum": display.period(signed.zeitraum),
+                "Build": signed.build_id,
+                "Freigegeben am": display.day(date.fromisoformat(signed.freigegeben_am[:10])),
+                "Von": signed.freigegeben_von,
+                "Seither geänderte Werte": display.plain(len(revised), "ganzzahl"),
+            }
+        )
+        if len(revised):
+            shown = display.revisions(revised.head(SHOWN_REVISIONS))
+            title = f"Geänderte Werte {display.period(signed.zeitraum)}"
+            more = (
+                f" Gezeigt werden die ersten {SHOWN_REVISIONS} von {len(revised)}; alle "
+                "listet „kim freigabe --diff“."
+                if len(revised) > SHOWN_REVISIONS
+                else ""
+            )
+            parts.append(
+                html.Details(
+                    [
+                        html.Summary(f"{title} ({display.plain(len(revised), 'ganzzahl')})"),
+                        html.P(
+                            "Spätere Lieferungen haben diese Werte geändert; Berichte für den "
+                            "Zeitraum zeigen weiter den freigegebenen Wert." + more
+                        ),
+                        html.Div(
+                            make_table(shown, title),
+                            className="tabellenrahmen",
+                            tabIndex="0",
+                            role="region",
+                            **{"aria-label": f"Tabelle: {title}"},
+                        ),
+                    ],
+                    className="tabellenumschalter",
+                )
+            )
+    table = pd.DataFrame(rows)
+    return make_card(
+        "freigaben",
+        "Freigaben",
+        make_table(table, "Freigegebene Zeiträume"),
+        *parts,
+    )
+
+
+def make_comment_form(period: str) -> html.Section:
+    """Add a comment to one figure (indicator, period, area); list and delete comments."""
+    catalogue = queries.catalogue()
+    areas = queries.areas()
+    order = ["jahr", "halbjahr", "quartal", "monat"]
+    listed = queries.periods().assign(rang=lambda f: f["periodentyp"].map(order.index))
+    all_periods = listed.sort_values(["rang", "beginn"], ascending=[True, False])["zeitraum"]
+    return make_card(
+        "kommentare",
+        "Kommentare der Koordinierungsstelle",
+        html.P(
+            "Ein Kommentar gehört zu einer Kennzahl in einem Zeitraum und Gebiet. Er erscheint "
+            "neben den Grafiken mit dieser Kennzahl und in den Berichten."
+        ),
+        html.Div(
+            [
+                _field(
+                    "Kennzahl",
+                    COMMENT_INDICATOR,
+                    _dropdown(
+                        COMMENT_INDICATOR,
+                        [
+                            {"label": str(n), "value": str(i)}
+                            for i, n in catalogue[["indikator", "name"]].itertuples(index=False)
+                        ],
+                        str(catalogue["indikator"].iloc[0]),
+                    ),
+                ),
+                _field(
+                    "Zeitraum",
+                    COMMENT_PERIOD,
+                    _dropdown(
+                        COMMENT_PERIOD,
+                        [{"label": display.period(p), "value": p} for p in all_periods],
+                        period,
+                        searchable=True,
+                    ),
+                ),
+                _field(
+                    "Gebiet",
+                    COMMENT_AREA,
+                    _dropdown(
+                        COMMENT_AREA,
+                        [
+                            {"label": str(n), "value": str(g)}
+                            for g, n in areas[["gebiet", "name"]].itertuples(index=False)
+                        ],
+                        KREIS_AGS,
+                    ),
+                ),
+            ],
+            className="felder",
+        ),
+        _field(
+            "Kommentar",
+            COMMENT_TEXT,
+            dcc.Textarea(id=COMMENT_TEXT, maxLength=comments.MAX_LENGTH, rows=3, value=""),
+        ),
+        html.Button("Kommentar speichern", id=COMMENT_SAVE, className="knopf", type="button"),
+        html.P(id=COMMENT_STATUS, role="status", **{"aria-live": "polite"}),
+        html.Div(make_comment_list(period), id=COMMENT_LIST),
+    )
+
+
+def make_comment_list(period: str) -> list:
+    """The comments on a period, each with a delete button."""
+    found = comments.listed(load_settings(), zeitraum=period)
+    heading = html.H3(f"Kommentare zu {display.period(period)}")
+    if not found:
+        return [heading, html.P("Zu diesem Zeitraum gibt es noch keine Kommentare.")]
+    return [
+        heading,
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        display.comment(note),
+                        " ",
+                        html.Button(
+                            "Löschen",
+                            id={"type": COMMENT_DELETE, "id": note.id},
+                            className="knopf klein",
+                            type="button",
+                            **{"aria-label": f"Kommentar {note.id} löschen"},
+                        ),
+                    ]
+                )
+                for note in found
+            ],
+            className="kommentarliste",
+        ),
+    ]
+
+
+@dash.callback(Output(SIGNOFF_NOTE, "children"), Input(PERIOD, "value"))
+def show_signoff(period: str | None) -> str:
+    """Whether the chosen period's report shows frozen or current values."""
+    if not period:
+        return ""
+    signed = signoffs.current(load_settings(), period)
+    if signed is None:
+        return "Dieser Zeitraum ist nicht freigegeben: der Bericht zeigt die aktuellen Werte."
+    day = display.day(date.fromisoformat(signed.freigegeben_am[:10]))
+    return (
+        f"Freigegeben am {day} (Build {signed.build_id}): der Bericht zeigt die eingefrorenen "
+        "Werte der Freigabe."
+    )
+
+
+@dash.callback(
+    Output(DOWNLOAD, "data"),
+    Output(STATUS, "children"),
+    Input({"type": CREATE, "format": ALL}, "n_clicks"),
+    State(PERIOD, "value"),
+    State(ART, "value"),
+    prevent_initial_call=True,
+)
+def create_report(clicks: list[int | None], period: str | None, art: str | None):
+    """Build the report in the chosen format on the server and send it."""
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks) or trigger.get("format") not in FORMATS:
+        return no_update, no_update
+    if not period or period not in report_periods() or art not in content.ARTS:
+        return no_update, "Bitte Zeitraum und Art des Berichts wählen."
+    try:
+        report = content.assemble(load_settings(), art, period)
+        data = FORMATS[trigger["format"]](report)
+    except (EditorialError, queries.NoData) as err:
+        return no_update, f"Der Bericht ließ sich nicht erstellen: {err}"
+    name = f"{report.file_stem}.{trigger['format']}"
+    return dcc.send_bytes(data, name), f"{name} wurde erstellt und heruntergeladen."
+
+
+@dash.callback(
+    Output(COMMENT_LIST, "children"),
+    Output(COMMENT_STATUS, "children"),
+    Output(COMMENT_TEXT, "value"),
+    Input(COMMENT_SAVE, "n_clicks"),
+    Input({"type": COMMENT_DELETE, "id": ALL}, "n_clicks"),
+    Input(COMMENT_PERIOD, "value"),
+    State(COMMENT_INDICATOR, "value"),
+    State(COMMENT_AREA, "value"),
+    State(COMMENT_TEXT, "value"),
+    prevent_initial_call=True,
+)
+def edit_comments(
+    _save: int | None,
+    deletes: list[int | None],
+    period: str,
+    indicator: str,
+    area: str,
+    text: str | None,
+):
+    """Save a new comment or delete one; the list shows the chosen period's comments."""
+    settings = load_settings()
+    trigger = ctx.triggered_id
+    message, kept = "", no_update
+    try:
+        if trigger == COMMENT_SAVE:
+            note = comments.add(settings, indicator, period, area, text or "", _author())
+            message, kept = f"Kommentar {note.id} gespeichert.", ""
+        elif isinstance(trigger, dict) and trigger.get("type") == COMMENT_DELETE:
+            if not any(deletes):
+                return no_update, no_update, no_update
+            note = comments.remove(settings, int(trigger["id"]))
+            message = f"Kommentar {note.id} gelöscht."
+    except EditorialError as err:
+        message = f"Nicht gespeichert: {err}"
+    return make_comment_list(period), message, kept
+
+
+def _author() -> str:
+    """Who writes a comment from the dashboard (the signed-in user, once accounts exist)."""
+    return "Koordinierungsstelle"

@@ -1,0 +1,184 @@
+"""Berichte in the browser: reports built on the server and downloaded, sign-offs, comments."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pypdf
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from tests.dashboard.conftest import (
+    assert_shown,
+    card_text,
+    choose,
+    open_page,
+    published_values,
+    wait_until_idle,
+)
+
+KREIS = "05954"
+WITTEN = "05954036"
+HATTINGEN = "05954020"
+
+
+def click_button(browser, text: str) -> None:
+    """Click the button with this text."""
+    button = browser.driver.execute_script(
+        """
+        const button = [...document.querySelectorAll('button')]
+            .find(b => b.textContent.trim() === arguments[0]);
+        button.scrollIntoView({block: 'center'});
+        return button;
+        """,
+        text,
+    )
+    button.click()
+
+
+def search_choose(browser, dropdown_id: str, option_text: str) -> None:
+    """Pick an option of a long (virtualised, searchable) dropdown by typing its text."""
+    from selenium.webdriver.common.by import By
+
+    browser.driver.find_element(By.ID, dropdown_id).click()
+    time.sleep(0.3)
+    browser.driver.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search").send_keys(
+        option_text
+    )
+    time.sleep(0.3)
+    options = [
+        o
+        for o in browser.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+        if o.text.strip() == option_text
+    ]
+    assert options, f"option {option_text!r} not offered by {dropdown_id}"
+    options[0].click()
+    time.sleep(0.3)
+    wait_until_idle(browser)
+
+
+def downloaded(browser, name: str, timeout: float = 90) -> Path:
+    """Wait for a finished download of that name (Chromium writes `.crdownload` first)."""
+    path = Path(browser.download_path) / name
+    deadline = time.monotonic() + timeout
+    while not path.exists() or path.stat().st_size == 0:
+        assert time.monotonic() < deadline, f"no download {name}"
+        time.sleep(0.3)
+    time.sleep(0.5)
+    return path
+
+
+def status(browser, element_id: str) -> str:
+    """Text of a status line."""
+    return browser.driver.execute_script(
+        "return document.getElementById(arguments[0]).textContent;", element_id
+    )
+
+
+def test_reports_are_built_on_the_server_with_the_published_numbers(server, browser, published):
+    for old in Path(browser.download_path).glob("KIM_*"):
+        old.unlink()
+    open_page(browser, server + "/berichte")
+    choose(browser, "bericht-zeitraum", "2025")
+    click_button(browser, "Excel (XLSX) erstellen")
+    book = load_workbook(downloaded(browser, "KIM_Bericht_Land_2025.xlsx"))
+    wait_until_idle(browser)
+    assert "KIM_Bericht_Land_2025.xlsx wurde erstellt" in status(browser, "bericht-status")
+
+    (sheet,) = [s for s in book.worksheets if s["A1"].value.startswith("Fälle und erreichte")]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows.index(["Gebiet", "Neue Fälle", "Betreute Fälle", "Erreichte Personen"])
+    values = published_values(published, "2025")
+    towns = dict(published.query("SELECT name, gebiet FROM dim_gebiete", database="kim.duckdb"))
+    seen = 0
+    for row in rows[header + 1 :]:
+        if row[0] not in towns:
+            break
+        for cell, indikator in zip(
+            row[1:], ("faelle_neu", "faelle_aktiv", "personen_erreicht"), strict=True
+        ):
+            wert, secret = values[(indikator, "2025", towns[row[0]], "alle", "alle", "")]
+            if secret:
+                assert cell == "."
+            elif wert == 0:
+                assert cell == "–"
+            else:
+                assert isinstance(cell, int | float) and cell == wert
+        seen += 1
+    assert seen == 10
+
+    choose(browser, "bericht-art", "Sitzungsunterlage Lenkungsgruppe")
+    click_button(browser, "PowerPoint (PPTX) erstellen")
+    deck = Presentation(downloaded(browser, "KIM_Lenkungsgruppe_2025.pptx"))
+    assert 2 <= len(deck.slides) <= 10
+    wait_until_idle(browser)
+    click_button(browser, "PDF erstellen")
+    pdf = pypdf.PdfReader(downloaded(browser, "KIM_Lenkungsgruppe_2025.pdf"))
+    assert len(pdf.pages) <= 10
+    first = pdf.pages[0].extract_text()
+    assert "Sitzungsunterlage Lenkungsgruppe" in first and "Zeitraum: 2025" in first
+    betreut = values[("faelle_aktiv", "2025", KREIS, "alle", "alle", "")]
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert_shown(
+        next(line for line in text.splitlines() if line.startswith("Betreute Fälle ")).split()[2],
+        *betreut,
+        0,
+    )
+
+
+def test_a_sign_off_is_listed_and_reports_say_they_show_frozen_values(server, browser, published):
+    published.run("freigabe", "2025-H1", "--autor", "Testkoordination", check=True)
+    build_id = published.query("SELECT build_id FROM build_info", database="kim.duckdb")[0][0]
+    open_page(browser, server + "/berichte")
+    table = browser.driver.execute_script(
+        """
+        const card = document.querySelector('section[aria-labelledby="titel-freigaben"]');
+        return [...card.querySelectorAll('tbody tr')].map(
+            r => [...r.querySelectorAll('th, td')].map(c => c.textContent));
+        """
+    )
+    row = next(r for r in table if r[0] == "1. Halbjahr 2025")
+    assert row[1] == build_id and row[3] == "Testkoordination" and row[4] == "0"
+    choose(browser, "bericht-zeitraum", "1. Halbjahr 2025")
+    assert "eingefrorenen Werte" in status(browser, "bericht-freigabe")
+    choose(browser, "bericht-zeitraum", "2. Halbjahr 2025")
+    assert "nicht freigegeben" in status(browser, "bericht-freigabe")
+
+
+def test_a_comment_written_in_the_page_shows_beside_its_figures(server, browser, published):
+    text = f"Testkommentar {time.time_ns()}: neue Unterkunft eröffnet"
+    open_page(browser, server + "/berichte")
+    choose(browser, "kommentar-kennzahl", "Neue Fälle")
+    search_choose(browser, "kommentar-zeitraum", "2025")
+    choose(browser, "kommentar-gebiet", "Witten")
+    browser.driver.find_element("id", "kommentar-text").send_keys(text)
+    click_button(browser, "Kommentar speichern")
+    wait_until_idle(browser)
+    assert "gespeichert" in status(browser, "kommentar-status")
+    stored = json.loads(published.run("kommentar", "list", "--json", check=True).stdout)
+    (note,) = [c for c in stored if c["text"] == text]
+    assert (note["indikator"], note["zeitraum"], note["gebiet"]) == ("faelle_neu", "2025", WITTEN)
+    assert text in status(browser, "kommentar-liste")
+    try:
+        open_page(browser, server + f"/stadt/{WITTEN}?zeitraum=2025")
+        assert text in card_text(browser, "Neue und betreute Fälle je Monat")
+        open_page(browser, server + f"/staedte?zeitraum=2025&gebiet={KREIS}")
+        assert text in card_text(browser, "Fälle und erreichte Personen je Stadt")
+        open_page(browser, server + f"/stadt/{HATTINGEN}?zeitraum=2025")
+        assert text not in card_text(browser, "Neue und betreute Fälle je Monat")
+        open_page(browser, server + f"/stadt/{WITTEN}?zeitraum=2024")
+        assert text not in card_text(browser, "Neue und betreute Fälle je Monat")
+
+        open_page(browser, server + "/berichte")
+        search_choose(browser, "kommentar-zeitraum", "2025")
+        click_button(browser, "Löschen")  # the only comment on 2025 in this installation
+        wait_until_idle(browser)
+        assert "gelöscht" in status(browser, "kommentar-status")
+        assert text not in status(browser, "kommentar-liste")
+        stored = json.loads(published.run("kommentar", "list", "--json", check=True).stdout)
+        assert all(c["text"] != text for c in stored)
+    finally:
+        for c in json.loads(published.run("kommentar", "list", "--json").stdout):
+            published.run("kommentar", "remove", str(c["id"]))
