@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 AXE := tests/dashboard/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: Chromium for the browser tests and the charts in reports (kaleido),
+# Pango and fonts for the PDF reports (WeasyPrint).
+SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: demo test lint bench browser clean
+.PHONY: demo test lint bench browser system clean
 
 $(BIN)/kim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +16,17 @@ $(BIN)/kim: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(BIN)/kim
+demo: $(BIN)/kim system
 	$(BIN)/kim demo
 
-# Browser tests: Debian's Chromium and ChromeDriver, axe-core from the npm registry.
-browser: /usr/bin/chromedriver $(AXE)
+system:
+	@if [ ! -x /usr/bin/chromedriver ] || ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
 
-/usr/bin/chromedriver:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
+# Browser tests: the system packages above, axe-core from the npm registry.
+browser: system $(AXE)
 
 $(AXE): tests/dashboard/package.json tests/dashboard/package-lock.json
 	cd tests/dashboard && npm ci --no-audit --no-fund --silent
@@ -35,6 +40,7 @@ bench: $(BIN)/kim browser
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) data build tests/dashboard/node_modules

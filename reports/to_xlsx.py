@@ -8,8 +8,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from dashboard import display
-from dashboard.charts import write_sheet
+from dashboard.charts import INDICATORS, write_sheet
 from reports.content import Report
+from warehouse.schema import indicators
+
+
+def _units(key: str) -> list[str]:
+    """`Einheiten: Neue Fälle in Fälle, …` for the indicators a chart shows."""
+    units = {row["id"]: (row["name"], row["einheit"]) for row in indicators()}
+    shown = [units[i] for i in INDICATORS.get(key, ()) if i in units]
+    return [f"Einheiten: {', '.join(f'{n} in {u}' for n, u in shown)}"] if shown else []
 
 
 def render(report: Report) -> bytes:
@@ -32,7 +40,7 @@ def render(report: Report) -> bytes:
     write_sheet(book.create_sheet(), report.datenstand, context)
     for section in report.sections:
         for chart in section.charts:
-            write_sheet(book.create_sheet(), chart, (section.title, *context))
+            write_sheet(book.create_sheet(), chart, (section.title, *context, *_units(chart.key)))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
