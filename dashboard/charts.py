@@ -99,6 +99,18 @@ def _cell(text: str) -> float | str:
     return text
 
 
+def _numeric(column: pd.Series) -> bool:
+    """A column of numbers (and table symbols): its numbers go to a spreadsheet as numbers.
+
+    A text column keeps number-like entries as text (a comment reading `1.234` stays text).
+    """
+    texts = [str(v) for v in column]
+    symbols = {display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE, ""}
+    return any(_GERMAN_NUMBER.match(t) for t in texts) and all(
+        _GERMAN_NUMBER.match(t) or t in symbols for t in texts
+    )
+
+
 def _footer(data: ChartData) -> list[str]:
     """Lines printed under the table: note and legend."""
     lines = [data.note] if data.note else []
@@ -143,10 +155,12 @@ def write_sheet(sheet: Worksheet, data: ChartData, context: Sequence[str] = ()) 
     rows = [*head, [str(c) for c in data.table.columns]]
     rows += [[str(v) for v in row] for row in data.table.itertuples(index=False)]
     rows += [line for text in _footer(data) for line in ([], [text])]
+    numeric = [_numeric(data.table[column]) for column in data.table.columns]
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
-            value = _cell(text) if first <= r < first + len(data.table) else text
+            in_table = first <= r < first + len(data.table)
+            value = _cell(text) if in_table and numeric[c - 1] else text
             if isinstance(value, float):
                 cell.value = value / 100 if text.endswith("%") else value
                 decimals = len(text.rstrip(" %").partition(",")[2])

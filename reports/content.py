@@ -252,7 +252,7 @@ def _change(now: pd.DataFrame, before: pd.DataFrame, fmt: str) -> str:
     if fmt == "prozent":
         return text + " Prozentpunkte"
     if b and fmt in ("ganzzahl", "dezimal1", "dezimal2"):
-        text += f" ({'+' if delta > 0 else '−'}{display.plain(abs(delta / b * 100), 'prozent')} %)"
+        text += f" ({'+' if delta > 0 else '−'}{display.plain(abs(delta / b * 100), 'prozent')})"
     return text
 
 

@@ -292,6 +292,8 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     import json
     from dataclasses import asdict
 
+    import pandas as pd
+
     from dashboard import display
     from warehouse import signoffs
     from warehouse.editorial import EditorialError
@@ -329,7 +331,10 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
         for signed in chosen:
             frame = signoffs.revisions(settings, signed)
             if args.json:
-                rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+                rows = [
+                    {k: None if pd.isna(v) else v for k, v in row.items()}
+                    for row in frame.astype(object).to_dict(orient="records")
+                ]
                 result.append({**asdict(signed), "aenderungen": rows})
                 continue
             print(

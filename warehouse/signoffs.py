@@ -60,18 +60,31 @@ def listed(settings: Settings) -> list[SignOff]:
     return [SignOff(**dict(row)) for row in rows]
 
 
-def _period(con: duckdb.DuckDBPyConnection, zeitraum: str) -> tuple[date, date, date]:
-    """Start and end of a published period and the latest Stichtag of the data."""
+def _period(con: duckdb.DuckDBPyConnection, zeitraum: str) -> tuple[date, date]:
+    """Start and end of a published period."""
     row = con.execute(
-        """
-        SELECT beginn, ende, (SELECT max(stichtag) FROM fct_lieferungen WHERE ist_aktuell)
-        FROM dim_perioden WHERE zeitraum = ?
-        """,
-        [zeitraum],
+        "SELECT beginn, ende FROM dim_perioden WHERE zeitraum = ?", [zeitraum]
     ).fetchone()
     if row is None:
         raise EditorialError(f"Den Zeitraum „{zeitraum}“ gibt es im veröffentlichten Stand nicht.")
     return row
+
+
+def _lagging(con: duckdb.DuckDBPyConnection, end: date) -> list[str]:
+    """Sources whose current data end before `end`, as `Witten (31.05.2025)`."""
+    rows = con.execute(
+        """
+        SELECT coalesce(g.name, l.quelle) AS name, min(l.stichtag) AS stichtag
+        FROM fct_lieferungen AS l
+        LEFT JOIN dim_gebiete AS g ON g.gebiet = l.quelle
+        WHERE l.ist_aktuell
+        GROUP BY ALL
+        HAVING min(l.stichtag) < ?
+        ORDER BY name
+        """,
+        [end],
+    ).fetchall()
+    return [f"{name} ({stichtag:%d.%m.%Y})" for name, stichtag in rows]
 
 
 def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
@@ -90,14 +103,15 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
     try:
         con = duckdb.connect(str(scratch), read_only=True)
         try:
-            _start, end, latest = _period(con, zeitraum)
+            _start, end = _period(con, zeitraum)
+            lagging = _lagging(con, end)
             build_id = con.execute("SELECT build_id FROM build_info").fetchone()[0]
         finally:
             con.close()
-        if latest is None or end > latest:
+        if lagging:
             raise EditorialError(
-                f"Der Zeitraum {zeitraum} ist noch nicht abgeschlossen: die Daten reichen bis "
-                f"{latest:%d.%m.%Y}, der Zeitraum bis {end:%d.%m.%Y}."
+                f"Der Zeitraum {zeitraum} (bis {end:%d.%m.%Y}) ist noch nicht für alle Quellen "
+                f"abgeschlossen; der aktuelle Stand endet früher bei: {', '.join(lagging)}."
             )
         name = f"{zeitraum}_{build_id}.duckdb"
         os.replace(scratch, settings.signoff_dir / name)
@@ -122,7 +136,7 @@ def revisions(settings: Settings, signed: SignOff) -> pd.DataFrame:
     try:
         quoted = str(settings.serving_path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS jetzt (READ_ONLY)")
-        start, end, _latest = _period(con, signed.zeitraum)
+        start, end = _period(con, signed.zeitraum)
         key = ", ".join(KEY)
         return con.execute(
             f"""

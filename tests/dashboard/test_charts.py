@@ -61,3 +61,14 @@ def test_legend_only_when_a_symbol_is_shown():
     assert not plain.needs_legend
     assert "Zeichenerklärung" not in to_csv(plain).decode("utf-8-sig")
     assert DATA.needs_legend
+
+
+def test_number_like_text_in_a_text_column_stays_text(tmp_path):
+    table = pd.DataFrame({"Kommentar": ["1.234", "Anstieg", "-5"], "Fälle": ["1.234", ".", "7"]})
+    data = ChartData(key="p", title="T", sentence="S", table=table)
+    path = tmp_path / "text.xlsx"
+    path.write_bytes(to_xlsx(data))
+    sheet = load_workbook(path).active
+    assert [sheet.cell(row=r, column=1).value for r in (3, 4, 5)] == ["1.234", "Anstieg", "-5"]
+    assert all(sheet.cell(row=r, column=1).data_type == "s" for r in (3, 4, 5))
+    assert [sheet.cell(row=r, column=2).value for r in (3, 4, 5)] == [1234, ".", 7]
