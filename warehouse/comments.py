@@ -89,9 +89,9 @@ def listed(
     return [Comment(**dict(row)) for row in rows]
 
 
-def for_view(settings: Settings, indikatoren: Iterable[str], zeitraum: str, gebiet: str) -> list[
-    Comment
-]:
+def for_view(
+    settings: Settings, indikatoren: Iterable[str], zeitraum: str, gebiet: str
+) -> list[Comment]:
     """Comments beside a figure: its indicators and period; the Kreis view shows every town's."""
     gebiete = None if gebiet == KREIS_AGS else [gebiet]
     chosen = list(indikatoren)
