@@ -36,6 +36,9 @@ METHODS = (
     "(Jahresziel erfüllt), im Plan (mindestens 100 % der anteiligen Erwartung), leicht "
     "verzögert (85 bis 100 %), deutlich verzögert (unter 85 %); bei Höchstwerten umgekehrt.",
 )
+# Report-only tables (not on a dashboard page), named like chart keys in the plans below.
+COMPARISON = "bericht-vergleich"
+PROBLEMS = "bericht-datenqualitaet"
 LAND = (
     ("Reichweite je Stadt", ("staedte-faelle", "ueberblick-faelle-monat")),
     (
@@ -66,10 +69,10 @@ LAND = (
 # The steering group pack: at most ten pages or slides with the cover.
 LENKUNGSGRUPPE = (
     ("Kennzahlen und Ziele", ("ziele-fortschritt",)),
-    ("Veränderung zum Vorzeitraum", ()),
+    ("Veränderung zum Vorzeitraum", (COMPARISON,)),
     ("Die Städte", ("ueberblick-staedte", "ueberblick-faelle-monat")),
     ("Personal", ("personal-staedte",)),
-    ("Offene Datenqualitätsprobleme", ()),
+    ("Offene Datenqualitätsprobleme", (PROBLEMS,)),
 )
 # Figures compared with the previous period in the steering group pack.
 COMPARED = (
@@ -175,9 +178,6 @@ def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
         sections = [
             Section(title, tuple(_chart(key, filters) for key in keys)) for title, keys in plan
         ]
-        if art == "lenkungsgruppe":
-            sections[1] = Section(sections[1].title, (comparison(zeitraum),))
-            sections[4] = Section(sections[4].title, (open_problems(filters),))
         sections.append(
             Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))
         )
@@ -199,7 +199,11 @@ def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
 
 
 def _chart(key: str, filters: Filters) -> ChartData:
-    """One of the dashboard's charts."""
+    """A report-only table or one of the dashboard's charts."""
+    if key == COMPARISON:
+        return comparison(filters.zeitraum)
+    if key == PROBLEMS:
+        return open_problems(filters)
     return charts.build(key, filters)
 
 
@@ -225,7 +229,7 @@ def comparison(zeitraum: str) -> ChartData:
         )
     table = pd.DataFrame(rows)
     return ChartData(
-        key="bericht-vergleich",
+        key=COMPARISON,
         title=f"Veränderung gegenüber {display.period(before)}",
         sentence=(
             f"Kennzahlen des Kreises {display.in_period(zeitraum)} im Vergleich zum "
@@ -266,7 +270,7 @@ def open_problems(filters: Filters) -> ChartData:
     else:
         sentence = f"{len(hints)} Lieferungen brauchen Aufmerksamkeit (Hinweis in der Tabelle)."
     return ChartData(
-        key="bericht-datenqualitaet",
+        key=PROBLEMS,
         title="Offene Datenqualitätsprobleme",
         sentence=sentence,
         table=hints.reset_index(drop=True) if not hints.empty else table.head(0),

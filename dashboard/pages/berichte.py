@@ -7,7 +7,6 @@ from datetime import date
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
-from dash.development.base_component import Component
 
 from dashboard import display, queries
 from dashboard.components import DROPDOWN_LABELS, guarded, make_card, make_page_header, make_table
@@ -60,25 +59,24 @@ def default_period() -> str:
     return str(pool.sort_values(["ende", "beginn"]).iloc[-1]["zeitraum"])
 
 
-def _field(label: str, component_id: str, control: Component) -> html.Div:
-    """A labelled form control (the label's id names Dash 4's dropdown button too)."""
-    return html.Div(
-        [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), control],
-        className="feld",
-    )
+def make_choice(
+    label: str, component_id: str, options: dict[str, str], value: str, searchable: bool = False
+) -> html.Div:
+    """A labelled dropdown (value → shown text) that cannot be cleared.
 
-
-def _dropdown(
-    component_id: str, options: list[dict[str, str]], value: str, searchable: bool = False
-) -> dcc.Dropdown:
-    """A dropdown that cannot be cleared (long lists can be searched by typing)."""
-    return dcc.Dropdown(
+    The label's id names Dash 4's dropdown button too (assets/dropdown_a11y.js).
+    """
+    dropdown = dcc.Dropdown(
         id=component_id,
-        options=options,
+        options=[{"label": text, "value": key} for key, text in options.items()],
         value=value,
         clearable=False,
         searchable=searchable,
         labels=DROPDOWN_LABELS,
+    )
+    return html.Div(
+        [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), dropdown],
+        className="feld",
     )
 
 
@@ -108,20 +106,8 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
     return make_card(
         "bericht",
         "Bericht erstellen",
-        _field(
-            "Zeitraum",
-            PERIOD,
-            _dropdown(
-                PERIOD,
-                [{"label": display.period(p), "value": p} for p in periods],
-                chosen,
-            ),
-        ),
-        _field(
-            "Art des Berichts",
-            ART,
-            _dropdown(ART, [{"label": n, "value": a} for a, n in content.ARTS.items()], "land"),
-        ),
+        make_choice("Zeitraum", PERIOD, {p: display.period(p) for p in periods}, chosen),
+        make_choice("Art des Berichts", ART, content.ARTS, "land"),
         html.P(id=SIGNOFF_NOTE, className="hinweis"),
         html.Div(
             [
@@ -225,47 +211,34 @@ def make_comment_form(period: str) -> html.Section:
         ),
         html.Div(
             [
-                _field(
+                make_choice(
                     "Kennzahl",
                     COMMENT_INDICATOR,
-                    _dropdown(
-                        COMMENT_INDICATOR,
-                        [
-                            {"label": str(n), "value": str(i)}
-                            for i, n in catalogue[["indikator", "name"]].itertuples(index=False)
-                        ],
-                        str(catalogue["indikator"].iloc[0]),
-                    ),
+                    dict(zip(catalogue["indikator"], catalogue["name"], strict=True)),
+                    str(catalogue["indikator"].iloc[0]),
                 ),
-                _field(
+                make_choice(
                     "Zeitraum",
                     COMMENT_PERIOD,
-                    _dropdown(
-                        COMMENT_PERIOD,
-                        [{"label": display.period(p), "value": p} for p in all_periods],
-                        period,
-                        searchable=True,
-                    ),
+                    {p: display.period(p) for p in all_periods},
+                    period,
+                    searchable=True,
                 ),
-                _field(
+                make_choice(
                     "Gebiet",
                     COMMENT_AREA,
-                    _dropdown(
-                        COMMENT_AREA,
-                        [
-                            {"label": str(n), "value": str(g)}
-                            for g, n in areas[["gebiet", "name"]].itertuples(index=False)
-                        ],
-                        KREIS_AGS,
-                    ),
+                    dict(zip(areas["gebiet"], areas["name"], strict=True)),
+                    KREIS_AGS,
                 ),
             ],
             className="felder",
         ),
-        _field(
-            "Kommentar",
-            COMMENT_TEXT,
-            dcc.Textarea(id=COMMENT_TEXT, maxLength=comments.MAX_LENGTH, rows=3, value=""),
+        html.Div(
+            [
+                html.Label("Kommentar", htmlFor=COMMENT_TEXT),
+                dcc.Textarea(id=COMMENT_TEXT, maxLength=comments.MAX_LENGTH, rows=3, value=""),
+            ],
+            className="feld",
         ),
         html.Button("Kommentar speichern", id=COMMENT_SAVE, className="knopf", type="button"),
         html.P(id=COMMENT_STATUS, role="status", **{"aria-live": "polite"}),
