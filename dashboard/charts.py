@@ -7,6 +7,7 @@ nothing the browser could not see anyway.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -124,8 +125,12 @@ def to_csv(data: ChartData) -> bytes:
     """CSV as Excel in Germany opens it: `;`, UTF-8 with BOM, the legend under the table."""
     table = data.table.map(lambda v: v if _GERMAN_NUMBER.match(str(v)) else _safe_text(str(v)))
     text = table.to_csv(sep=";", index=False, lineterminator="\r\n")
-    footer = "".join(f"\r\n{_safe_text(line)}" for line in _footer(data))
-    return ("\ufeff" + text + footer).encode("utf-8")
+    # One quoted field per footer line: a `;` or line break in a comment opens no new cell.
+    footer = io.StringIO()
+    writer = csv.writer(footer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    for line in _footer(data):
+        writer.writerows([[], [_safe_text(line)]])
+    return ("\ufeff" + text + footer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(data: ChartData) -> bytes:
@@ -140,8 +145,9 @@ def to_xlsx(data: ChartData) -> bytes:
 def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
     """A valid, unused sheet name (at most 31 characters, no `[]:*?/\\`)."""
     base = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Tabelle"
+    used = set(taken)
     name, number = base, 2
-    while name in set(taken):
+    while name in used:
         suffix = f" ({number})"
         name, number = base[: 31 - len(suffix)] + suffix, number + 1
     return name

@@ -101,6 +101,11 @@ def period(zeitraum: str) -> str:
     return f"{MONTHS[int(part) - 1]} {year}"
 
 
+def named_period(zeitraum: str) -> str:
+    """The period after an article: `Jahr 2025`, `1. Halbjahr 2025`, `März 2025`."""
+    return f"Jahr {zeitraum}" if "-" not in zeitraum else period(zeitraum)
+
+
 def in_period(zeitraum: str) -> str:
     """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`."""
     text = period(zeitraum)
@@ -184,6 +189,7 @@ def revisions(frame: pd.DataFrame) -> pd.DataFrame:
     formats = {row["id"]: row["format"] for row in indicators()}
 
     def shown(wert: object, unterdrueckt: object, indikator: str) -> str:
+        """One side of a revision as shown; a missing row says so."""
         if unterdrueckt is None or pd.isna(unterdrueckt):
             return "(kein Wert)"
         number_ = None if pd.isna(wert) else float(wert)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -130,6 +131,13 @@ def periods() -> pd.DataFrame:
         ORDER BY periodenrang, beginn DESC
         """
     )
+
+
+def reference_day() -> date:
+    """The day ages are measured from: today, or the publication day of a frozen copy."""
+    if _SOURCE.get() is None:
+        return date.today()
+    return pd.Timestamp(build_info()["veroeffentlicht"]).date()
 
 
 def data_end() -> pd.Timestamp:

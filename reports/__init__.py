@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,11 +41,15 @@ def write(
     report = content.assemble(settings, art, zeitraum)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with images.renderer():
+    charts_needed = any(fmt in ("pdf", "pptx") for fmt in formats)
+    with images.renderer() if charts_needed else contextlib.nullcontext():
         for fmt in formats:
             path = out / f"{report.file_stem}.{fmt}"
-            scratch = path.with_name(f".{path.name}.tmp")
-            scratch.write_bytes(FORMATS[fmt](report))
-            os.replace(scratch, path)
+            scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                scratch.write_bytes(FORMATS[fmt](report))
+                os.replace(scratch, path)
+            finally:
+                scratch.unlink(missing_ok=True)
             written.append(path)
     return written

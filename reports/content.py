@@ -230,7 +230,7 @@ def comparison(zeitraum: str) -> ChartData:
     table = pd.DataFrame(rows)
     return ChartData(
         key=COMPARISON,
-        title=f"Veränderung gegenüber {display.period(before)}",
+        title=f"Veränderung gegenüber dem {display.named_period(before)}",
         sentence=(
             f"Kennzahlen des Kreises {display.in_period(zeitraum)} im Vergleich zum "
             f"Vorzeitraum ({display.period(before)}); Quoten ändern sich in Prozentpunkten."
@@ -249,8 +249,8 @@ def _change(now: pd.DataFrame, before: pd.DataFrame, fmt: str) -> str:
     if pd.isna(a) or pd.isna(b):
         return display.NOT_APPLICABLE
     delta = float(a) - float(b)
-    if delta == 0:
-        return "±0"
+    if display.plain(float(a), fmt) == display.plain(float(b), fmt):
+        return "±0"  # equal as shown (sums of posts may differ in the last bit)
     shown = display.plain(abs(delta), "dezimal1" if fmt == "prozent" else fmt)
     text = ("+" if delta > 0 else "−") + shown
     if fmt == "prozent":
@@ -268,7 +268,11 @@ def open_problems(filters: Filters) -> ChartData:
     if hints.empty:
         sentence = "Keine offenen Probleme: alle Quellen sind aktuell und vollständig geladen."
     else:
-        sentence = f"{len(hints)} Lieferungen brauchen Aufmerksamkeit (Hinweis in der Tabelle)."
+        sentence = (
+            "1 Tabelle braucht Aufmerksamkeit (Hinweis in der Tabelle)."
+            if len(hints) == 1
+            else f"{len(hints)} Tabellen brauchen Aufmerksamkeit (Hinweis in der Tabelle)."
+        )
     return ChartData(
         key=PROBLEMS,
         title="Offene Datenqualitätsprobleme",
@@ -297,7 +301,7 @@ def notes(settings: Settings, zeitraum: str) -> ChartData:
     count = len(found)
     return ChartData(
         key="bericht-kommentare",
-        title=f"Kommentare zu {display.period(zeitraum)}",
+        title=f"Kommentare zum {display.named_period(zeitraum)}",
         sentence=(
             f"{count} Kommentare der Koordinierungsstelle."
             if count != 1

@@ -7,6 +7,7 @@ import io
 import pandas as pd
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.base import BaseShape as Shape
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -18,8 +19,9 @@ from reports.content import Report
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
-ROWS_PER_SLIDE = 14
-TITLE_ONLY = 5  # layout of the default template with a title placeholder only
+ROWS_PER_SLIDE = 13
+TITLE_ONLY = 5
+FOOTER = "Fußzeile"  # layout of the default template with a title placeholder only
 
 
 def _slide(deck: PresentationType, title: str, footer: str) -> Slide:
@@ -30,11 +32,11 @@ def _slide(deck: PresentationType, title: str, footer: str) -> Slide:
     heading.width, heading.height = WIDTH - 2 * MARGIN, Inches(0.9)
     heading.text = title
     heading.text_frame.paragraphs[0].runs[0].font.size = Pt(26)
-    _text(slide, footer, Inches(7.0), Inches(0.35), Pt(10))
+    _text(slide, footer, Inches(7.0), Inches(0.35), Pt(10)).name = FOOTER
     return slide
 
 
-def _text(slide: Slide, text: str, top: Emu, height: Emu, size: Pt) -> None:
+def _text(slide: Slide, text: str, top: Emu, height: Emu, size: Pt) -> Shape:
     """A wrapped text box across the slide."""
     box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height)
     box.text_frame.word_wrap = True
@@ -42,6 +44,7 @@ def _text(slide: Slide, text: str, top: Emu, height: Emu, size: Pt) -> None:
     for paragraph in box.text_frame.paragraphs:
         for run in paragraph.runs:
             run.font.size = size
+    return box
 
 
 def _notes(slide: Slide, data: ChartData) -> None:
@@ -123,6 +126,11 @@ def render(report: Report) -> bytes:
                 _text(slide, "\n\n".join(section.text), Inches(1.3), Inches(5.5), Pt(14))
             for chart in section.charts:
                 _chart_slides(deck, chart, footer)
+    for slide in deck.slides:
+        # Screen readers follow the shape order: the footer comes after the content.
+        for shape in [s for s in slide.shapes if s.name == FOOTER]:
+            element = shape._element
+            element.getparent().append(element)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from warehouse.settings import Settings
 
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 MAX_LENGTH = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ def add(
     settings: Settings, indikator: str, zeitraum: str, gebiet: str, text: str, autor: str
 ) -> Comment:
     """Store a comment after checking that it names a real figure."""
-    text = text.strip()
+    # Control characters (Word pastes line breaks as \x0b) are not allowed in spreadsheets.
+    text = CONTROL.sub(" ", text.replace("\r\n", "\n")).strip()
     if indikator not in indicator_ids():
         raise EditorialError(f"Unbekannte Kennzahl „{indikator}“ (siehe Kennzahlenkatalog).")
     if not PERIOD.match(zeitraum):
@@ -84,7 +87,7 @@ def listed(
             chosen = list(wanted)
             sql += f" AND {column} IN ({', '.join('?' * len(chosen)) or 'NULL'})"
             params += chosen
-    with editorial.connect(settings) as con:
+    with editorial.connect(settings, write=False) as con:
         rows = con.execute(sql + " ORDER BY erstellt_am, id", params).fetchall()
     return [Comment(**dict(row)) for row in rows]
 
@@ -97,4 +100,8 @@ def for_view(
     chosen = list(indikatoren)
     if not chosen:
         return []
-    return listed(settings, zeitraum=zeitraum, indikatoren=chosen, gebiete=gebiete)
+    try:
+        return listed(settings, zeitraum=zeitraum, indikatoren=chosen, gebiete=gebiete)
+    except sqlite3.Error:
+        # A figure is worth more than its comments: an unreadable store must not hide it.
+        return []

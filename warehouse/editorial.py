@@ -42,14 +42,21 @@ class EditorialError(Exception):
 
 
 @contextmanager
-def connect(settings: Settings) -> Iterator[sqlite3.Connection]:
-    """A connection in one transaction: committed on success, rolled back on error."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(settings.editorial_path, timeout=30)
+def connect(settings: Settings, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """A connection in one transaction: committed on success, rolled back on error.
+
+    Readers open the file read-only (and never create it); writers create the schema.
+    """
+    if write:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(settings.editorial_path, timeout=30)
+    else:
+        con = sqlite3.connect(f"{settings.editorial_path.as_uri()}?mode=ro", uri=True, timeout=30)
     con.row_factory = sqlite3.Row
     try:
-        con.execute("PRAGMA journal_mode=WAL")
-        con.executescript(SCHEMA)
+        if write:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(SCHEMA)
         with con:
             yield con
     finally:

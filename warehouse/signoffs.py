@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +35,15 @@ class SignOff:
     freigegeben_von: str
 
     def path(self, settings: Settings) -> Path:
-        """The frozen database file."""
-        return settings.signoff_dir / self.datei
+        """The frozen database file (a clear error when it has gone missing)."""
+        path = settings.signoff_dir / self.datei
+        if not path.exists():
+            raise EditorialError(
+                f"Die eingefrorenen Werte der Freigabe {self.zeitraum} fehlen ({path}); "
+                f"bitte aus der Sicherung wiederherstellen oder mit „kim freigabe "
+                f"{self.zeitraum} --ersetzen“ neu freigeben."
+            )
+        return path
 
 
 def current(settings: Settings, zeitraum: str) -> SignOff | None:
@@ -48,7 +56,7 @@ def listed(settings: Settings) -> list[SignOff]:
     """The sign-off in force per period, newest period first."""
     if not settings.editorial_path.exists():
         return []
-    with editorial.connect(settings) as con:
+    with editorial.connect(settings, write=False) as con:
         rows = con.execute(
             """
             SELECT zeitraum, build_id, datei, freigegeben_am, freigegeben_von
@@ -97,7 +105,7 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
     if not settings.serving_path.exists():
         raise EditorialError("Es wurde noch kein Stand veröffentlicht (kim build).")
     settings.signoff_dir.mkdir(parents=True, exist_ok=True)
-    scratch = settings.signoff_dir / f".{zeitraum}.kopie"
+    scratch = settings.signoff_dir / f".{zeitraum}.{os.getpid()}.{time.monotonic_ns()}.kopie"
     # One open file: a build swapping kim.duckdb meanwhile does not mix two builds.
     shutil.copyfile(settings.serving_path, scratch)
     try:

@@ -142,7 +142,7 @@ def make_signoffs() -> html.Section:
                 "Zeitraum mit „kim freigabe ZEITRAUM“ frei; seine Werte werden damit eingefroren."
             ),
         )
-    parts: list = []
+    parts: list[html.Details] = []
     rows = []
     for signed in listed:
         try:
@@ -249,7 +249,7 @@ def make_comment_form(period: str) -> html.Section:
 def make_comment_list(period: str) -> list:
     """The comments on a period, each with a delete button."""
     found = comments.listed(load_settings(), zeitraum=period)
-    heading = html.H3(f"Kommentare zu {display.period(period)}")
+    heading = html.H3(f"Kommentare zum {display.named_period(period)}")
     if not found:
         return [heading, html.P("Zu diesem Zeitraum gibt es noch keine Kommentare.")]
     return [
@@ -260,12 +260,16 @@ def make_comment_list(period: str) -> list:
                     [
                         display.comment(note),
                         " ",
-                        html.Button(
-                            "Löschen",
+                        # Deleting asks first (WCAG 3.3.4: no data lost by one slip).
+                        dcc.ConfirmDialogProvider(
+                            html.Button(
+                                "Löschen",
+                                className="knopf klein",
+                                type="button",
+                                **{"aria-label": f"Kommentar {note.id} löschen"},
+                            ),
                             id={"type": COMMENT_DELETE, "id": note.id},
-                            className="knopf klein",
-                            type="button",
-                            **{"aria-label": f"Kommentar {note.id} löschen"},
+                            message=f"Kommentar {note.id} wirklich löschen? „{note.text[:80]}“",
                         ),
                     ]
                 )
@@ -320,7 +324,7 @@ def create_report(clicks: list[int | None], period: str | None, art: str | None)
     Output(COMMENT_STATUS, "children"),
     Output(COMMENT_TEXT, "value"),
     Input(COMMENT_SAVE, "n_clicks"),
-    Input({"type": COMMENT_DELETE, "id": ALL}, "n_clicks"),
+    Input({"type": COMMENT_DELETE, "id": ALL}, "submit_n_clicks"),
     Input(COMMENT_PERIOD, "value"),
     State(COMMENT_INDICATOR, "value"),
     State(COMMENT_AREA, "value"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
 import dash
 import pandas as pd
@@ -209,7 +208,7 @@ def datenstand(filters: Filters) -> ChartData:
     deliveries = queries.datenqualitaet_deliveries(_scope(filters))
     names = _source_names()
     stale_days = load_settings().stale_after_days
-    today = date.today()
+    today = queries.reference_day()
     known = deliveries[deliveries["quelle"].notna() & deliveries["tabelle"].notna()]
     groups: dict[tuple[str, str], list[dict]] = {}
     for record in _by_source(known).to_dict("records"):

@@ -433,7 +433,7 @@ def data_status(filters: Filters) -> ChartData:
     ]
     frame = pd.concat([own, kreis], ignore_index=True)
     frame = frame.groupby(["quelle", "tabelle"], as_index=False, sort=False)["stichtag"].max()
-    today = date.today()
+    today = queries.reference_day()
     rows = []
     stale = []
     for quelle, tabelle, stichtag in frame.itertuples(index=False):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import pandas as pd
 from dash import html
@@ -67,7 +65,7 @@ def make_datenstand() -> html.Section:
     snapshots = queries.current_snapshots()
     names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
     latest = snapshots.groupby("quelle", as_index=False)["stichtag"].max()
-    today = date.today()
+    today = queries.reference_day()
     items = []
     stale = []
     for quelle, stichtag in latest.itertuples(index=False):

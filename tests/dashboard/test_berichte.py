@@ -174,6 +174,13 @@ def test_a_comment_written_in_the_page_shows_beside_its_figures(server, browser,
         open_page(browser, server + "/berichte")
         search_choose(browser, "kommentar-zeitraum", "2025")
         click_button(browser, "Löschen")  # the only comment on 2025 in this installation
+        dialog = browser.driver.switch_to.alert
+        assert "wirklich löschen" in dialog.text and text[:40] in dialog.text
+        dialog.dismiss()  # a slip: nothing is deleted
+        wait_until_idle(browser)
+        assert text in status(browser, "kommentar-liste")
+        click_button(browser, "Löschen")
+        browser.driver.switch_to.alert.accept()
         wait_until_idle(browser)
         assert "gelöscht" in status(browser, "kommentar-status")
         assert text not in status(browser, "kommentar-liste")

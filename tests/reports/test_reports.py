@@ -337,7 +337,7 @@ def test_xlsx_has_no_formula_anywhere(reports):
 
 def test_xlsx_comments_are_plain_text_cells(reports):
     for path in (reports.land["xlsx"], reports.steering["xlsx"]):
-        sheet = sheet_titled(path, f"Kommentare zu {YEAR}")
+        sheet = sheet_titled(path, f"Kommentare zum Jahr {YEAR}")
         _, rows = table_rows(sheet, "Kennzahl")
         texts = {}
         for row in sheet.iter_rows():
@@ -370,7 +370,7 @@ def test_xlsx_cover_says_not_signed_off(reports):
 
 def test_steering_comparison_shows_the_change_to_the_previous_year(reports):
     before = str(int(YEAR) - 1)
-    sheet = sheet_titled(reports.steering["xlsx"], f"Veränderung gegenüber {before}")
+    sheet = sheet_titled(reports.steering["xlsx"], f"Veränderung gegenüber dem Jahr {before}")
     _, rows = table_rows(sheet, "Kennzahl")
     names = catalogue()
     for indikator in ("faelle_neu", "faelle_aktiv", "personen_erreicht", "kontakte"):
