@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from warehouse.comments import Comment
+from warehouse.editorial import EditorialError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings, load_settings
 
@@ -110,6 +112,31 @@ def _parser() -> argparse.ArgumentParser:
     signoff.add_argument("--autor", default=None, help="Standard: Anmeldename")
     signoff.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
+    accounts = commands.add_parser("benutzer", help="Benutzerkonten verwalten")
+    account_commands = accounts.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    add_account = account_commands.add_parser("add", help="Konto anlegen")
+    add_account.add_argument("name", metavar="NAME")
+    add_account.add_argument(
+        "--rolle", required=True, choices=["leitung", "koordination", "stadt", "admin"]
+    )
+    add_account.add_argument("--gebiet", metavar="AGS", help="Stadt eines Kontos mit Rolle stadt")
+    passwd = account_commands.add_parser("passwd", help="Passwort ändern")
+    passwd.add_argument("name", metavar="NAME")
+    for command in (add_account, passwd):
+        command.add_argument(
+            "--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen"
+        )
+    account_list = account_commands.add_parser("list", help="Konten zeigen")
+    account_list.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    account_remove = account_commands.add_parser("remove", help="Konto löschen")
+    account_remove.add_argument("name", metavar="NAME")
+
+    audit = commands.add_parser("audit", help="Audit-Protokoll lesen oder prüfen")
+    audit.add_argument("--seit", type=_date_arg, help="ab diesem Tag (JJJJ-MM-TT)")
+    audit.add_argument("--benutzer", metavar="NAME", help="nur Einträge dieses Benutzers")
+    audit.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    audit.add_argument("--pruefen", action="store_true", help="die Hash-Kette prüfen")
+
     serve = commands.add_parser("serve", help="Dashboard starten")
     demo = commands.add_parser(
         "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
@@ -138,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": _report,
         "kommentar": _comment,
         "freigabe": _signoff,
+        "benutzer": _accounts,
+        "audit": _audit,
     }[args.command]
     return handler(args, settings)
 
@@ -178,6 +207,15 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     except Busy as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY
+    from warehouse import audit
+
+    audit.record(
+        settings,
+        _author(None),
+        "laden",
+        pfade=[str(p) for p in paths],
+        exit_code=result.exit_code,
+    )
     print(report.as_json(result) if args.json else report.as_text(result))
     return result.exit_code
 
@@ -202,11 +240,15 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.lock import Busy
 
     print("Berechne Kennzahlen (dbt) …", file=sys.stderr)
+    from warehouse import audit
+
     try:
         record = build(settings)
     except (BuildFailed, Busy) as err:
+        audit.record(settings, _author(None), "build_fehlgeschlagen")
         print(str(err), file=sys.stderr)
         return 1
+    audit.record(settings, _author(None), "build", build_id=record.build_id)
     print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
     return 0
 
@@ -232,7 +274,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     """`kim report`."""
     import reports
     from dashboard.queries import NoData
-    from warehouse.editorial import EditorialError
 
     out = args.out or settings.reports_dir
     try:
@@ -240,6 +281,16 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     except (EditorialError, NoData) as err:
         print(str(err), file=sys.stderr)
         return 1
+    from warehouse import audit
+
+    audit.record(
+        settings,
+        _author(None),
+        "bericht",
+        art=args.art,
+        zeitraum=args.zeitraum,
+        dateien=[p.name for p in written],
+    )
     for path in written:
         print(path)
     return 0
@@ -258,8 +309,7 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from dashboard import display
-    from warehouse import comments
-    from warehouse.editorial import EditorialError
+    from warehouse import audit, comments
 
     try:
         if args.aktion == "add":
@@ -271,9 +321,11 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
                 args.text,
                 _author(args.autor),
             )
+            audit.record(settings, note.autor, "kommentar_angelegt", **_comment_details(note))
             print(f"Kommentar {note.id} gespeichert.")
         elif args.aktion == "remove":
             note = comments.remove(settings, args.id)
+            audit.record(settings, _author(None), "kommentar_geloescht", **_comment_details(note))
             print(f"Kommentar {note.id} gelöscht.")
         else:
             found = comments.listed(settings, zeitraum=args.zeitraum)
@@ -287,6 +339,11 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _comment_details(note: Comment) -> dict[str, object]:
+    """What the audit trail keeps of a comment (the figure it belongs to, not its text)."""
+    return {k: getattr(note, k) for k in ("id", "indikator", "zeitraum", "gebiet")}
+
+
 def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     """`kim freigabe P`, `kim freigabe [P] --diff`, `kim freigabe --liste`."""
     import json
@@ -295,8 +352,7 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     import pandas as pd
 
     from dashboard import display
-    from warehouse import signoffs
-    from warehouse.editorial import EditorialError
+    from warehouse import audit, signoffs
 
     try:
         if args.liste or (args.diff and not args.zeitraum):
@@ -309,6 +365,14 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
         elif args.zeitraum:
             signed = signoffs.sign_off(
                 settings, args.zeitraum, _author(args.autor), replace=args.ersetzen
+            )
+            audit.record(
+                settings,
+                signed.freigegeben_von,
+                "freigabe",
+                zeitraum=signed.zeitraum,
+                build_id=signed.build_id,
+                ersetzt=args.ersetzen,
             )
             print(
                 f"{display.period(signed.zeitraum)} freigegeben: Build {signed.build_id}, "
@@ -348,6 +412,89 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     except EditorialError as err:
         print(str(err), file=sys.stderr)
         return 1
+    return 0
+
+
+def _password(from_stdin: bool) -> str:
+    """A new password: one line from stdin, or asked twice without echo."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Neues Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise EditorialError("Die beiden Eingaben stimmen nicht überein.")
+    return first
+
+
+def _accounts(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim benutzer add|list|remove|passwd`."""
+    import json
+    from dataclasses import asdict
+
+    from warehouse import audit, users
+
+    actor = _author(None)
+    try:
+        if args.aktion == "add":
+            user = users.add(
+                settings, args.name, args.rolle, _password(args.passwort_stdin), args.gebiet
+            )
+            audit.record(
+                settings,
+                actor,
+                "benutzer_angelegt",
+                name=user.name,
+                rolle=user.rolle,
+                gebiet=user.gebiet,
+            )
+            print(f"Benutzer {user.name} ({user.rolle}) angelegt.")
+        elif args.aktion == "passwd":
+            user = users.set_password(settings, args.name, _password(args.passwort_stdin))
+            audit.record(settings, actor, "passwort_geaendert", name=user.name)
+            print(f"Passwort von {user.name} geändert.")
+        elif args.aktion == "remove":
+            user = users.remove(settings, args.name)
+            audit.record(settings, actor, "benutzer_geloescht", name=user.name)
+            print(f"Benutzer {user.name} gelöscht.")
+        else:
+            found = users.listed(settings)
+            if args.json:
+                print(json.dumps([asdict(u) for u in found], ensure_ascii=False, indent=2))
+            for user in [] if args.json else found:
+                bound = f", Gebiet {user.gebiet}" if user.gebiet else ""
+                demo = " (Demo-Konto)" if user.demo else ""
+                print(f"{user.name}: {user.rolle}{bound}{demo}")
+    except EditorialError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim audit [--seit D] [--benutzer N] [--json]`, `kim audit --pruefen`."""
+    import json
+
+    from warehouse import audit
+
+    if args.pruefen:
+        count, finding = audit.verify(settings)
+        if finding is not None:
+            print(
+                f"Audit-Protokoll beschädigt: {settings.audit_path}, Zeile {finding.zeile}: "
+                f"{finding.grund}.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Audit-Protokoll intakt: {count} Einträge, Hash-Kette geprüft.")
+        return 0
+    chosen = audit.selected(settings, args.seit, args.benutzer)
+    if args.json:
+        print(json.dumps(chosen, ensure_ascii=False, indent=2))
+        return 0
+    for entry in chosen:
+        details = ", ".join(f"{k}={v}" for k, v in dict(entry["details"]).items())
+        print(f"{entry['nr']:>6} {entry['zeit']} {entry['benutzer']}: {entry['aktion']} {details}")
     return 0
 
 

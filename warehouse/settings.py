@@ -67,6 +67,21 @@ class Settings:
         return self.home / "berichte"
 
     @property
+    def users_path(self) -> Path:
+        """Built-in accounts with argon2id password hashes (SQLite, mode 600)."""
+        return self.home / "benutzer.sqlite"
+
+    @property
+    def audit_path(self) -> Path:
+        """The append-only audit trail (JSON lines with a hash chain)."""
+        return self.home / "audit.jsonl"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        """Number and hash of the audit trail's last entry (detects a cut-off end)."""
+        return self.home / "audit.anker"
+
+    @property
     def lock_path(self) -> Path:
         """Lock file that serialises writers of the warehouse."""
         return self.home / "kim.lock"

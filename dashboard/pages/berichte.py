@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard import display, queries
 from dashboard.components import DROPDOWN_LABELS, guarded, make_card, make_page_header, make_table
 from reports import FORMATS, content
-from warehouse import comments, signoffs
+from warehouse import audit, comments, signoffs
 from warehouse.editorial import EditorialError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
@@ -316,6 +316,7 @@ def create_report(clicks: list[int | None], period: str | None, art: str | None)
     except (EditorialError, queries.NoData) as err:
         return no_update, f"Der Bericht ließ sich nicht erstellen: {err}"
     name = f"{report.file_stem}.{trigger['format']}"
+    audit.record(load_settings(), _author(), "bericht", art=art, zeitraum=period, dateien=[name])
     return dcc.send_bytes(data, name), f"{name} wurde erstellt und heruntergeladen."
 
 
@@ -346,15 +347,22 @@ def edit_comments(
     try:
         if trigger == COMMENT_SAVE:
             note = comments.add(settings, indicator, period, area, text or "", _author())
+            audit.record(settings, note.autor, "kommentar_angelegt", id=note.id, **_figure(note))
             message, kept = f"Kommentar {note.id} gespeichert.", ""
         elif isinstance(trigger, dict) and trigger.get("type") == COMMENT_DELETE:
             if not any(deletes):
                 return no_update, no_update, no_update
             note = comments.remove(settings, int(trigger["id"]))
+            audit.record(settings, _author(), "kommentar_geloescht", id=note.id, **_figure(note))
             message = f"Kommentar {note.id} gelöscht."
     except EditorialError as err:
         message = f"Nicht gespeichert: {err}"
     return make_comment_list(period), message, kept
+
+
+def _figure(note: comments.Comment) -> dict[str, str]:
+    """The figure a comment belongs to, for the audit trail."""
+    return {"indikator": note.indikator, "zeitraum": note.zeitraum, "gebiet": note.gebiet}
 
 
 def _author() -> str:

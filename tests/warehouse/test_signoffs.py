@@ -498,3 +498,18 @@ def test_replacing_after_a_revision_freezes_the_current_values(revised):
     assert entry["freigegeben_von"] == "Vierte Person"
     assert diff(kim, PERIOD)[0]["aenderungen"] == []
     assert revised.signed.frozen.is_file()  # the earlier frozen file is kept
+
+
+def test_loads_builds_and_sign_offs_are_in_the_audit_trail(signed):
+    trail = json.loads(signed.kim.run("audit", "--json", check=True).stdout)
+    actions = [e["aktion"] for e in trail]
+    assert actions.index("laden") < actions.index("build") < actions.index("freigabe")
+    built = [e for e in trail if e["aktion"] == "build"]
+    assert built[0]["details"]["build_id"] == build_id(signed.at_sign_off)
+    sign_offs = [e for e in trail if e["aktion"] == "freigabe"]
+    assert [(e["benutzer"], e["details"]["zeitraum"]) for e in sign_offs[:2]] == [
+        ("Erste Person", PERIOD),
+        ("Dritte Person", PERIOD),
+    ]
+    assert sign_offs[1]["details"]["ersetzt"] is True
+    assert signed.kim.run("audit", "--pruefen").returncode == 0

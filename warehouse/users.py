@@ -1,0 +1,175 @@
+"""Built-in accounts (KIM_HOME/benutzer.sqlite): names, roles, argon2id password hashes."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from warehouse.editorial import EditorialError, now
+from warehouse.schema import town_codes
+from warehouse.settings import Settings
+
+ROLES = {
+    "leitung": "Leitung (alle Seiten und Städte)",
+    "koordination": "Koordinierungsstelle (alles, auch Datenqualität, Berichte, Freigaben)",
+    "stadt": "Stadt (die eigene Stadt und die Kreissummen)",
+    "admin": "Administration (Benutzerverwaltung)",
+}
+NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+MIN_PASSWORD = 12
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS benutzer (
+    name TEXT PRIMARY KEY,
+    rolle TEXT NOT NULL,
+    gebiet TEXT,
+    passwort_hash TEXT NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    angelegt_am TEXT NOT NULL,
+    passwort_geaendert_am TEXT NOT NULL
+);
+"""
+# argon2id with the library's defaults (RFC 9106 "second recommended" profile).
+HASHER = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class User:
+    """An account without its password hash."""
+
+    name: str
+    rolle: str
+    gebiet: str | None
+    demo: bool
+    angelegt_am: str
+    passwort_geaendert_am: str
+
+
+@contextmanager
+def _connect(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """A transaction on the user registry (created on first use)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(settings.users_path, timeout=30)
+    settings.users_path.chmod(0o600)  # password hashes: readable by the service account only
+    con.row_factory = sqlite3.Row
+    try:
+        con.executescript(SCHEMA)
+        with con:
+            yield con
+    finally:
+        con.close()
+
+
+def _user(row: sqlite3.Row) -> User:
+    """A row as account."""
+    data = {k: row[k] for k in row.keys() if k != "passwort_hash"}  # noqa: SIM118
+    return User(**{**data, "demo": bool(data["demo"])})
+
+
+def check_password(password: str) -> None:
+    """The password rule (German message when broken)."""
+    if len(password) < MIN_PASSWORD:
+        raise EditorialError(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.")
+    if password.strip() != password:
+        raise EditorialError("Das Passwort darf nicht mit Leerzeichen beginnen oder enden.")
+
+
+def add(
+    settings: Settings,
+    name: str,
+    rolle: str,
+    password: str,
+    gebiet: str | None = None,
+    demo: bool = False,
+) -> User:
+    """Create an account; `stadt` accounts are bound to one town."""
+    if not NAME.match(name):
+        raise EditorialError(
+            f"Ungültiger Benutzername „{name}“: 2 bis 64 Zeichen, Kleinbuchstaben, Ziffern "
+            "und . _ @ -"
+        )
+    if rolle not in ROLES:
+        raise EditorialError(f"Unbekannte Rolle „{rolle}“ ({', '.join(ROLES)}).")
+    if rolle == "stadt" and gebiet not in town_codes():
+        raise EditorialError("Die Rolle stadt braucht --gebiet mit dem AGS einer Stadt.")
+    if rolle != "stadt" and gebiet:
+        raise EditorialError("Nur die Rolle stadt ist an ein Gebiet gebunden.")
+    check_password(password)
+    stamp = now()
+    with _connect(settings) as con:
+        if con.execute("SELECT 1 FROM benutzer WHERE name = ?", (name,)).fetchone():
+            raise EditorialError(f"Den Benutzer „{name}“ gibt es schon.")
+        con.execute(
+            "INSERT INTO benutzer VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, rolle, gebiet, HASHER.hash(password), int(demo), stamp, stamp),
+        )
+    return get(settings, name)
+
+
+def get(settings: Settings, name: str) -> User:
+    """One account by name."""
+    with _connect(settings) as con:
+        row = con.execute("SELECT * FROM benutzer WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise EditorialError(f"Den Benutzer „{name}“ gibt es nicht.")
+    return _user(row)
+
+
+def listed(settings: Settings) -> list[User]:
+    """All accounts by name."""
+    with _connect(settings) as con:
+        rows = con.execute("SELECT * FROM benutzer ORDER BY name").fetchall()
+    return [_user(row) for row in rows]
+
+
+def remove(settings: Settings, name: str) -> User:
+    """Delete an account."""
+    user = get(settings, name)
+    with _connect(settings) as con:
+        con.execute("DELETE FROM benutzer WHERE name = ?", (name,))
+    return user
+
+
+def set_password(settings: Settings, name: str, password: str) -> User:
+    """Replace an account's password (sessions issued before no longer count)."""
+    get(settings, name)
+    check_password(password)
+    with _connect(settings) as con:
+        con.execute(
+            "UPDATE benutzer SET passwort_hash = ?, passwort_geaendert_am = ? WHERE name = ?",
+            (HASHER.hash(password), now(), name),
+        )
+    return get(settings, name)
+
+
+def authenticate(settings: Settings, name: str, password: str) -> User | None:
+    """The account when name and password match, else None (same work either way)."""
+    with _connect(settings) as con:
+        row = con.execute("SELECT * FROM benutzer WHERE name = ?", (name,)).fetchone()
+    # Without the account a dummy hash is checked, so timing does not tell names apart.
+    stored = row["passwort_hash"] if row else _dummy_hash()
+    try:
+        HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    if HASHER.check_needs_rehash(stored):
+        with _connect(settings) as con:
+            con.execute(
+                "UPDATE benutzer SET passwort_hash = ? WHERE name = ?",
+                (HASHER.hash(password), name),
+            )
+    return _user(row)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist."""
+    return HASHER.hash("kein-echtes-passwort-nur-zum-zeitausgleich")
