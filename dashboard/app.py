@@ -11,7 +11,7 @@ import dash
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import display, ids, queries
+from dashboard import auth, display, ids, queries
 from dashboard.charts import BUILDERS, build, to_csv, to_xlsx
 from dashboard.components import DROPDOWN_LABELS
 from dashboard.filters import Filters, from_search, latest_period, to_search
@@ -41,6 +41,12 @@ class KimDash(Dash):
         kwargs["app_entry"] = kwargs["app_entry"].replace("Loading...", "Wird geladen …")
         return super().interpolate_index(**kwargs)
 
+    def _config(self) -> dict:
+        """Dash's front-end settings, with this installation's CSRF cookie name."""
+        config = super()._config()
+        config["csrf_token_name"] = auth.csrf_cookie()
+        return config
+
 
 def create_app() -> Dash:
     """The app with all pages registered; reads data only when a page is requested."""
@@ -57,6 +63,7 @@ def create_app() -> Dash:
     )
     app.index_string = INDEX
     app.layout = make_shell
+    auth.install(app.server)
     _add_request_hooks(app)
     return app
 
@@ -107,11 +114,17 @@ def make_shell() -> html.Div:
                             ),
                         ]
                     ),
-                    html.A(
-                        "Präsentationsmodus",
-                        id=ids.PRESENTATION_LINK,
-                        href="?praesentation=1",
-                        className="knopf praesentation-link",
+                    html.Div(
+                        [
+                            html.A(
+                                "Präsentationsmodus",
+                                id=ids.PRESENTATION_LINK,
+                                href="?praesentation=1",
+                                className="knopf praesentation-link",
+                            ),
+                            *make_account(),
+                        ],
+                        className="kopf-aktionen",
                     ),
                 ],
                 className="kopf",
@@ -135,6 +148,27 @@ def make_shell() -> html.Div:
         ],
         id=ids.SHELL,
     )
+
+
+def make_account() -> list:
+    """Who is signed in, and (with the built-in login) a logout button."""
+    user = auth.current()
+    if user is None:
+        return []
+    parts: list = [html.Span(f"Angemeldet: {user.name}", className="konto")]
+    if user.csrf:
+        parts.append(
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf", value=user.csrf),
+                    html.Button("Abmelden", type="submit", className="knopf"),
+                ],
+                method="POST",
+                action=auth.LOGOUT,
+                className="abmelden",
+            )
+        )
+    return parts
 
 
 def make_navigation(pathname: str | None) -> html.Ul:

@@ -20,6 +20,14 @@ class Settings:
     feedback_contact: str = "barrierefreiheit@kreis.example"
     # Days after which a source's latest Stichtag counts as outdated on the dashboard.
     stale_after_days: int = 45
+    # Sign-in: `intern` (own accounts and login page) or `header` (user name set by the
+    # Kreis's web server in front, e.g. after Kerberos/Active Directory).
+    auth_mode: str = "intern"
+    auth_header: str = "X-Remote-User"
+    idle_minutes: float = 30.0
+    cookie_secure: bool = True
+    max_failures: int = 5
+    lockout_minutes: float = 15.0
 
     @property
     def warehouse_path(self) -> Path:
@@ -72,6 +80,11 @@ class Settings:
         return self.home / "benutzer.sqlite"
 
     @property
+    def secret_path(self) -> Path:
+        """The key that signs session cookies (random, mode 600, made on first use)."""
+        return self.home / "sitzungsschluessel"
+
+    @property
     def audit_path(self) -> Path:
         """The append-only audit trail (JSON lines with a hash chain)."""
         return self.home / "audit.jsonl"
@@ -99,4 +112,10 @@ def load_settings() -> Settings:
             "KIM_KONTAKT_BARRIEREFREIHEIT", "barrierefreiheit@kreis.example"
         ),
         stale_after_days=int(os.environ.get("KIM_DATENSTAND_TAGE", "45")),
+        auth_mode=os.environ.get("KIM_AUTH", "intern"),
+        auth_header=os.environ.get("KIM_AUTH_HEADER", "X-Remote-User"),
+        idle_minutes=float(os.environ.get("KIM_LEERLAUF_MINUTEN", "30")),
+        cookie_secure=os.environ.get("KIM_COOKIE_SECURE", "1") != "0",
+        max_failures=int(os.environ.get("KIM_MAX_FEHLVERSUCHE", "5")),
+        lockout_minutes=float(os.environ.get("KIM_SPERRE_MINUTEN", "15")),
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +35,17 @@ CREATE TABLE IF NOT EXISTS benutzer (
     demo INTEGER NOT NULL DEFAULT 0,
     angelegt_am TEXT NOT NULL,
     passwort_geaendert_am TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fehlversuche (
+    name TEXT NOT NULL,
+    adresse TEXT NOT NULL,
+    zeit REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fehlversuche_name ON fehlversuche (name, zeit);
+CREATE TABLE IF NOT EXISTS sitzungen (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    zuletzt REAL NOT NULL
 );
 """
 # argon2id with the library's defaults (RFC 9106 "second recommended" profile).
@@ -133,6 +146,7 @@ def remove(settings: Settings, name: str) -> User:
     user = get(settings, name)
     with _connect(settings) as con:
         con.execute("DELETE FROM benutzer WHERE name = ?", (name,))
+    end_sessions(settings, name=name)
     return user
 
 
@@ -145,6 +159,7 @@ def set_password(settings: Settings, name: str, password: str) -> User:
             "UPDATE benutzer SET passwort_hash = ?, passwort_geaendert_am = ? WHERE name = ?",
             (HASHER.hash(password), now(), name),
         )
+    end_sessions(settings, name=name)
     return get(settings, name)
 
 
@@ -173,3 +188,73 @@ def authenticate(settings: Settings, name: str, password: str) -> User | None:
 def _dummy_hash() -> str:
     """A hash to verify against when the account does not exist."""
     return HASHER.hash("kein-echtes-passwort-nur-zum-zeitausgleich")
+
+
+def record_failure(settings: Settings, name: str, address: str) -> None:
+    """Remember a failed sign-in (for throttling)."""
+    with _connect(settings) as con:
+        con.execute("INSERT INTO fehlversuche VALUES (?, ?, ?)", (name, address, time.time()))
+
+
+def locked_for(settings: Settings, name: str, address: str) -> float:
+    """Seconds until the next sign-in may be tried (0 when not locked).
+
+    After `max_failures` failures within the lockout time for the same name, or from the same
+    address, further tries wait until the oldest of them has aged out.
+    """
+    window = settings.lockout_minutes * 60
+    since = time.time() - window
+    with _connect(settings) as con:
+        con.execute("DELETE FROM fehlversuche WHERE zeit < ?", (since,))
+        waits = []
+        for column, value in (("name", name), ("adresse", address)):
+            rows = con.execute(
+                f"SELECT zeit FROM fehlversuche WHERE {column} = ? AND zeit >= ? "
+                "ORDER BY zeit DESC LIMIT ?",
+                (value, since, settings.max_failures),
+            ).fetchall()
+            if len(rows) >= settings.max_failures:
+                waits.append(rows[-1][0] + window - time.time())
+    return max(waits, default=0.0)
+
+
+def clear_failures(settings: Settings, name: str) -> None:
+    """Forget the failures of a name after a successful sign-in."""
+    with _connect(settings) as con:
+        con.execute("DELETE FROM fehlversuche WHERE name = ?", (name,))
+
+
+def exists_any(settings: Settings) -> bool:
+    """Whether any account exists."""
+    return settings.users_path.exists() and bool(listed(settings))
+
+
+def start_session(settings: Settings, name: str) -> str:
+    """A new server-side session for a signed-in user; its random id goes into the cookie."""
+    session_id = secrets.token_urlsafe(32)
+    with _connect(settings) as con:
+        con.execute("INSERT INTO sitzungen VALUES (?, ?, ?)", (session_id, name, time.time()))
+    return session_id
+
+
+def touch_session(settings: Settings, session_id: str) -> str | None:
+    """The session's user if it is still open and not idle too long (its clock restarts)."""
+    limit = time.time() - settings.idle_minutes * 60
+    with _connect(settings) as con:
+        con.execute("DELETE FROM sitzungen WHERE zuletzt < ?", (limit,))
+        row = con.execute("SELECT name FROM sitzungen WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            return None
+        con.execute("UPDATE sitzungen SET zuletzt = ? WHERE id = ?", (time.time(), session_id))
+    return str(row["name"])
+
+
+def end_sessions(
+    settings: Settings, session_id: str | None = None, name: str | None = None
+) -> None:
+    """Close one session (logout) or all of a user's (password change, removal)."""
+    with _connect(settings) as con:
+        if session_id:
+            con.execute("DELETE FROM sitzungen WHERE id = ?", (session_id,))
+        if name:
+            con.execute("DELETE FROM sitzungen WHERE name = ?", (name,))

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LABELS = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "bezeichnungen.csv"
 FILTER_GROUPS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
 # The key of a published cell, in the order of `kim indicators` columns.
+# The account the browser tests sign in with.
+USER = "pruefer"
+PASSWORD = "ein-sicheres-testpasswort"
 CELL = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung")
 # Binds `card` to the card (section) whose heading starts with the script's first argument.
 CARD = """
@@ -42,7 +46,31 @@ def published(tmp_path_factory) -> Kim:
     kim.run("generate", "--out", str(kim.exports), check=True)
     assert kim.run("load").returncode in (0, 1)
     kim.run("build", check=True)
+    add_account(kim, USER, "koordination")
     return kim
+
+
+def add_account(kim: Kim, name: str, role: str, *args: str, password: str = PASSWORD) -> None:
+    """`kim benutzer add` with the password on stdin."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "warehouse.cli",
+            "benutzer",
+            "add",
+            name,
+            "--rolle",
+            role,
+            *args,
+            "--passwort-stdin",
+        ],
+        input=password + "\n",
+        env=kim.env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def free_port() -> int:
@@ -72,8 +100,10 @@ def serving(env: dict[str, str]) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url + "/", timeout=2):
+            with urllib.request.urlopen(url + "/login", timeout=2):
                 break
+        except urllib.error.HTTPError:
+            break  # the server answers (a refusal is an answer)
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"kim serve did not start:\n{process.stdout.read()}") from None
@@ -112,9 +142,20 @@ def browser(tmp_path_factory) -> Iterator:
 
 
 def open_page(browser, url: str) -> None:
-    """Open a URL and wait until Dash has rendered it and no callback is pending."""
+    """Open a URL (signing in first when the server asks) and wait until Dash is idle."""
     browser.driver.get(url)
+    if "/login" in browser.driver.current_url and "/login" not in url:
+        sign_in(browser)
     wait_until_idle(browser)
+
+
+def sign_in(browser, name: str = USER, password: str = PASSWORD) -> None:
+    """Fill in and send the login form on the current page."""
+    from selenium.webdriver.common.by import By
+
+    browser.driver.find_element(By.ID, "name").send_keys(name)
+    browser.driver.find_element(By.ID, "passwort").send_keys(password)
+    browser.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
 
 
 def wait_until_idle(browser, timeout: float = 20) -> None:
