@@ -29,6 +29,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
+USER, PASSWORD = "messung", "ein-langes-messpasswort"
 PAGES = {
     "Überblick": "/",
     "Städte": "/staedte",
@@ -93,6 +94,17 @@ def chromium() -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
+def sign_in(driver: object, base: str) -> None:
+    """Sign in once through the login form (the session cookie serves every page after)."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "name").send_keys(USER)
+    driver.find_element(By.ID, "passwort").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    time.sleep(2)
+
+
 def render(driver: webdriver.Chrome, url: str) -> tuple[float, list[float], list[float]]:
     """Open a URL; render time (ms), callback server times, layout server times."""
     driver.get(url)
@@ -132,6 +144,24 @@ def main() -> None:
             [sys.executable, "-m", "warehouse.cli", "load"], env=env, stdout=subprocess.DEVNULL
         )
         kim("build", env=env)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "warehouse.cli",
+                "benutzer",
+                "add",
+                USER,
+                "--rolle",
+                "koordination",
+                "--passwort-stdin",
+            ],
+            input=PASSWORD + "\n",
+            env=env,
+            text=True,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "warehouse.cli", "serve", "--port", str(port)],
@@ -142,11 +172,12 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/", timeout=2).close()
+                urllib.request.urlopen(base + "/login", timeout=2).close()
                 break
             except OSError:
                 time.sleep(0.3)
         driver = chromium()
+        sign_in(driver, base)
         print(f"scale {args.scale:g}: {args.wiederholungen} rounds over {len(VIEWS)} filter views")
         print(
             f"{'page':<18} {'first render':>12} {'render p95':>11} {'callback p95':>13}"
