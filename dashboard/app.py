@@ -11,10 +11,12 @@ import dash
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import auth, display, ids, queries
+from dashboard import access, auth, display, hardening, ids, queries
 from dashboard.charts import BUILDERS, build, to_csv, to_xlsx
 from dashboard.components import DROPDOWN_LABELS
-from dashboard.filters import Filters, from_search, latest_period, to_search
+from dashboard.filters import KEYS, Filters, from_search, latest_period, to_search
+from warehouse import audit
+from warehouse.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 INDEX = """<!DOCTYPE html>
@@ -64,12 +66,15 @@ def create_app() -> Dash:
     app.index_string = INDEX
     app.layout = make_shell
     auth.install(app.server)
+    access.install(app)
+    hardening.install(app)
     _add_request_hooks(app)
     return app
 
 
 def _add_request_hooks(app: Dash) -> None:
-    """One query session per request, and a `Server-Timing` header on every response.
+    """One query session per request (cut to the user's scope), and a `Server-Timing` header
+    on every response.
 
     Browsers expose the header to the page's own performance entries, so the dashboard
     benchmark reads server time per callback from a real browser session.
@@ -79,7 +84,7 @@ def _add_request_hooks(app: Dash) -> None:
     @server.before_request
     def start_request() -> None:
         flask.g.kim_start = time.perf_counter()
-        flask.g.kim_queries = queries.session()
+        flask.g.kim_queries = queries.session(access.scope_of(auth.current()))
         flask.g.kim_queries.__enter__()
 
     @server.teardown_request
@@ -172,9 +177,9 @@ def make_account() -> list:
 
 
 def make_navigation(pathname: str | None) -> html.Ul:
-    """Links to every page in the registry's order; the current one marked for everyone."""
+    """Links to the user's pages in the registry's order; the current one marked for everyone."""
     items = []
-    for page in dash.page_registry.values():
+    for page in access.permitted_pages():
         if not page.get("nav", True):
             continue
         current = page["relative_path"] == (pathname or "/")
@@ -361,10 +366,19 @@ def download(clicks, pathname, search):
     trigger = ctx.triggered_id
     if not trigger or not any(clicks) or trigger.get("chart") not in BUILDERS:
         return no_update
-    if trigger.get("format") not in ("csv", "xlsx"):
+    if trigger.get("format") not in ("csv", "xlsx") or not access.chart_allowed(trigger["chart"]):
         return no_update
     filters = filters_for(pathname, search)
     data = build(trigger["chart"], filters)
+    user = auth.current()
+    audit.record(
+        load_settings(),
+        user.name if user else "-",
+        "download",
+        diagramm=trigger["chart"],
+        format=trigger["format"],
+        **{key: getattr(filters, key) for key in KEYS},
+    )
     name = f"kim_{trigger['chart']}_{filters.gebiet}_{filters.zeitraum}.{trigger['format']}"
     content = to_csv(data) if trigger["format"] == "csv" else to_xlsx(data)
     return dcc.send_bytes(content, name)

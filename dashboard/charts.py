@@ -70,17 +70,26 @@ def build(key: str, filters: Filters) -> ChartData:
     The numbers are built once per published build and day; comments are read each time,
     because they change without a build.
     """
-    data = _built(queries.build_version(), date.today(), key, filters)
+    limit = queries.scope()
+    data = _built(queries.build_version(), date.today(), limit, key, filters)
     notes = comments.for_view(
         load_settings(), INDICATORS.get(key, ()), filters.zeitraum, filters.gebiet
     )
+    if limit is not None:
+        notes = [note for note in notes if note.gebiet in limit.areas]
     return replace(data, comments=tuple(notes)) if notes else data
 
 
 @lru_cache(maxsize=512)
-def _built(version: tuple[str, int, int], today: date, key: str, filters: Filters) -> ChartData:
-    """Run the builder (cached: same build, day and filters give the same chart)."""
-    del version, today  # cache keys only: a new build or a new day builds again
+def _built(
+    version: tuple[str, int, int],
+    today: date,
+    limit: queries.Scope | None,
+    key: str,
+    filters: Filters,
+) -> ChartData:
+    """Run the builder (cached: same build, day, scope and filters give the same chart)."""
+    del version, today, limit  # cache keys only: each build, day and scope builds anew
     return BUILDERS[key](filters)
 
 

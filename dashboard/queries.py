@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +31,36 @@ _SESSION: ContextVar[dict[tuple[str, int, int], duckdb.DuckDBPyConnection] | Non
 )
 # A published file read instead of the serving one (a signed-off period's frozen values).
 _SOURCE: ContextVar[Path | None] = ContextVar("kim_query_source", default=None)
+# What the current user may see (None: everything, e.g. the command line).
+_SCOPE: ContextVar[Scope | None] = ContextVar("kim_query_scope", default=None)
 # Opening a DuckDB file costs more than most of these queries; no extensions are used.
 _CONFIG = {"threads": 1, "autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
 class NoData(Exception):
     """No build has been published yet (or the serving file cannot be read)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The areas (AGS) and delivering sources a user may see; every query is cut to them."""
+
+    areas: frozenset[str]
+    sources: frozenset[str]
+
+    def cut(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Only the rows of permitted areas (`gebiet`) and sources (`quelle`)."""
+        keep = pd.Series(True, index=frame.index)
+        if "gebiet" in frame.columns:
+            keep &= frame["gebiet"].isin(self.areas)
+        if "quelle" in frame.columns:
+            keep &= frame["quelle"].isin(self.sources)
+        return frame[keep].reset_index(drop=True)
+
+
+def scope() -> Scope | None:
+    """The current user's scope (None: no limit)."""
+    return _SCOPE.get()
 
 
 def serving_path() -> Path:
@@ -73,21 +98,31 @@ def build_version() -> tuple[str, int, int]:
 
 
 def _query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    """Run one query on the current build (cached per build); callers get a copy."""
+    """Run one query on the current build (cached per build); callers get a copy cut to
+    the user's scope.
+
+    Every query that returns rows of an area or a source names it in a `gebiet` or
+    `quelle` column, so the cut cannot be forgotten by a page or a callback.
+    """
     key = tuple(tuple(p) if isinstance(p, list | tuple) else p for p in params)
-    return _cached(build_version(), sql, key).copy()
+    frame = _cached(build_version(), sql, key)
+    limit = _SCOPE.get()
+    return frame.copy() if limit is None else limit.cut(frame)
 
 
 @contextmanager
-def session() -> Iterator[None]:
-    """Let the queries inside share one read-only connection, closed at the end."""
+def session(limit: Scope | None = None) -> Iterator[None]:
+    """Let the queries inside share one read-only connection (closed at the end) and see
+    only what `limit` permits."""
     connections: dict[tuple[str, int, int], duckdb.DuckDBPyConnection] = {}
     token = _SESSION.set(connections)
+    scoped = _SCOPE.set(limit)
     try:
         yield
     finally:
         for con in connections.values():
             con.close()
+        _SCOPE.reset(scoped)
         _SESSION.reset(token)
 
 
@@ -196,7 +231,7 @@ def by_group(
     """Total rows of one period and area for every code of `dimension` (the other one: `other`)."""
     return _query(
         f"""
-        SELECT indikator, {dimension} AS gruppe, wert, unterdrueckt
+        SELECT indikator, gebiet, {dimension} AS gruppe, wert, unterdrueckt
         FROM fct_indikatoren
         WHERE indikator IN ({_marks(indicators)}) AND zeitraum = ? AND gebiet = ?
           AND {_OTHER[dimension]} = ? AND aufschluesselung = ''
@@ -210,7 +245,7 @@ def referrals_by_topic_and_partner(period: str, area: str) -> pd.DataFrame:
     """Referrals per topic and partner (protected counts) for the Sankey diagram."""
     return _query(
         """
-        SELECT handlungsfeld, split_part(aufschluesselung, '=', 2) AS partner, wert,
+        SELECT gebiet, handlungsfeld, split_part(aufschluesselung, '=', 2) AS partner, wert,
             unterdrueckt
         FROM fct_indikatoren
         WHERE indikator = 'vermittlungen' AND zeitraum = ? AND gebiet = ?
@@ -271,7 +306,7 @@ def zielgruppen_series(
     """One indicator for every target group (incl. `alle`) over some periods of one topic."""
     return _query(
         f"""
-        SELECT zeitraum, zeitraum_beginn, zielgruppe AS gruppe, wert, unterdrueckt
+        SELECT zeitraum, zeitraum_beginn, gebiet, zielgruppe AS gruppe, wert, unterdrueckt
         FROM fct_indikatoren
         WHERE indikator = ? AND zeitraum IN ({_marks(periods)}) AND gebiet = ?
           AND handlungsfeld = ? AND aufschluesselung = ''
@@ -352,7 +387,7 @@ def stadt_values(area: str, period: str, year_periods: Sequence[str]) -> pd.Data
     procedure type) and its new and active cases in `year_periods` (months and year)."""
     return _query(
         """
-        SELECT indikator, zeitraum, zielgruppe, handlungsfeld, aufschluesselung,
+        SELECT indikator, zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung,
             split_part(aufschluesselung, '=', 2) AS auspraegung, wert, unterdrueckt
         FROM fct_indikatoren
         WHERE gebiet = ?

@@ -7,6 +7,7 @@ import re
 import dash
 from dash import html
 
+from dashboard import access
 from dashboard.components import make_card, make_page_header
 from warehouse.settings import load_settings
 
@@ -17,6 +18,7 @@ dash.register_page(
     title="Barrierefreiheit – KIM Monitor",
     order=10,
     filters=(),
+    rollen=access.EVERYONE,
 )
 
 STATEMENT_DATE = "24.11.2026"

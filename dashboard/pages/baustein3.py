@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import dimensions, display, figures, queries
+from dashboard import access, dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
 from dashboard.filters import Filters, from_query, period_type, periods_in_year
@@ -19,6 +19,7 @@ dash.register_page(
     title="Baustein III – KIM Monitor",
     order=5,
     filters=("zeitraum",),
+    rollen=access.READERS,
 )
 
 STAGES = ("b3_angesprochen", "b3_antraege", "b3_erteilt")

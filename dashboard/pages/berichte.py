@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import display, queries
+from dashboard import access, auth, display, queries
 from dashboard.components import DROPDOWN_LABELS, guarded, make_card, make_page_header, make_table
 from reports import FORMATS, content
 from warehouse import audit, comments, signoffs
@@ -23,6 +23,7 @@ dash.register_page(
     title="Berichte – KIM Monitor",
     order=8,
     filters=(),
+    rollen=access.REPORTERS,
 )
 
 PERIOD = "bericht-zeitraum"
@@ -96,7 +97,7 @@ def layout(**_query: str) -> html.Div:
             ),
             make_report_form(periods, chosen),
             make_signoffs(),
-            make_comment_form(chosen),
+            make_comment_form(chosen) if access.allowed(access.EDITORS) else make_comments(chosen),
         ]
     )
 
@@ -246,12 +247,24 @@ def make_comment_form(period: str) -> html.Section:
     )
 
 
-def make_comment_list(period: str) -> list:
-    """The comments on a period, each with a delete button."""
+def make_comments(period: str) -> html.Section:
+    """The comments on a period, to read (writing them is the coordination office's)."""
+    return make_card(
+        "kommentare",
+        "Kommentare der Koordinierungsstelle",
+        *make_comment_list(period, editable=False),
+    )
+
+
+def make_comment_list(period: str, *, editable: bool = True) -> list:
+    """The comments on a period, each with a delete button when `editable`."""
     found = comments.listed(load_settings(), zeitraum=period)
     heading = html.H3(f"Kommentare zum {display.named_period(period)}")
     if not found:
         return [heading, html.P("Zu diesem Zeitraum gibt es noch keine Kommentare.")]
+    if not editable:
+        items = [html.Li(display.comment(note)) for note in found]
+        return [heading, html.Ul(items, className="kommentarliste")]
     return [
         heading,
         html.Ul(
@@ -341,6 +354,8 @@ def edit_comments(
     text: str | None,
 ):
     """Save a new comment or delete one; the list shows the chosen period's comments."""
+    if not access.allowed(access.EDITORS):
+        return no_update, "Kommentare schreibt die Koordinierungsstelle.", no_update
     settings = load_settings()
     trigger = ctx.triggered_id
     message, kept = "", no_update
@@ -366,5 +381,6 @@ def _figure(note: comments.Comment) -> dict[str, str]:
 
 
 def _author() -> str:
-    """Who writes a comment from the dashboard (the signed-in user, once accounts exist)."""
-    return "Koordinierungsstelle"
+    """The signed-in user (author of comments, requester of reports)."""
+    user = auth.current()
+    return user.name if user else "-"

@@ -14,7 +14,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import access, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_chart_card, make_page_header
 from dashboard.filters import Filters, from_query
@@ -29,6 +29,7 @@ dash.register_page(
     title="Datenqualität – KIM Monitor",
     order=7,
     filters=("gebiet",),
+    rollen=access.READERS,
 )
 
 STAND = "datenqualitaet-stand"

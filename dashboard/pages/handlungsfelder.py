@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import dimensions, display, figures, queries
+from dashboard import access, dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import (
     guarded,
@@ -24,6 +24,7 @@ dash.register_page(
     title="Handlungsfelder – KIM Monitor",
     order=3,
     filters=("zeitraum", "gebiet", "zielgruppe"),
+    rollen=access.READERS,
 )
 
 OVERLAP = (

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import display, queries
+from dashboard import access, display, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_card, make_chart_card, make_page_header, make_table
 from dashboard.filters import Filters, from_query
@@ -18,6 +18,7 @@ dash.register_page(
     title="Kennzahlen – KIM Monitor",
     order=9,
     filters=(),
+    rollen=access.EVERYONE,
 )
 
 KATALOG = "kennzahlen-katalog"

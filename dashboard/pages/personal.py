@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import dimensions, display, figures, queries
+from dashboard import access, dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_card, make_chart_card, make_kpi, make_page_header
 from dashboard.filters import Filters, from_query, periods_in_year
@@ -20,6 +20,7 @@ dash.register_page(
     title="Personal – KIM Monitor",
     order=4,
     filters=("zeitraum", "gebiet"),
+    rollen=access.READERS,
 )
 
 STAFFING = ("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")

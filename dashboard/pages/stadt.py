@@ -10,7 +10,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import dimensions, display, figures, queries
+from dashboard import access, dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import (
     HEADLINE_CASES,
@@ -42,6 +42,7 @@ dash.register_page(
     title=_title,
     nav=False,
     filters=("zeitraum",),
+    rollen=access.READERS,
 )
 
 HEADLINES = (*HEADLINE_CASES, "kontakte", "vermittlungen", "faelle_je_vzae")
@@ -70,6 +71,9 @@ def town_name(ags: str | None) -> str | None:
 def layout(ags: str | None = None, **query: str) -> html.Div:
     """The page of the town in the path for the filters in the URL."""
     name = town_name(ags)
+    if name is None and ags in display.area_names():
+        # A real town outside the user's scope: no page, and no numbers of it.
+        return access.make_refused()
     if name is None:
         return make_not_found(ags)
     filters = from_query(query).with_(gebiet=ags)

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import display, figures, queries
+from dashboard import access, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_card, make_chart_card, make_page_header
 from dashboard.filters import Filters, from_query
@@ -21,6 +21,7 @@ dash.register_page(
     title="Städte – KIM Monitor",
     order=1,
     filters=("zeitraum", "zielgruppe", "handlungsfeld"),
+    rollen=access.READERS,
 )
 
 CASES = (

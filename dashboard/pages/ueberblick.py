@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import dimensions, display, queries
+from dashboard import access, dimensions, display, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import (
     HEADLINE_CASES,
@@ -29,6 +29,7 @@ dash.register_page(
     title="Überblick – KIM Monitor",
     order=0,
     filters=("zeitraum",),
+    rollen=access.READERS,
 )
 
 HEADLINES = (*HEADLINE_CASES, "vermittlungen", "b3_antraege", "besetzungsquote")

@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import display, figures, queries
+from dashboard import access, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_card, make_chart_card, make_page_header, make_status
 from dashboard.components import status_label as with_icon
@@ -21,6 +21,7 @@ dash.register_page(
     title="Ziele – KIM Monitor",
     order=6,
     filters=("zeitraum",),
+    rollen=access.READERS,
 )
 
 # Status thresholds as shares of the pro-rata expectation (dbt vars `schwelle_im_plan`,

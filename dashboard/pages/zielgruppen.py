@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import dimensions, display, figures, queries
+from dashboard import access, dimensions, display, figures, queries
 from dashboard.charts import ChartData, build, chart
 from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
 from dashboard.filters import Filters, from_query, periods_in_year
@@ -20,6 +20,7 @@ dash.register_page(
     title="Zielgruppen – KIM Monitor",
     order=2,
     filters=("zeitraum", "gebiet", "handlungsfeld"),
+    rollen=access.READERS,
 )
 
 OVERLAP = (

@@ -6,77 +6,21 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import Kim
-from tests.dashboard.conftest import PASSWORD, add_account, free_port, serving, spawn
+from tests.dashboard.conftest import (
+    PASSWORD,
+    Client,
+    add_account,
+    free_port,
+    serving,
+    spawn,
+)
 
 USER = "anna"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Keep redirects as responses."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def call(
-    url: str, data: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, list[str]], str]:
-    """One request without following redirects: status, headers, body."""
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            status, head, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as err:
-        status, head, body = err.code, err.headers, err.read()
-    cookies = {}
-    for line in head.get_all("Set-Cookie") or []:
-        name, _, value = line.split(";")[0].partition("=")
-        cookies[name] = value
-    return (
-        status,
-        {"location": [head.get("Location", "")], **{k: [v] for k, v in cookies.items()}},
-        body.decode("utf-8", "replace"),
-    )
-
-
-class Client:
-    """A browser-like client: keeps cookies, signs in through the form."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.cookies: dict[str, str] = {}
-
-    def request(self, path: str, data: dict | bytes | None = None, **headers: str):
-        """GET (or POST with `data`) with the kept cookies."""
-        body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else data
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        status, head, text = call(self.base + path, body, {"Cookie": cookie, **headers})
-        for name, value in head.items():
-            if name != "location":
-                self.cookies[name] = value[0]
-        return status, head["location"][0], text
-
-    def sign_in(self, name: str = USER, password: str = PASSWORD) -> tuple[int, str, str]:
-        """Open the login page and send the form."""
-        _, _, page = self.request("/login", Accept="text/html")
-        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        return self.request("/login", {"csrf": token, "name": name, "passwort": password})
-
-    @property
-    def csrf(self) -> str:
-        """The CSRF cookie's value (what Dash's renderer sends as header)."""
-        return next(v for k, v in self.cookies.items() if k.startswith("kim_csrf_"))
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +57,9 @@ def test_every_route_without_a_session_is_refused(guarded):
 def test_sign_in_csrf_and_logout(guarded):
     kim, url = guarded
     client = Client(url)
-    status, _, page = client.sign_in(password="falsch-falsch-falsch")
+    status, _, page = client.sign_in(USER, password="falsch-falsch-falsch")
     assert status == 401 and "Benutzername oder Passwort ist falsch" in page
-    status, location, _ = client.sign_in()
+    status, location, _ = client.sign_in(USER)
     assert status == 302 and location == "/"
     session = next(k for k in client.cookies if k.startswith("kim_sitzung_"))
     assert client.request("/_dash-layout")[0] == 200
@@ -142,7 +86,7 @@ def test_sign_in_csrf_and_logout(guarded):
 def test_idle_session_expires(guarded):
     _kim, url = guarded
     client = Client(url)
-    assert client.sign_in()[0] == 302
+    assert client.sign_in(USER)[0] == 302
     assert client.request("/_dash-layout")[0] == 200
     time.sleep(4)
     status, location, _ = client.request("/ziele", Accept="text/html")

@@ -1,0 +1,351 @@
+"""Roles on the server: the role × page × callback matrix, crafted cross-town requests as a
+`stadt` user, downloads by role, page views and downloads in the audit trail, headers."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Kim
+from tests.dashboard.conftest import USER, Client, add_account, open_page
+
+TOWNS_CSV = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "gemeinden.csv"
+KREIS = "05954"
+HATTINGEN = "05954016"
+# The accounts of the matrix, one per role (the koordination one is the published fixture's).
+ACCOUNTS = {"leitung": "lena", "koordination": USER, "stadt": "stefan", "admin": "adam"}
+READERS = {"leitung", "koordination", "stadt"}
+# What each page is open to, as the access rules say (issue 6, docs/access.md).
+PAGES = {
+    "/": READERS,
+    "/staedte": READERS,
+    f"/stadt/{HATTINGEN}": READERS,
+    "/zielgruppen": READERS,
+    "/handlungsfelder": READERS,
+    "/personal": READERS,
+    "/baustein3": READERS,
+    "/ziele": READERS,
+    "/datenqualitaet": READERS,
+    "/berichte": {"leitung", "koordination"},
+    "/kennzahlen": READERS | {"admin"},
+    "/barrierefreiheit": READERS | {"admin"},
+}
+ROUTER = ".._pages_content.children..._pages_store.data.."
+
+
+def towns() -> dict[str, str]:
+    """AGS → name of the nine towns (reference data)."""
+    with TOWNS_CSV.open(encoding="utf-8") as handle:
+        return {row["ags"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def others() -> dict[str, str]:
+    """The towns the `stadt` account (Hattingen) must never see."""
+    return {ags: name for ags, name in towns().items() if ags != HATTINGEN}
+
+
+@pytest.fixture(scope="module")
+def clients(published: Kim, server: str) -> dict[str, Client]:
+    """One signed-in client per role."""
+    add_account(published, ACCOUNTS["leitung"], "leitung")
+    add_account(published, ACCOUNTS["stadt"], "stadt", "--gebiet", HATTINGEN)
+    add_account(published, ACCOUNTS["admin"], "admin")
+    signed = {}
+    for role, name in ACCOUNTS.items():
+        client = Client(server)
+        assert client.sign_in(name)[0] == 302
+        signed[role] = client
+    return signed
+
+
+def update(client: Client, payload: dict) -> tuple[int, str]:
+    """One Dash callback request as the renderer sends it (JSON, CSRF header)."""
+    status, _, text = client.request(
+        "/_dash-update-component",
+        json.dumps(payload).encode(),
+        **{"Content-Type": "application/json", "X-CSRFToken": client.csrf},
+    )
+    return status, text
+
+
+def page(client: Client, path: str, search: str = "") -> tuple[int, str]:
+    """The page content Dash's router callback returns for a path."""
+    location = [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": search},
+    ]
+    return update(
+        client,
+        {
+            "output": ROUTER,
+            "outputs": [
+                {"id": "_pages_content", "property": "children"},
+                {"id": "_pages_store", "property": "data"},
+            ],
+            "inputs": location,
+            "changedPropIds": ["_pages_location.pathname"],
+            "state": [],
+        },
+    )
+
+
+def download(client: Client, chart: str, path: str, search: str) -> tuple[int, str]:
+    """The download callback of a chart card, as a click on its CSV button sends it."""
+    button = {"chart": chart, "format": "csv", "type": "download-knopf"}
+    button_id = json.dumps(button, separators=(",", ":"), sort_keys=True)
+    return update(
+        client,
+        {
+            "output": '{"chart":["MATCH"],"type":"download"}.data',
+            "outputs": {"id": {"chart": chart, "type": "download"}, "property": "data"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "changedPropIds": [f"{button_id}.n_clicks"],
+            "state": [
+                {"id": "url", "property": "pathname", "value": path},
+                {"id": "url", "property": "search", "value": search},
+            ],
+        },
+    )
+
+
+def downloaded(text: str) -> str:
+    """The file a download callback sent, decoded (empty when it sent none)."""
+    if not text:
+        return ""
+    for value in json.loads(text)["response"].values():
+        data = value.get("data") or {}
+        if data.get("content"):
+            raw = data["content"]
+            return base64.b64decode(raw).decode("utf-8-sig") if data.get("base64") else raw
+    return ""
+
+
+def cells(node: object) -> Iterator[str]:
+    """The texts of every table header and data cell in a Dash component tree (JSON)."""
+    if isinstance(node, dict):
+        if node.get("type") in ("Th", "Td"):
+            children = node.get("props", {}).get("children")
+            if isinstance(children, str):
+                yield children
+            elif isinstance(children, dict):  # a link in a row header
+                inner = children.get("props", {}).get("children")
+                if isinstance(inner, str):
+                    yield inner
+        for value in node.values():
+            yield from cells(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from cells(value)
+
+
+def leaks(text: str) -> set[str]:
+    """Other towns named in table cells or by AGS anywhere in a response."""
+    found = {ags for ags in others() if ags in text}
+    body = json.loads(text) if text.startswith("{") else {}
+    names = set(cells(body))
+    return found | {name for name in others().values() if name in names}
+
+
+def test_role_page_matrix(clients):
+    for path, roles in PAGES.items():
+        for role, client in clients.items():
+            status, text = page(client, path)
+            assert status == 200, (role, path, text[:200])
+            refused = "Kein Zugriff" in text
+            assert refused == (role not in roles), (role, path)
+
+
+def links(node: object) -> Iterator[str]:
+    """Every `href` in a Dash component tree (JSON)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("href"), str):
+            yield node["href"]
+        for value in node.values():
+            yield from links(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from links(value)
+
+
+def test_navigation_lists_only_the_roles_pages(clients):
+    for role, client in clients.items():
+        status, _, text = client.request("/_dash-layout")
+        assert status == 200
+        shown = set(links(json.loads(text))) & set(PAGES)
+        listed = {path for path, roles in PAGES.items() if role in roles and "/stadt/" not in path}
+        assert shown == listed, role
+
+
+def test_report_and_comment_callbacks_by_role(clients, published: Kim):
+    report = {
+        "output": "..bericht-download.data...bericht-status.children..",
+        "outputs": [
+            {"id": "bericht-download", "property": "data"},
+            {"id": "bericht-status", "property": "children"},
+        ],
+        "inputs": [
+            [
+                {
+                    "id": {"format": "xlsx", "type": "bericht-erstellen"},
+                    "property": "n_clicks",
+                    "value": 1,
+                }
+            ]
+        ],
+        "changedPropIds": ['{"format":"xlsx","type":"bericht-erstellen"}.n_clicks'],
+        "state": [
+            {"id": "bericht-zeitraum", "property": "value", "value": "2025"},
+            {"id": "bericht-art", "property": "value", "value": "lenkungsgruppe"},
+        ],
+    }
+    comment = {
+        "output": "..kommentar-liste.children...kommentar-status.children...kommentar-text.value..",
+        "outputs": [
+            {"id": "kommentar-liste", "property": "children"},
+            {"id": "kommentar-status", "property": "children"},
+            {"id": "kommentar-text", "property": "value"},
+        ],
+        "inputs": [
+            {"id": "kommentar-speichern", "property": "n_clicks", "value": 1},
+            [],
+            {"id": "kommentar-zeitraum", "property": "value", "value": "2025"},
+        ],
+        "changedPropIds": ["kommentar-speichern.n_clicks"],
+        "state": [
+            {"id": "kommentar-kennzahl", "property": "value", "value": "faelle_neu"},
+            {"id": "kommentar-gebiet", "property": "value", "value": KREIS},
+            {"id": "kommentar-text", "property": "value", "value": "Rollentest"},
+        ],
+    }
+    for role in ("stadt", "admin"):
+        assert update(clients[role], report)[0] == 403, role
+        assert update(clients[role], comment)[0] == 403, role
+    status, text = update(clients["leitung"], report)
+    assert status == 200 and "xlsx" in text
+    status, text = update(clients["leitung"], comment)
+    assert status == 200 and "Koordinierungsstelle" in text
+    listed = published.run("kommentar", "list", "--json", check=True).stdout
+    assert "Rollentest" not in listed
+    status, text = update(clients["koordination"], comment)
+    assert status == 200 and "gespeichert" in text
+    notes = json.loads(published.run("kommentar", "list", "--json", check=True).stdout)
+    written = [n for n in notes if n["text"] == "Rollentest"]
+    assert [n["autor"] for n in written] == [USER]
+    published.run("kommentar", "remove", str(written[0]["id"]), check=True)
+
+
+def test_a_town_account_gets_nothing_of_other_towns(clients):
+    stadt, leitung = clients["stadt"], clients["leitung"]
+    crafted = [
+        ("/", "?zeitraum=2025"),
+        ("/staedte", "?zeitraum=2025"),
+        (f"/stadt/{others().popitem()[0]}", "?zeitraum=2025"),
+        ("/zielgruppen", "?zeitraum=2025&gebiet=05954008"),
+        ("/handlungsfelder", "?zeitraum=2025&gebiet=05954036"),
+        ("/personal", "?zeitraum=2025&gebiet=05954004"),
+        ("/baustein3", "?zeitraum=2025"),
+        ("/ziele", "?zeitraum=2025"),
+        ("/datenqualitaet", "?gebiet=05954012"),
+    ]
+    seen_by_leitung = set()
+    for path, search in crafted:
+        status, text = page(stadt, path, search)
+        assert status == 200
+        assert not leaks(text), (path, search, leaks(text))
+        seen_by_leitung |= leaks(page(leitung, path, search)[1])
+    # The same requests show other towns to an account that may see them.
+    assert len(seen_by_leitung) >= len(others())
+    own = page(stadt, f"/stadt/{HATTINGEN}", "?zeitraum=2025")[1]
+    assert "Hattingen" in set(cells(json.loads(own))) or "Hattingen 2025" in own
+
+
+def test_downloads_follow_the_roles_and_the_town(clients, published: Kim):
+    stadt = clients["stadt"]
+    status, text = download(stadt, "staedte-faelle", "/staedte", "?zeitraum=2025")
+    table = downloaded(text)
+    assert status == 200 and "Hattingen" in table
+    assert not [name for name in others().values() if name in table]
+    full = downloaded(
+        download(clients["leitung"], "staedte-faelle", "/staedte", "?zeitraum=2025")[1]
+    )
+    assert all(name in full for name in others().values())
+    # A town's page of another town, asked for by URL: the Kreis' numbers at most.
+    other = downloaded(
+        download(stadt, "stadt-faelle-monat", "/stadt/05954036", "?zeitraum=2025")[1]
+    )
+    assert "Witten" not in other
+    # Report-only tables are for the report roles.
+    assert not downloaded(download(stadt, "bericht-vergleich", "/berichte", "?zeitraum=2025")[1])
+    assert not downloaded(
+        download(clients["admin"], "staedte-faelle", "/staedte", "?zeitraum=2025")[1]
+    )
+    entries = json.loads(
+        published.run("audit", "--json", "--benutzer", "stefan", check=True).stdout
+    )
+    actions = {e["aktion"] for e in entries}
+    assert {"anmeldung", "seitenaufruf", "download"} <= actions
+    views = [e["details"] for e in entries if e["aktion"] == "download"]
+    assert {"diagramm": "staedte-faelle", "format": "csv"}.items() <= views[0].items()
+    assert published.run("audit", "--pruefen").returncode == 0
+
+
+def test_page_views_with_filters_are_recorded(clients, published: Kim):
+    page(clients["leitung"], "/zielgruppen", "?zeitraum=2024&gebiet=05954008")
+    page(clients["admin"], "/ziele", "?zeitraum=2025")
+    lena = json.loads(published.run("audit", "--json", "--benutzer", "lena", check=True).stdout)
+    views = [e["details"] for e in lena if e["aktion"] == "seitenaufruf"]
+    assert {"seite": "/zielgruppen", "zeitraum": "2024", "gebiet": "05954008"} in views
+    adam = json.loads(published.run("audit", "--json", "--benutzer", "adam", check=True).stdout)
+    refused = [e["details"] for e in adam if e["aktion"] == "zugriff_verweigert"]
+    assert {"seite": "/ziele", "zeitraum": "2025"} in refused
+
+
+def test_security_headers_and_no_internals(clients, server: str):
+    client = clients["koordination"]
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    request = urllib.request.Request(
+        server + "/", headers={"Cookie": cookie, "Accept": "text/html"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        headers, html = response.headers, response.read().decode("utf-8")
+    policy = dict(
+        part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    scripts = policy["script-src"].split()
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+    executable = [body for attrs, body in inline if "application/json" not in attrs]
+    assert executable, "Dash starts its renderer with an inline script"
+    for body in executable:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in scripts
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cache-Control"] == "no-store"
+    status, text = update(client, {"output": ROUTER, "outputs": [], "inputs": "kaputt"})
+    assert status == 500 and "Interner Fehler" in text and "Traceback" not in text
+
+
+def test_pages_run_under_the_content_security_policy(browser, server: str):
+    browser.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.cspVerstoesse = []; document.addEventListener("
+            "'securitypolicyviolation', e => window.cspVerstoesse.push("
+            "e.violatedDirective + ' ' + e.blockedURI));"
+        },
+    )
+    for path in ("/handlungsfelder?zeitraum=2025", "/staedte?zeitraum=2025", "/berichte"):
+        open_page(browser, server + path)
+        if path != "/berichte":  # charts drawn: Plotly's scripts and styles ran
+            assert browser.driver.find_elements("css selector", ".js-plotly-plot .main-svg")
+        assert browser.driver.execute_script("return window.cspVerstoesse") == [], path
