@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import store
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
 
@@ -59,6 +60,7 @@ def build(settings: Settings) -> BuildRecord:
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         _remove_scratch(settings)
         try:
+            _upgrade(settings.warehouse_path)
             snapshots = _current_snapshots(settings.warehouse_path)
             version = _run_dbt(settings, scratch)
             _publish(scratch, settings, build_id, started, version, snapshots)
@@ -86,6 +88,12 @@ def _remove_scratch(settings: Settings) -> None:
     """Delete the scratch database (it holds unprotected values) and its WAL."""
     for name in (SCRATCH_NAME, f"{SCRATCH_NAME}.wal"):
         (settings.builds_dir / name).unlink(missing_ok=True)
+
+
+def _upgrade(warehouse: Path) -> None:
+    """Create warehouse tables a newer version reads (the lock keeps writers out)."""
+    if warehouse.exists():
+        store.connect(warehouse).close()
 
 
 def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:

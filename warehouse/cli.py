@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -139,6 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="als JSON ausgeben")
     audit.add_argument("--pruefen", action="store_true", help="die Hash-Kette prüfen")
 
+    cleanup = commands.add_parser(
+        "bereinigen", help="Falldaten nach Ablauf der Aufbewahrungsfrist löschen"
+    )
+    cleanup.add_argument("--probelauf", action="store_true", help="nur zeigen, was gelöscht würde")
+    cleanup.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
     serve = commands.add_parser("serve", help="Dashboard starten")
     demo = commands.add_parser(
         "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
@@ -169,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "freigabe": _signoff,
         "benutzer": _accounts,
         "audit": _audit,
+        "bereinigen": _cleanup,
     }[args.command]
     return handler(args, settings)
 
@@ -307,7 +315,6 @@ def _author(name: str | None) -> str:
 
 def _comment(args: argparse.Namespace, settings: Settings) -> int:
     """`kim kommentar add|list|remove`."""
-    import json
     from dataclasses import asdict
 
     from dashboard import display
@@ -348,7 +355,6 @@ def _comment_details(note: Comment) -> dict[str, object]:
 
 def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     """`kim freigabe P`, `kim freigabe [P] --diff`, `kim freigabe --liste`."""
-    import json
     from dataclasses import asdict
 
     import pandas as pd
@@ -431,7 +437,6 @@ def _password(from_stdin: bool) -> str:
 
 def _accounts(args: argparse.Namespace, settings: Settings) -> int:
     """`kim benutzer add|list|remove|passwd`."""
-    import json
     from dataclasses import asdict
 
     from warehouse import audit, users
@@ -475,7 +480,6 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
 
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
     """`kim audit [--seit D] [--benutzer N] [--json]`, `kim audit --pruefen`."""
-    import json
 
     from warehouse import audit
 
@@ -498,6 +502,28 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
         details = ", ".join(f"{k}={v}" for k, v in dict(entry["details"]).items())
         print(f"{entry['nr']:>6} {entry['zeit']} {entry['benutzer']}: {entry['aktion']} {details}")
     return 0
+
+
+def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim bereinigen`: delete what the retention rules say, then build again."""
+    from warehouse import audit, retention
+    from warehouse.lock import Busy
+
+    try:
+        plan = retention.clean(settings, dry_run=args.probelauf)
+    except (EditorialError, Busy) as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    if not args.probelauf and not plan.empty:
+        audit.record(settings, _author(None), "bereinigung", **plan.as_json())
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(retention.describe(plan, dry_run=args.probelauf)))
+    if args.probelauf or plan.empty:
+        return 0
+    # The published file still holds quarantined values of deleted deliveries: replace it.
+    return _build(args, settings)
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

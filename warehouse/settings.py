@@ -28,6 +28,9 @@ class Settings:
     cookie_secure: bool = True
     max_failures: int = 5
     lockout_minutes: float = 15.0
+    # Retention: case-level data of cases closed longer ago; raw files of old deliveries.
+    retention_years: int = 3
+    raw_retention_days: int = 365
 
     @property
     def warehouse_path(self) -> Path:
@@ -118,4 +121,6 @@ def load_settings() -> Settings:
         cookie_secure=os.environ.get("KIM_COOKIE_SECURE", "1") != "0",
         max_failures=int(os.environ.get("KIM_MAX_FEHLVERSUCHE", "5")),
         lockout_minutes=float(os.environ.get("KIM_SPERRE_MINUTEN", "15")),
+        retention_years=int(os.environ.get("KIM_AUFBEWAHRUNG_JAHRE", "3")),
+        raw_retention_days=int(os.environ.get("KIM_AUFBEWAHRUNG_ROHDATEN_TAGE", "365")),
     )

@@ -66,6 +66,17 @@ def _ddl() -> str:
         wert VARCHAR,
         grund VARCHAR NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS gesicherte_kennzahlen (
+        indikator VARCHAR NOT NULL,
+        zeitraum VARCHAR NOT NULL,
+        gebiet VARCHAR NOT NULL,
+        zielgruppe VARCHAR NOT NULL,
+        handlungsfeld VARCHAR NOT NULL,
+        aufschluesselung VARCHAR NOT NULL,
+        wert DOUBLE,
+        unterdrueckt BOOLEAN NOT NULL,
+        gesichert_am TIMESTAMP NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS aktueller_stand (
         quelle VARCHAR NOT NULL,
         tabelle VARCHAR NOT NULL,

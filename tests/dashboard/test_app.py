@@ -9,6 +9,7 @@ import json
 from contextvars import copy_context
 from urllib.parse import parse_qs
 
+import flask
 import pytest
 from dash import no_update
 from dash._callback_context import context_value
@@ -16,7 +17,8 @@ from dash._utils import AttributeDict
 
 from dashboard import ids
 from dashboard.app import create_app, download, mark_page, sync_filters
-from tests.dashboard.conftest import assert_shown, published_values
+from dashboard.auth import SignedIn
+from tests.dashboard.conftest import USER, assert_shown, published_values
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +28,13 @@ def app():
 
 
 @pytest.fixture
-def home(published, monkeypatch):
-    """The callbacks read the published sample installation."""
+def home(app, published, monkeypatch):
+    """The callbacks read the published sample installation, in a request of the
+    coordination office's account (the role that may see everything)."""
     monkeypatch.setenv("KIM_HOME", str(published.home))
-    return published
+    with app.server.test_request_context():
+        flask.g.kim_user = SignedIn(USER, "koordination", None, "")
+        yield published
 
 
 def run(callback, trigger: str, *args):

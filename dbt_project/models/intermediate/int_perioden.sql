@@ -5,10 +5,16 @@ with letzter_stand as (
 ),
 
 erster_tag as (
+    -- Years frozen by `kim bereinigen` stay periods after their cases are deleted.
     select
         least(
             (select min(fallbeginn) from {{ ref('stg_faelle') }}),
-            (select min(least(anstoss, antrag, entscheidung)) from {{ ref('stg_verfahren') }})
+            (select min(least(anstoss, antrag, entscheidung)) from {{ ref('stg_verfahren') }}),
+            (
+                select min(cast(strptime(zeitraum, '%Y-%m') as date))
+                from {{ ref('stg_gesicherte_kennzahlen') }}
+                where regexp_full_match(zeitraum, '\d{4}-\d{2}')
+            )
         ) as erster_tag
 ),
 

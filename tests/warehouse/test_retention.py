@@ -1,0 +1,180 @@
+"""`kim bereinigen`: deletes exactly the long-closed cases, decided procedures and old raw
+data, keeps published and signed-off values, logs what it removed; `--probelauf` changes
+nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import Kim
+
+RETENTION_YEARS = 3  # the documented default
+CASE_TABLES = ("handlungsfelder", "kontakte", "vermittlungen")
+CASE_KEYS = {
+    "handlungsfelder": "handlungsfeld",
+    "kontakte": "kontakt_id",
+    "vermittlungen": "vermittlung_id",
+}
+
+
+def cutoff(today: date) -> date:
+    """Cases closed before the first day of the month three years ago are due."""
+    return date(today.year - RETENTION_YEARS, today.month, 1)
+
+
+def rows(kim: Kim, table: str, columns: str) -> set[tuple]:
+    """Every snapshot row of a table (all deliveries) with its source."""
+    return set(
+        kim.query(
+            f"SELECT l.quelle, s.lieferung_id, {columns} FROM snapshot.{table} s "
+            "JOIN lieferung l USING (lieferung_id)"
+        )
+    )
+
+
+def published(kim: Kim, table: str) -> set[tuple]:
+    """A published table's rows."""
+    return set(kim.query(f"SELECT * FROM {table}", database="kim.duckdb"))
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory) -> Kim:
+    """The sample loaded and built, one period signed off, one old delivery aged two years."""
+    root = tmp_path_factory.mktemp("bereinigen")
+    kim = Kim(home=root / "home", exports=root / "exports")
+    kim.exports.mkdir()
+    kim.run("generate", "--out", str(kim.exports), check=True)
+    assert kim.run("load").returncode in (0, 1)
+    kim.run("build", check=True)
+    kim.run("freigabe", "2023", check=True)
+    # Two years pass for the superseded deliveries (the sample has some for one town).
+    con = duckdb.connect(str(kim.home / "warehouse.duckdb"))
+    try:
+        con.execute(
+            "UPDATE lieferung SET verarbeitet_am = verarbeitet_am - INTERVAL 2 YEAR "
+            "WHERE lieferung_id NOT IN (SELECT lieferung_id FROM aktueller_stand)"
+        )
+    finally:
+        con.close()
+    return kim
+
+
+def test_dry_run_reports_and_changes_nothing(installation: Kim):
+    kim = installation
+    before = digest(kim.home / "warehouse.duckdb")
+    result = kim.run("bereinigen", "--probelauf", "--json", check=True)
+    plan = json.loads(result.stdout)
+    due = kim.query(
+        "SELECT count(DISTINCT (quelle, fall_id)) FROM aktuell.faelle WHERE fallende < ?",
+        [cutoff(date.today())],
+    )[0][0]
+    assert due > 0 and plan["faelle"] == due
+    assert plan["stichtag"] == cutoff(date.today()).isoformat()
+    assert plan["alte_lieferungen"] > 0 and plan["dateien"]
+    assert digest(kim.home / "warehouse.duckdb") == before
+    assert all(Path(p).exists() for p in plan["dateien"])
+    text = kim.run("bereinigen", "--probelauf", check=True).stdout
+    assert "würde löschen" in text and f"{cutoff(date.today()):%d.%m.%Y}" in text
+
+
+def test_cleanup_deletes_exactly_what_is_due(installation: Kim):
+    kim = installation
+    day = cutoff(date.today())
+    due = set(kim.query("SELECT quelle, fall_id FROM aktuell.faelle WHERE fallende < ?", [day]))
+    decided = set(
+        kim.query(
+            "SELECT quelle, verfahren_id FROM aktuell.verfahren WHERE entscheidung < ?", [day]
+        )
+    )
+    old = {
+        r[0]
+        for r in kim.query(
+            "SELECT lieferung_id FROM lieferung WHERE lieferung_id NOT IN "
+            "(SELECT lieferung_id FROM aktueller_stand)"
+        )
+    }
+    old_files = {
+        r[0]
+        for r in kim.query(
+            "SELECT archiv_datei FROM lieferung WHERE lieferung_id IN "
+            "(SELECT lieferung_id FROM lieferung WHERE lieferung_id NOT IN "
+            "(SELECT lieferung_id FROM aktueller_stand)) AND archiv_datei IS NOT NULL"
+        )
+    }
+    current_files = {
+        r[0]
+        for r in kim.query(
+            "SELECT archiv_datei FROM lieferung WHERE lieferung_id IN "
+            "(SELECT lieferung_id FROM aktueller_stand)"
+        )
+    }
+    cases = rows(kim, "faelle", "fall_id")
+    dependents = {t: rows(kim, t, f"fall_id, {CASE_KEYS[t]}") for t in CASE_TABLES}
+    procedures = rows(kim, "verfahren", "verfahren_id")
+    staffing = rows(kim, "stellen", "ags, funktion, gueltig_ab")
+    indicators = published(kim, "fct_indikatoren")
+    goals = published(kim, "fct_zielerreichung")
+    frozen_copy = next((kim.home / "freigaben").glob("2023_*.duckdb"))
+    frozen_digest = digest(frozen_copy)
+
+    result = kim.run("bereinigen", check=True, timeout=900)
+    assert "gelöscht" in result.stdout and "veröffentlicht" in result.stdout
+
+    def kept(row: tuple) -> bool:
+        quelle, lieferung, key = row[0], row[1], row[2]
+        return lieferung not in old and (quelle, key) not in due
+
+    assert rows(kim, "faelle", "fall_id") == {r for r in cases if kept(r)}
+    for table, before in dependents.items():
+        assert rows(kim, table, f"fall_id, {CASE_KEYS[table]}") == {r for r in before if kept(r)}
+    assert rows(kim, "verfahren", "verfahren_id") == {
+        r for r in procedures if r[1] not in old and (r[0], r[2]) not in decided
+    }
+    assert rows(kim, "stellen", "ags, funktion, gueltig_ab") == {
+        r for r in staffing if r[1] not in old
+    }
+    assert not kim.query(
+        "SELECT count(*) FROM quarantaene WHERE list_contains(?, lieferung_id)", [sorted(old)]
+    )[0][0]
+    assert not any(Path(p).exists() for p in old_files - current_files)
+    assert all(Path(p).exists() for p in current_files)
+    # Published and signed-off values stay as they were.
+    assert published(kim, "fct_indikatoren") == indicators
+    assert published(kim, "fct_zielerreichung") == goals
+    assert digest(frozen_copy) == frozen_digest
+    entries = json.loads(kim.run("audit", "--json", check=True).stdout)
+    logged = [e["details"] for e in entries if e["aktion"] == "bereinigung"]
+    assert len(logged) == 1 and logged[0]["faelle"] == len(due)
+    assert logged[0]["verfahren"] == len(decided)
+    assert kim.run("audit", "--pruefen").returncode == 0
+
+
+def test_a_second_run_finds_nothing(installation: Kim):
+    kim = installation
+    plan = json.loads(kim.run("bereinigen", "--json", check=True).stdout)
+    assert plan["faelle"] == plan["verfahren"] == plan["alte_lieferungen"] == 0
+    assert plan["dateien"] == []
+
+
+def test_cleanup_needs_a_published_state(kim: Kim):
+    kim.run("generate", "--out", str(kim.exports), check=True)
+    assert kim.run("load").returncode in (0, 1)
+    result = kim.run("bereinigen")
+    assert result.returncode == 1 and "kim build" in result.stderr
+    assert (
+        kim.query("SELECT count(*) FROM aktuell.faelle WHERE fallende < ?", [cutoff(date.today())])[
+            0
+        ][0]
+        > 0
+    )
