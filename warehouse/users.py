@@ -26,6 +26,8 @@ ROLES = {
 }
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 MIN_PASSWORD = 12
+# A session's last-seen time is written at most this often (seconds).
+REFRESH_SECONDS = 30
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS benutzer (
     name TEXT PRIMARY KEY,
@@ -72,6 +74,14 @@ def _connect(settings: Settings) -> Iterator[sqlite3.Connection]:
     settings.users_path.chmod(0o600)  # password hashes: readable by the service account only
     con.row_factory = sqlite3.Row
     try:
+        # Every request reads the registry: readers must not wait for a writer, and a
+        # session's clock is not worth a disk flush per request.
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        for side in ("-wal", "-shm"):  # the journal holds the same hashes
+            journal = settings.users_path.with_name(settings.users_path.name + side)
+            if journal.exists():
+                journal.chmod(0o600)
         con.executescript(SCHEMA)
         with con:
             yield con
@@ -239,13 +249,20 @@ def start_session(settings: Settings, name: str) -> str:
 
 def touch_session(settings: Settings, session_id: str) -> str | None:
     """The session's user if it is still open and not idle too long (its clock restarts)."""
-    limit = time.time() - settings.idle_minutes * 60
+    now = time.time()
+    limit = now - settings.idle_minutes * 60
+    # The clock lags by at most a tenth of the idle time (and never more than REFRESH_SECONDS).
+    refresh = min(REFRESH_SECONDS, settings.idle_minutes * 6)
     with _connect(settings) as con:
+        row = con.execute(
+            "SELECT name, zuletzt FROM sitzungen WHERE id = ?", (session_id,)
+        ).fetchone()
+        if row is not None and row["zuletzt"] >= limit and now - row["zuletzt"] < refresh:
+            return str(row["name"])  # seen moments ago: no write for this request
         con.execute("DELETE FROM sitzungen WHERE zuletzt < ?", (limit,))
-        row = con.execute("SELECT name FROM sitzungen WHERE id = ?", (session_id,)).fetchone()
-        if row is None:
+        if row is None or row["zuletzt"] < limit:
             return None
-        con.execute("UPDATE sitzungen SET zuletzt = ? WHERE id = ?", (time.time(), session_id))
+        con.execute("UPDATE sitzungen SET zuletzt = ? WHERE id = ?", (now, session_id))
     return str(row["name"])
 
 

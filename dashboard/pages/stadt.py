@@ -22,7 +22,7 @@ from dashboard.components import (
     status_label,
 )
 from dashboard.filters import Filters, from_query, periods_in_year
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import KREIS_AGS, town_codes
 from warehouse.settings import load_settings
 
 
@@ -71,7 +71,7 @@ def town_name(ags: str | None) -> str | None:
 def layout(ags: str | None = None, **query: str) -> html.Div:
     """The page of the town in the path for the filters in the URL."""
     name = town_name(ags)
-    if name is None and ags in display.area_names():
+    if name is None and ags in town_codes():
         # A real town outside the user's scope: no page, and no numbers of it.
         return access.make_refused()
     if name is None:
