@@ -30,6 +30,7 @@ CSRF_HEADER = "X-CSRFToken"
 # Requests that need no session: the login page and its stylesheet.
 OPEN_PATHS = (LOGIN, "/assets/kim.css")
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+ADMIN_START = "/benutzer"
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ def _login() -> flask.Response:
     token = secrets.token_urlsafe(32)
     session.update(name=user.name, sitzung=users.start_session(settings, user.name), csrf=token)
     audit.record(settings, user.name, "anmeldung", adresse=_address())
+    if target == "/" and user.rolle == "admin":
+        target = ADMIN_START  # the administrator's only page with something to do
     response = flask.redirect(target)
     response.set_cookie(
         csrf_cookie(), token, samesite="Strict", secure=settings.cookie_secure, httponly=False

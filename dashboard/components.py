@@ -229,3 +229,24 @@ def guarded(layout: Callable[..., Component]) -> Callable[..., Component]:
             return make_no_data(str(err))
 
     return wrapper
+
+
+def make_choice(
+    label: str, component_id: str, options: dict[str, str], value: str, searchable: bool = False
+) -> html.Div:
+    """A labelled dropdown (value → shown text) that cannot be cleared.
+
+    The label's id names Dash 4's dropdown button too (assets/dropdown_a11y.js).
+    """
+    dropdown = dcc.Dropdown(
+        id=component_id,
+        options=[{"label": text, "value": key} for key, text in options.items()],
+        value=value,
+        clearable=False,
+        searchable=searchable,
+        labels=DROPDOWN_LABELS,
+    )
+    return html.Div(
+        [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), dropdown],
+        className="feld",
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import access, auth, display, queries
-from dashboard.components import DROPDOWN_LABELS, guarded, make_card, make_page_header, make_table
+from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from reports import FORMATS, content
 from warehouse import audit, comments, signoffs
 from warehouse.editorial import EditorialError
@@ -58,27 +58,6 @@ def default_period() -> str:
     complete = chosen[pd.to_datetime(chosen["ende"]) <= queries.data_end()]
     pool = complete if len(complete) else chosen
     return str(pool.sort_values(["ende", "beginn"]).iloc[-1]["zeitraum"])
-
-
-def make_choice(
-    label: str, component_id: str, options: dict[str, str], value: str, searchable: bool = False
-) -> html.Div:
-    """A labelled dropdown (value → shown text) that cannot be cleared.
-
-    The label's id names Dash 4's dropdown button too (assets/dropdown_a11y.js).
-    """
-    dropdown = dcc.Dropdown(
-        id=component_id,
-        options=[{"label": text, "value": key} for key, text in options.items()],
-        value=value,
-        clearable=False,
-        searchable=searchable,
-        labels=DROPDOWN_LABELS,
-    )
-    return html.Div(
-        [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), dropdown],
-        className="feld",
-    )
 
 
 @guarded

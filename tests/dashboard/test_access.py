@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Kim
-from tests.dashboard.conftest import USER, Client, add_account, open_page
+from tests.dashboard.conftest import (
+    PASSWORD,
+    USER,
+    Client,
+    add_account,
+    axe_violations,
+    open_page,
+    sign_in,
+)
 
 TOWNS_CSV = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "gemeinden.csv"
 KREIS = "05954"
@@ -37,6 +45,7 @@ PAGES = {
     "/berichte": {"leitung", "koordination"},
     "/kennzahlen": READERS | {"admin"},
     "/barrierefreiheit": READERS | {"admin"},
+    "/benutzer": {"admin"},
 }
 ROUTER = ".._pages_content.children..._pages_store.data.."
 
@@ -349,3 +358,95 @@ def test_pages_run_under_the_content_security_policy(browser, server: str):
         if path != "/berichte":  # charts drawn: Plotly's scripts and styles ran
             assert browser.driver.find_elements("css selector", ".js-plotly-plot .main-svg")
         assert browser.driver.execute_script("return window.cspVerstoesse") == [], path
+
+
+def accounts(client: Client, trigger: str, **state: str) -> tuple[int, str]:
+    """The account form's callback (create or delete) as the browser sends it."""
+    fields = {
+        "benutzer-name": "",
+        "benutzer-rolle": "leitung",
+        "benutzer-gebiet": "-",
+        "benutzer-passwort": "",
+        "benutzer-auswahl-wert": "",
+        **state,
+    }
+    return update(
+        client,
+        {
+            "output": "..benutzer-liste.children...benutzer-auswahl.children..."
+            "benutzer-status.children...benutzer-passwort.value..",
+            "outputs": [
+                {"id": "benutzer-liste", "property": "children"},
+                {"id": "benutzer-auswahl", "property": "children"},
+                {"id": "benutzer-status", "property": "children"},
+                {"id": "benutzer-passwort", "property": "value"},
+            ],
+            "inputs": [
+                {"id": "benutzer-anlegen", "property": "n_clicks", "value": 1},
+                {"id": "benutzer-loeschen", "property": "submit_n_clicks", "value": 1},
+            ],
+            "changedPropIds": [trigger],
+            "state": [
+                {"id": key, "property": "value", "value": value} for key, value in fields.items()
+            ],
+        },
+    )
+
+
+def told(text: str) -> str:
+    """The status line the account form's callback answered."""
+    return json.loads(text)["response"]["benutzer-status"]["children"]
+
+
+def test_only_the_admin_manages_accounts(clients, published: Kim):
+    new = {
+        "benutzer-name": "Sven",
+        "benutzer-rolle": "stadt",
+        "benutzer-gebiet": "05954024",
+        "benutzer-passwort": "ein-anderes-passwort",
+    }
+    for role in ("leitung", "koordination", "stadt"):
+        assert accounts(clients[role], "benutzer-anlegen.n_clicks", **new)[0] == 403, role
+    status, text = accounts(clients["admin"], "benutzer-anlegen.n_clicks", **new)
+    assert status == 200 and told(text) == "Konto sven angelegt."
+    assert "ein-anderes-passwort" not in text
+    listed = json.loads(published.run("benutzer", "list", "--json", check=True).stdout)
+    assert {"name": "sven", "rolle": "stadt", "gebiet": "05954024"}.items() <= next(
+        u for u in listed if u["name"] == "sven"
+    ).items()
+    short = accounts(
+        clients["admin"],
+        "benutzer-anlegen.n_clicks",
+        **new | {"benutzer-name": "kurz", "benutzer-passwort": "kurz"},
+    )
+    assert told(short[1]).startswith("Nicht gespeichert")
+    own = accounts(
+        clients["admin"], "benutzer-loeschen.submit_n_clicks", **{"benutzer-auswahl-wert": "adam"}
+    )
+    assert "anderes Konto" in told(own[1])
+    status, text = accounts(
+        clients["admin"], "benutzer-loeschen.submit_n_clicks", **{"benutzer-auswahl-wert": "sven"}
+    )
+    assert status == 200 and told(text) == "Konto sven gelöscht."
+    listed = json.loads(published.run("benutzer", "list", "--json", check=True).stdout)
+    assert "sven" not in {u["name"] for u in listed} and "kurz" not in {u["name"] for u in listed}
+    logged = json.loads(published.run("audit", "--json", "--benutzer", "adam", check=True).stdout)
+    actions = [(e["aktion"], e["details"].get("name")) for e in logged]
+    assert ("benutzer_angelegt", "sven") in actions and ("benutzer_geloescht", "sven") in actions
+
+
+def test_admin_pages_pass_axe(browser, server: str, clients):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server + "/kennzahlen")
+    browser.driver.find_element(By.CSS_SELECTOR, "form.abmelden button").click()
+    browser.driver.get(server + "/login")
+    sign_in(browser, ACCOUNTS["admin"], PASSWORD)
+    try:
+        for path, heading in (("/benutzer", "Benutzer"), ("/ziele", "Kein Zugriff")):
+            open_page(browser, server + path)
+            assert browser.driver.find_element(By.CSS_SELECTOR, "main h1").text == heading
+            assert axe_violations(browser) == [], path
+    finally:
+        open_page(browser, server + "/kennzahlen")
+        browser.driver.find_element(By.CSS_SELECTOR, "form.abmelden button").click()
