@@ -161,7 +161,7 @@ def make_account() -> list:
     if user is None:
         return []
     parts: list = [html.Span(f"Angemeldet: {user.name}", className="konto")]
-    if user.csrf:
+    if load_settings().auth_mode == "intern":
         parts.append(
             html.Form(
                 [

@@ -87,6 +87,7 @@ def install(server: flask.Flask) -> None:
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     server.before_request(_guard)
+    server.after_request(_hand_out_token)
     server.add_url_rule(LOGIN, "login", _login, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT, "logout", _logout, methods=["POST"])
 
@@ -126,12 +127,35 @@ def _guard() -> flask.Response | None:
         _forget(session)
         return _refuse(401, "Das Konto gibt es nicht mehr.")
     token = str(session.get("csrf", ""))
-    if flask.request.method != "GET":
-        sent = flask.request.headers.get(CSRF_HEADER) or flask.request.form.get("csrf", "")
-        if not token or not hmac.compare_digest(sent, token):
-            return flask.jsonify({"fehler": "Ungültige Anfrage (CSRF-Schutz)."}), 403
+    refused = _csrf_refusal(token)
+    if refused is not None:
+        return refused
     flask.g.kim_user = SignedIn(user.name, user.rolle, user.gebiet, token)
     return None
+
+
+def _csrf_refusal(token: str) -> flask.Response | None:
+    """A refusal for a state-changing request without the session's CSRF token."""
+    if flask.request.method == "GET":
+        return None
+    sent = flask.request.headers.get(CSRF_HEADER) or flask.request.form.get("csrf", "")
+    if not token or not hmac.compare_digest(sent, token):
+        return flask.jsonify({"fehler": "Ungültige Anfrage (CSRF-Schutz)."}), 403
+    return None
+
+
+def _hand_out_token(response: flask.Response) -> flask.Response:
+    """Give the browser the session's CSRF token as cookie (Dash's renderer sends it back)."""
+    user = current()
+    if user is not None and flask.request.cookies.get(csrf_cookie()) != user.csrf:
+        response.set_cookie(
+            csrf_cookie(),
+            user.csrf,
+            samesite="Strict",
+            secure=load_settings().cookie_secure,
+            httponly=False,
+        )
+    return response
 
 
 def _forget(session: flask.sessions.SessionMixin) -> None:
@@ -151,7 +175,13 @@ def _from_header(settings: Settings) -> flask.Response | None:
     except users.EditorialError:
         audit.record(settings, name, "anmeldung_abgelehnt", grund="unbekannt", modus="header")
         return flask.Response("Kein Konto für diesen Benutzer.", 403, mimetype="text/plain")
-    flask.g.kim_user = SignedIn(user.name, user.rolle, user.gebiet, "")
+    # The browser sends Kerberos credentials on its own, also for other sites' requests:
+    # callbacks need the CSRF token here too (kept in the signed session cookie).
+    token = str(flask.session.setdefault("csrf", secrets.token_urlsafe(32)))
+    refused = _csrf_refusal(token)
+    if refused is not None:
+        return refused
+    flask.g.kim_user = SignedIn(user.name, user.rolle, user.gebiet, token)
     return None
 
 

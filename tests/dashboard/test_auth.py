@@ -124,6 +124,14 @@ def test_header_mode_takes_the_user_from_the_web_server(tmp_path):
         assert client.request("/_dash-layout")[0] == 401
         assert client.request("/_dash-layout", **{"X-Remote-User": "mallory"})[0] == 403
         assert client.request("/_dash-layout", **{"X-Remote-User": USER})[0] == 200
+        # Callbacks need the CSRF token in header mode too (Kerberos is sent cross-site).
+        update = json.dumps({"output": "x", "inputs": [], "changedPropIds": []}).encode()
+        head = {"X-Remote-User": USER, "Content-Type": "application/json"}
+        assert client.request("/_dash-update-component", update, **head)[0] == 403
+        signed = client.request(
+            "/_dash-update-component", update, **head, **{"X-CSRFToken": client.csrf}
+        )
+        assert signed[0] not in (401, 403)
 
 
 def test_serve_refuses_without_accounts_and_demo_accounts_off_loopback(tmp_path):
