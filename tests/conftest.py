@@ -57,6 +57,16 @@ class Kim:
             con.close()
 
 
+def sample_installation(root: Path) -> Kim:
+    """The generated sample data, loaded and built, in an installation under `root`."""
+    kim = Kim(home=root / "home", exports=root / "exports")
+    kim.exports.mkdir()
+    kim.run("generate", "--out", str(kim.exports), check=True)
+    assert kim.run("load").returncode in (0, 1)
+    kim.run("build", check=True)
+    return kim
+
+
 @pytest.fixture
 def kim(tmp_path: Path) -> Kim:
     """A fresh installation in a temporary folder."""

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import Kim
+from tests.conftest import Kim, sample_installation
 
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -43,11 +43,7 @@ CARD = """
 def published(tmp_path_factory) -> Kim:
     """Sample data generated, loaded and built once for all dashboard tests."""
     root = tmp_path_factory.mktemp("dashboard")
-    kim = Kim(home=root / "home", exports=root / "exports")
-    kim.exports.mkdir()
-    kim.run("generate", "--out", str(kim.exports), check=True)
-    assert kim.run("load").returncode in (0, 1)
-    kim.run("build", check=True)
+    kim = sample_installation(root)
     add_account(kim, USER, "koordination")
     return kim
 

@@ -17,7 +17,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from tests.conftest import Kim
+from tests.conftest import Kim, sample_installation
 
 REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
 KREIS = "05954"
@@ -147,11 +147,7 @@ def comment(kim: Kim, indikator: str, zeitraum: str, gebiet: str, text: str) -> 
 def reports(tmp_path_factory) -> Reports:
     """Sample data built once, comments added, then both reports in all three formats."""
     root = tmp_path_factory.mktemp("berichte")
-    kim = Kim(home=root / "home", exports=root / "exports")
-    kim.exports.mkdir()
-    kim.run("generate", "--out", str(kim.exports), check=True)
-    assert kim.run("load").returncode in (0, 1)
-    kim.run("build", check=True)
+    kim = sample_installation(root)
     for text in ATTACKS:
         comment(kim, "faelle_neu", YEAR, KREIS, text)
     comment(kim, "faelle_aktiv", f"{YEAR}-Q2", "05954036", QUARTER_NOTE)

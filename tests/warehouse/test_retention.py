@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import Kim
+from tests.conftest import Kim, sample_installation
 
 RETENTION_YEARS = 3  # the documented default
 CASE_TABLES = ("handlungsfelder", "kontakte", "vermittlungen")
@@ -52,11 +52,7 @@ def digest(path: Path) -> str:
 def installation(tmp_path_factory) -> Kim:
     """The sample loaded and built, one period signed off, one old delivery aged two years."""
     root = tmp_path_factory.mktemp("bereinigen")
-    kim = Kim(home=root / "home", exports=root / "exports")
-    kim.exports.mkdir()
-    kim.run("generate", "--out", str(kim.exports), check=True)
-    assert kim.run("load").returncode in (0, 1)
-    kim.run("build", check=True)
+    kim = sample_installation(root)
     kim.run("freigabe", "2023", check=True)
     # Two years pass for the superseded deliveries (the sample has some for one town).
     con = duckdb.connect(str(kim.home / "warehouse.duckdb"))

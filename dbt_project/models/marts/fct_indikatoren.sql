@@ -13,37 +13,12 @@ perioden as (
     select * from {{ ref('int_perioden') }}
 ),
 
-berechnet as (
-    select
-        indikator,
-        zeitraum,
-        gebiet,
-        zielgruppe,
-        handlungsfeld,
-        aufschluesselung,
-        wert,
-        unterdrueckt
-    from geschuetzt
-    where zeitraum not in (select gesichert.zeitraum from gesichert)
-),
-
-eingefroren as (
-    select
-        indikator,
-        zeitraum,
-        gebiet,
-        zielgruppe,
-        handlungsfeld,
-        aufschluesselung,
-        wert,
-        unterdrueckt
-    from gesichert
-),
-
+-- The same eight columns on both sides (`zelle` and `gesichert_am` are bookkeeping).
 alle_werte as (
-    select * from berechnet
-    union all
-    select * from eingefroren
+    select * exclude (zelle) from geschuetzt
+    where zeitraum not in (select gesichert.zeitraum from gesichert)
+    union all by name
+    select * exclude (gesichert_am) from gesichert
 ),
 
 final as (
