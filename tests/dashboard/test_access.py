@@ -450,3 +450,44 @@ def test_admin_pages_pass_axe(browser, server: str, clients):
     finally:
         open_page(browser, server + "/kennzahlen")
         browser.driver.find_element(By.CSS_SELECTOR, "form.abmelden button").click()
+
+
+def owner(output: str) -> str | None:
+    """The page a callback belongs to, read off its component ids (None: the shell)."""
+    for prefix, path in (("bericht-", "/berichte"), ("kommentar-", "/berichte")):
+        if prefix in output:
+            return path
+    return "/benutzer" if "benutzer-" in output else None
+
+
+def bare(callback: dict) -> dict:
+    """A request for a callback with every input and state empty."""
+
+    def props(items: list[dict]) -> list[dict]:
+        return [{"id": i["id"], "property": i["property"], "value": None} for i in items]
+
+    return {
+        "output": callback["output"],
+        "outputs": [],
+        "inputs": props(callback["inputs"]),
+        "changedPropIds": [],
+        "state": props(callback["state"]),
+    }
+
+
+def test_every_callback_by_role_and_without_login(clients, server: str):
+    _, _, text = clients["koordination"].request("/_dash-dependencies")
+    callbacks = [c for c in json.loads(text) if not c.get("clientside_function")]
+    assert len(callbacks) >= 7
+    anonymous = Client(server)
+    for callback in callbacks:
+        payload = json.dumps(bare(callback)).encode()
+        refused = anonymous.request(
+            "/_dash-update-component", payload, **{"Content-Type": "application/json"}
+        )
+        assert refused[0] == 401, callback["output"]
+        page_path = owner(callback["output"])
+        for role, client in clients.items():
+            status, _ = update(client, bare(callback))
+            allowed = page_path is None or role in PAGES[page_path]
+            assert (status == 403) != allowed, (role, callback["output"], status)
