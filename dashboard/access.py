@@ -5,7 +5,7 @@ Enforced on the server, never by hiding elements alone:
   its own town and of the Kreis, whatever a callback asks for;
 - a page's layout and every callback of its module run only for the page's roles
   (`dash.register_page(..., rollen=...)`; a page without roles is open to nobody);
-- downloads run only for the roles of the page (or report) the chart belongs to.
+- downloads run only for the roles of the page the chart belongs to.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ EVERYONE = (*READERS, "admin")
 REPORTERS = ("leitung", "koordination")
 # Comments (and, on the command line, sign-offs): the coordination office.
 EDITORS = ("koordination",)
-# Chart builders outside the page modules (report-only tables).
-MODULE_ROLES = {"reports.content": REPORTERS}
+# Modules whose callbacks serve every signed-in user (the shell, Dash's page router); the
+# scope cuts their data. Callbacks of any other module that is not a page are refused.
+SHELL_MODULES = ("dashboard.app", "dash.dash")
 # Filters worth recording with a page view (URL values are cut to this length).
 VIEW_KEYS = ("ags", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
 MAX_LOGGED = 40
@@ -43,9 +44,11 @@ def scope_of(user: auth.SignedIn | None) -> queries.Scope | None:
     if user.rolle in REPORTERS:
         return None
     if user.rolle == "stadt" and user.gebiet:
-        # The town's own deliveries and the Kreis-wide ones (staffing, goals, Kreis authority).
-        own = frozenset({user.gebiet, KREIS_AGS})
-        return queries.Scope(areas=own, sources=own)
+        # Deliveries of the town's own source only: the Kreis's files (its Ausländerbehörde,
+        # staffing) hold rows of the other towns, e.g. in quarantine.
+        return queries.Scope(
+            areas=frozenset({user.gebiet, KREIS_AGS}), sources=frozenset({user.gebiet})
+        )
     return NOTHING
 
 
@@ -66,11 +69,11 @@ def permitted_pages(user: auth.SignedIn | None = None) -> list[dict]:
 
 
 def _module_roles(module: str) -> tuple[str, ...] | None:
-    """The roles of the page (or report module) a callback or chart builder lives in."""
+    """The roles of the page a callback or chart builder lives in (None: not a page)."""
     for page in dash.page_registry.values():
         if page["module"] == module:
             return page_roles(page)
-    return MODULE_ROLES.get(module)
+    return None
 
 
 def chart_allowed(key: str) -> bool:
@@ -143,8 +146,7 @@ def install(app: dash.Dash) -> None:
         function = entry["callback"]
         module = getattr(function, "__wrapped__", function).__module__
         roles = _module_roles(module)
-        if roles is None or allowed(roles):
-            # Shell and Dash's own callbacks serve every signed-in user; the scope cuts data.
+        if (roles is None and module in SHELL_MODULES) or allowed(roles or ()):
             return None
         user = auth.current()
         audit.record(

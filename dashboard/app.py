@@ -62,6 +62,7 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         serve_locally=True,
         compress=False,
+        enable_mcp=False,  # Dash's MCP endpoint would run callbacks outside the role checks
     )
     app.index_string = INDEX
     app.layout = make_shell

@@ -14,6 +14,8 @@ import dash
 import flask
 from werkzeug.exceptions import HTTPException
 
+from warehouse.settings import load_settings
+
 LOG = logging.getLogger("kim.dashboard")
 FIXED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -51,11 +53,14 @@ def policy(script_hashes: list[str]) -> str:
 def install(app: dash.Dash) -> None:
     """Add the headers and the error handler to the app's server."""
     server = app.server
+    secure = load_settings().cookie_secure
 
     @server.after_request
     def add_headers(response: flask.Response) -> flask.Response:
         response.headers.update(FIXED_HEADERS)
         response.headers["Content-Security-Policy"] = policy(list(app.csp_hashes()))
+        if secure:  # behind the Kreis's HTTPS web server (browsers ignore it over HTTP)
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if not flask.request.path.startswith(("/assets/", "/_dash-component-suites/")):
             response.headers["Cache-Control"] = "no-store"
         return response

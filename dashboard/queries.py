@@ -110,13 +110,17 @@ def _query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     return frame.copy() if limit is None else limit.cut(frame)
 
 
+# `session()` without a limit keeps the scope it runs in (a nested session never widens it).
+_KEEP: object = object()
+
+
 @contextmanager
-def session(limit: Scope | None = None) -> Iterator[None]:
+def session(limit: Scope | object | None = _KEEP) -> Iterator[None]:
     """Let the queries inside share one read-only connection (closed at the end) and see
-    only what `limit` permits."""
+    only what `limit` permits (default: what the enclosing code may see)."""
     connections: dict[tuple[str, int, int], duckdb.DuckDBPyConnection] = {}
     token = _SESSION.set(connections)
-    scoped = _SCOPE.set(limit)
+    scoped = _SCOPE.set(_SCOPE.get() if limit is _KEEP else limit)  # type: ignore[arg-type]
     try:
         yield
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -520,10 +521,17 @@ def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
     else:
         print("\n".join(retention.describe(plan, dry_run=args.probelauf)))
+    if args.probelauf and not plan.empty and not settings.serving_path.exists():
+        print(
+            "Hinweis: ohne veröffentlichten Stand (kim build) bricht das Bereinigen ab.",
+            file=sys.stderr,
+        )
     if args.probelauf or plan.empty:
         return 0
     # The published file still holds quarantined values of deleted deliveries: replace it.
-    return _build(args, settings)
+    # With --json, stdout carries only the JSON document.
+    with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+        return _build(args, settings)
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

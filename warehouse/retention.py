@@ -9,11 +9,14 @@
   before the cut-off are frozen in the warehouse (`gesicherte_kennzahlen`), so later builds publish
   them unchanged; signed-off copies (`freigaben/`) are never touched.
 - The warehouse is then rewritten into a fresh file, so deleted rows do not linger in
-  free blocks, and swapped in atomically.
+  free blocks, and swapped in atomically; then the raw files go. What is still to do after
+  the deletion (rewrite, raw files) is written in `bereinigung_offen` in the same
+  transaction, so a run that breaks off (full disk, crash) is finished by the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -191,7 +194,7 @@ def _freeze(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     )
 
 
-def _delete(con: duckdb.DuckDBPyConnection) -> None:
+def _delete(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     """Delete the planned rows (in one transaction with the freeze)."""
     for table in CASE_TABLES:
         con.execute(f"DELETE FROM snapshot.{table} WHERE rowid IN ({_case_rows(table)})")
@@ -207,24 +210,66 @@ def _delete(con: duckdb.DuckDBPyConnection) -> None:
         "UPDATE lieferung SET archiv_datei = NULL "
         "WHERE lieferung_id IN (SELECT lieferung_id FROM alte_lieferungen)"
     )
+    # Still to do after the commit: the rewrite (the empty name) and the raw files.
+    con.executemany("INSERT INTO bereinigung_offen VALUES (?)", [[""], *([name] for name in files)])
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as SQL string literal (ATTACH takes no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _rewrite(settings: Settings) -> None:
     """Copy the warehouse into a fresh file and swap it in (no deleted rows left on disk)."""
     fresh = settings.warehouse_path.with_name("warehouse.bereinigt.duckdb")
     fresh.unlink(missing_ok=True)
-    con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{settings.warehouse_path}' AS alt (READ_ONLY)")
-        con.execute(f"ATTACH '{fresh}' AS neu")
-        con.execute("COPY FROM DATABASE alt TO neu")
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH {_sql_path(settings.warehouse_path)} AS alt (READ_ONLY)")
+            con.execute(f"ATTACH {_sql_path(fresh)} AS neu")
+            con.execute("COPY FROM DATABASE alt TO neu")
+        finally:
+            con.close()
+        with open(fresh, "rb") as handle:
+            os.fsync(handle.fileno())
+    except BaseException:
+        fresh.unlink(missing_ok=True)  # a second full copy of the data must not stay
+        raise
+    os.replace(fresh, settings.warehouse_path)
+    directory = os.open(settings.warehouse_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _finish(settings: Settings) -> None:
+    """Rewrite the warehouse and delete the raw files a committed clean-up left to do."""
+    con = store.connect(settings.warehouse_path, read_only=True)
+    try:
+        pending = [row[0] for row in con.execute("SELECT datei FROM bereinigung_offen").fetchall()]
     finally:
         con.close()
-    os.replace(fresh, settings.warehouse_path)
+    if not pending:
+        return
+    _rewrite(settings)
+    for name in filter(None, pending):
+        Path(name).unlink(missing_ok=True)
+    con = store.connect(settings.warehouse_path)
+    try:
+        con.execute("DELETE FROM bereinigung_offen")
+    finally:
+        con.close()
 
 
 def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Plan:
     """Delete what the retention rules say (or only measure it, `dry_run`)."""
+    if settings.retention_years < 1 or settings.raw_retention_days < 0:
+        raise EditorialError(
+            "Ungültige Aufbewahrungsfrist: KIM_AUFBEWAHRUNG_JAHRE muss mindestens 1 sein, "
+            "KIM_AUFBEWAHRUNG_ROHDATEN_TAGE mindestens 0."
+        )
     today = today or date.today()
     plan = Plan(
         stichtag=cutoff(today, settings.retention_years),
@@ -232,7 +277,7 @@ def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Pl
     )
     if not settings.warehouse_path.exists():
         return plan
-    with exclusive(settings.lock_path, settings.lock_timeout_seconds):
+    with exclusive(settings.lock_path, settings.lock_timeout_seconds, shared=dry_run):
         # A dry run only reads: the warehouse file stays byte for byte as it was.
         con = store.connect(settings.warehouse_path, read_only=dry_run)
         try:
@@ -245,22 +290,22 @@ def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Pl
                     "Es gibt noch keinen veröffentlichten Stand: vor dem Bereinigen bitte "
                     "kim build ausführen, damit die veröffentlichten Werte erhalten bleiben."
                 )
-            con.execute(f"ATTACH '{settings.serving_path}' AS veroeffentlicht (READ_ONLY)")
+            con.execute(f"ATTACH {_sql_path(settings.serving_path)} AS veroeffentlicht (READ_ONLY)")
             con.execute("BEGIN TRANSACTION")
             try:
                 _freeze(con, plan)
-                _delete(con)
+                _delete(con, plan.dateien)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                with contextlib.suppress(duckdb.Error):  # keep the original error
+                    con.execute("ROLLBACK")
                 raise
             finally:
                 con.execute("DETACH veroeffentlicht")
         finally:
             con.close()
-        _rewrite(settings)
-        for name in plan.dateien:
-            Path(name).unlink(missing_ok=True)
+            if not dry_run:
+                _finish(settings)
     return plan
 
 

@@ -77,6 +77,9 @@ def _ddl() -> str:
         unterdrueckt BOOLEAN NOT NULL,
         gesichert_am TIMESTAMP NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS bereinigung_offen (
+        datei VARCHAR NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS aktueller_stand (
         quelle VARCHAR NOT NULL,
         tabelle VARCHAR NOT NULL,

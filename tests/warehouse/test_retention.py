@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -156,11 +158,21 @@ def test_cleanup_deletes_exactly_what_is_due(installation: Kim):
     assert kim.run("audit", "--pruefen").returncode == 0
 
 
-def test_a_second_run_finds_nothing(installation: Kim):
+def test_a_second_run_finds_nothing_but_finishes_what_a_broken_run_left(installation: Kim):
     kim = installation
+    # A run that broke off after its commit left a raw file to delete (and the rewrite).
+    leftover = kim.home / "archiv" / "uebrig.csv"
+    leftover.write_text("fall_id\n1\n", encoding="utf-8")
+    con = duckdb.connect(str(kim.home / "warehouse.duckdb"))
+    try:
+        con.executemany("INSERT INTO bereinigung_offen VALUES (?)", [[""], [str(leftover)]])
+    finally:
+        con.close()
     plan = json.loads(kim.run("bereinigen", "--json", check=True).stdout)
     assert plan["faelle"] == plan["verfahren"] == plan["alte_lieferungen"] == 0
     assert plan["dateien"] == []
+    assert not leftover.exists()
+    assert kim.query("SELECT count(*) FROM bereinigung_offen")[0][0] == 0
 
 
 def test_cleanup_needs_a_published_state(kim: Kim):
@@ -168,6 +180,14 @@ def test_cleanup_needs_a_published_state(kim: Kim):
     assert kim.run("load").returncode in (0, 1)
     result = kim.run("bereinigen")
     assert result.returncode == 1 and "kim build" in result.stderr
+    for years in ("0", "-2"):
+        env_run = subprocess.run(
+            [sys.executable, "-m", "warehouse.cli", "bereinigen", "--probelauf"],
+            env=kim.env | {"KIM_AUFBEWAHRUNG_JAHRE": years},
+            capture_output=True,
+            text=True,
+        )
+        assert env_run.returncode == 1 and "Aufbewahrungsfrist" in env_run.stderr
     assert (
         kim.query("SELECT count(*) FROM aktuell.faelle WHERE fallende < ?", [cutoff(date.today())])[
             0
