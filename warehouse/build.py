@@ -93,7 +93,10 @@ def _remove_scratch(settings: Settings) -> None:
 def _upgrade(warehouse: Path) -> None:
     """Create warehouse tables a newer version reads (the lock keeps writers out)."""
     if warehouse.exists():
-        store.connect(warehouse).close()
+        try:
+            store.connect(warehouse).close()
+        except duckdb.Error as err:
+            raise BuildFailed(f"Warehouse nicht lesbar: {err}") from err
 
 
 def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:
