@@ -6,6 +6,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -20,13 +21,11 @@ from warehouse.lock import exclusive
 from warehouse.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
-# Only these tables reach the serving database; everything else (staging views,
-# intermediate tables with unprotected values) stays in the scratch file, which is deleted.
+# Only these tables are published. dbt keeps staging and intermediate models (unprotected
+# values) in memory and writes only the marts to the scratch file (dbt_project/profiles.yml);
+# publishing checks that and drops anything else before the file is swapped in.
 PUBLISHED_PREFIXES = ("fct_", "dim_")
 SCRATCH_NAME = "arbeit.duckdb"
-# Stored in this order, so the min/max statistics of each row group let a reader that filters
-# by indicator and period skip most of the table (the dashboard's queries do).
-SORT_KEYS = {"fct_indikatoren": "indikator, zeitraum, gebiet"}
 # Where dbt's own summary of what went wrong begins in its output.
 SUMMARY_START = r"Encountered an error|Completed with \d+ errors?"
 
@@ -69,8 +68,6 @@ def build(settings: Settings) -> BuildRecord:
             raise
         finally:
             _remove_scratch(settings)
-            for leftover in settings.builds_dir.glob(f"{build_id}.*"):
-                leftover.unlink(missing_ok=True)
     record = _record(build_id, started, True, version, "ok", snapshots)
     _append_log(settings, record)
     return record
@@ -85,9 +82,11 @@ def last_builds(settings: Settings, count: int = 1) -> list[BuildRecord]:
 
 
 def _remove_scratch(settings: Settings) -> None:
-    """Delete the scratch database (it holds unprotected values) and its WAL."""
+    """Delete what a failed or broken-off build left: scratch file, WAL, spill directory."""
     for name in (SCRATCH_NAME, f"{SCRATCH_NAME}.wal"):
         (settings.builds_dir / name).unlink(missing_ok=True)
+    # DuckDB spills intermediate results (unprotected values) there under memory pressure.
+    shutil.rmtree(settings.builds_dir / f"{SCRATCH_NAME}.tmp", ignore_errors=True)
 
 
 def _upgrade(warehouse: Path) -> None:
@@ -146,6 +145,9 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
         str(dbt_dir / "target"),
         "--log-path",
         str(dbt_dir / "logs"),
+        # dbt's debug log (a line per query) costs seconds and is rarely read.
+        "--log-level-file",
+        "info",
         "--no-use-colors",
     ]
     result = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)
@@ -178,24 +180,21 @@ def _publish(
     version: str,
     snapshots: list[dict[str, str]],
 ) -> None:
-    """Copy the marts into a new serving file and swap it in with one atomic rename."""
-    target = settings.builds_dir / f"{build_id}.bereitstellung.duckdb"
-    con = duckdb.connect(str(target))
+    """Record the build in the scratch file and swap it in as the serving database."""
+    con = duckdb.connect(str(scratch))
     try:
-        con.execute(f"ATTACH '{scratch}' AS arbeit (READ_ONLY)")
-        tables = [
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'arbeit'"
+        tables = {
+            name: kind
+            for name, kind in con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_catalog = current_database()"
             ).fetchall()
-            if name.startswith(PUBLISHED_PREFIXES)
-        ]
-        if not tables:
+        }
+        if not any(name.startswith(PUBLISHED_PREFIXES) for name in tables):
             raise BuildFailed("Der Build hat keine Marts erzeugt.")
-        for name in tables:
-            order = f" ORDER BY {SORT_KEYS[name]}" if name in SORT_KEYS else ""
-            con.execute(f"CREATE TABLE main.{name} AS SELECT * FROM arbeit.main.{name}{order}")
-        con.execute("DETACH arbeit")
+        for name, kind in tables.items():
+            if not name.startswith(PUBLISHED_PREFIXES) or kind != "BASE TABLE":
+                con.execute(f'DROP {"TABLE" if kind == "BASE TABLE" else "VIEW"} "{name}"')
         con.execute(
             "CREATE TABLE build_info AS SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS gestartet, "
             "now() AS veroeffentlicht, ? AS dbt_version, ? AS staende",
@@ -204,7 +203,7 @@ def _publish(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(target, settings.serving_path)
+    os.replace(scratch, settings.serving_path)
 
 
 def _record(

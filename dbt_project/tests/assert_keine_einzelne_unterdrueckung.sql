@@ -10,9 +10,9 @@ with stand as (
 gruppen as (
     select
         mitglieder.gruppe,
-        count(*) filter (where mitglieder.rolle = 'teil' and stand.unterdrueckt) as teile_geheim,
-        bool_or(mitglieder.rolle = 'summe' and stand.unterdrueckt) as summe_geheim,
-        bool_or(mitglieder.rolle = 'summe') as hat_summe
+        count(*) filter (where not mitglieder.ist_summe and stand.unterdrueckt) as teile_geheim,
+        bool_or(mitglieder.ist_summe and stand.unterdrueckt) as summe_geheim,
+        bool_or(mitglieder.ist_summe) as hat_summe
     from {{ ref('int_geheimhaltung_gruppen') }} as mitglieder
     inner join stand on mitglieder.zelle = stand.zelle
     group by mitglieder.gruppe

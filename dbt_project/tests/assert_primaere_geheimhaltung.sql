@@ -1,7 +1,7 @@
 -- Primary suppression: no published count of 1 .. k-1, no ratio on a base of 1 .. 4,
 -- and a suppressed cell never carries a value.
 with roh as (
-    select * from {{ ref('int_kennzahlen_zellen') }}
+    select * from {{ ref('int_kennzahlen') }}
 ),
 
 veroeffentlicht as (

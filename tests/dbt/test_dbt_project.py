@@ -39,10 +39,15 @@ def test_sql_passes_sqlfluff():
 
 
 def dbt(kim: Kim, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run dbt on the project against the installation's warehouse; nothing lands in the repo."""
+    """Run dbt on the project against the installation's warehouse; nothing lands in the repo.
+
+    The in-memory database of staging and intermediate models becomes a file, so that the
+    relations one dbt command builds are there for the next.
+    """
     env = os.environ | {
         "KIM_WAREHOUSE": str(kim.home / "warehouse.duckdb"),
         "KIM_BUILD_DB": str(tmp_path / "build.duckdb"),
+        "KIM_ZWISCHEN_DB": str(tmp_path / "zwischen.duckdb"),
         "KIM_REFERENCE_DIR": str(ROOT / "warehouse" / "reference"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

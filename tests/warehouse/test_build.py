@@ -30,10 +30,16 @@ def built(tmp_path_factory) -> Kim:
 
 
 def serving_tables(kim: Kim) -> set[str]:
-    """Tables in the published database."""
+    """Tables and views in the published database."""
     con = duckdb.connect(str(kim.home / "kim.duckdb"), read_only=True)
     try:
-        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        return {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() "
+                "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -57,7 +63,7 @@ def test_only_protected_marts_are_published(built):
     tables = serving_tables(built)
     assert {"fct_indikatoren", "dim_kennzahlen", "dim_gebiete", "build_info"} <= tables
     assert all(t.startswith(("fct_", "dim_")) or t == "build_info" for t in tables)
-    assert not list((built.home / "builds").glob("*.duckdb"))
+    assert not list((built.home / "builds").glob("*.duckdb*"))
     log = [json.loads(line) for line in (built.home / "builds.jsonl").read_text().splitlines()]
     assert log[-1]["erfolgreich"] and log[-1]["build_id"] == build_id(built)
     assert {s["tabelle"] for s in log[-1]["staende"]} >= {"faelle", "verfahren", "stellen"}
@@ -188,6 +194,11 @@ def test_json_format_and_out_file(built, tmp_path):
 
 def test_readers_keep_working_while_a_build_runs(built):
     before = build_id(built)
+    # What a build broken off earlier leaves: its scratch file and DuckDB's spill directory.
+    builds = built.home / "builds"
+    (builds / "arbeit.duckdb").write_bytes(b"halb geschrieben")
+    (builds / "arbeit.duckdb.tmp").mkdir()
+    (builds / "arbeit.duckdb.tmp" / "duckdb_temp_storage-0.tmp").write_bytes(b"roh")
     process = subprocess.Popen(
         [sys.executable, "-m", "warehouse.cli", "build"],
         env=built.env,
@@ -207,6 +218,7 @@ def test_readers_keep_working_while_a_build_runs(built):
     assert process.returncode == 0, process.stderr.read()
     assert reads > 3
     assert build_id(built) != before
+    assert not list(builds.glob("arbeit.duckdb*"))
 
 
 def test_failed_build_keeps_the_last_good_one_serving(built, tmp_path):

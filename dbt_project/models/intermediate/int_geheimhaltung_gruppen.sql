@@ -1,6 +1,8 @@
 -- Confidentiality groups: which cell is a part or the total of which group.
+-- A group is named by its kind (`art`) and the cell attributes its members share; the
+-- attribute in which they differ is NULL.
 with zaehlungen as (
-    select * from {{ ref('int_kennzahlen_zellen') }}
+    select * from {{ ref('int_kennzahlen') }}
     where geheimhaltung = 'anzahl'
 ),
 
@@ -33,20 +35,29 @@ mitglieder as (
     -- the nine towns and the Kreis
     select
         zelle,
-        wert,
-        'g|' || indikator || '|' || zeitraum || '|' || zielgruppe || '|' || handlungsfeld
-        || '|' || aufschluesselung as gruppe,
-        case when gebiet = '05954' then 'summe' else 'teil' end as rolle
+        'gebiete' as art,
+        indikator,
+        zeitraum,
+        null as gebiet,
+        zielgruppe,
+        handlungsfeld,
+        aufschluesselung,
+        null::integer as stufe,
+        gebiet = '05954' as ist_summe
     from zaehlungen
     union all
-    -- breakdown values and the row without breakdown
+    -- breakdown values and the row without breakdown (`aufschluesselung` = the dimension)
     select
         zaehlungen.zelle,
-        zaehlungen.wert,
-        'a|' || zaehlungen.indikator || '|' || zaehlungen.gebiet || '|' || zaehlungen.zeitraum
-        || '|' || zaehlungen.zielgruppe || '|' || zaehlungen.handlungsfeld || '|'
-        || aufschluesselungen.dimension as gruppe,
-        case when zaehlungen.aufschluesselung = '' then 'summe' else 'teil' end as rolle
+        'aufschluesselung' as art,
+        zaehlungen.indikator,
+        zaehlungen.zeitraum,
+        zaehlungen.gebiet,
+        zaehlungen.zielgruppe,
+        zaehlungen.handlungsfeld,
+        aufschluesselungen.dimension as aufschluesselung,
+        null::integer as stufe,
+        zaehlungen.aufschluesselung = '' as ist_summe
     from zaehlungen
     inner join aufschluesselungen
         on
@@ -59,21 +70,31 @@ mitglieder as (
     -- the seven topics and `alle` (only for indicators where every record has one topic)
     select
         zelle,
-        wert,
-        'h|' || indikator || '|' || gebiet || '|' || zeitraum || '|' || zielgruppe || '|'
-        || aufschluesselung as gruppe,
-        case when handlungsfeld = 'alle' then 'summe' else 'teil' end as rolle
+        'handlungsfelder' as art,
+        indikator,
+        zeitraum,
+        gebiet,
+        zielgruppe,
+        null as handlungsfeld,
+        aufschluesselung,
+        null::integer as stufe,
+        handlungsfeld = 'alle' as ist_summe
     from zaehlungen
     where ist_handlungsfelder_summierbar
     union all
-    -- shorter periods within a longer one (only for indicators that add up over time)
+    -- shorter periods of one length (`stufe`) within a longer one (`zeitraum`), only for
+    -- indicators that add up over time
     select
         zaehlungen.zelle,
-        zaehlungen.wert,
-        'z|' || zaehlungen.indikator || '|' || zaehlungen.gebiet || '|' || zaehlungen.zielgruppe
-        || '|' || zaehlungen.handlungsfeld || '|' || zaehlungen.aufschluesselung || '|'
-        || oben.zeitraum || '|' || kind.periodenrang as gruppe,
-        'teil' as rolle
+        'zeit' as art,
+        zaehlungen.indikator,
+        oben.zeitraum,
+        zaehlungen.gebiet,
+        zaehlungen.zielgruppe,
+        zaehlungen.handlungsfeld,
+        zaehlungen.aufschluesselung,
+        kind.periodenrang as stufe,
+        false as ist_summe
     from zaehlungen
     inner join perioden as kind on zaehlungen.zeitraum = kind.zeitraum
     inner join perioden as oben
@@ -85,14 +106,38 @@ mitglieder as (
     union all
     select
         zaehlungen.zelle,
-        zaehlungen.wert,
-        'z|' || zaehlungen.indikator || '|' || zaehlungen.gebiet || '|' || zaehlungen.zielgruppe
-        || '|' || zaehlungen.handlungsfeld || '|' || zaehlungen.aufschluesselung || '|'
-        || zeitstufen.zeitraum || '|' || zeitstufen.stufe as gruppe,
-        'summe' as rolle
+        'zeit' as art,
+        zaehlungen.indikator,
+        zaehlungen.zeitraum,
+        zaehlungen.gebiet,
+        zaehlungen.zielgruppe,
+        zaehlungen.handlungsfeld,
+        zaehlungen.aufschluesselung,
+        zeitstufen.stufe,
+        true as ist_summe
     from zaehlungen
     inner join zeitstufen on zaehlungen.zeitraum = zeitstufen.zeitraum
     where zaehlungen.ist_zeitlich_summierbar
+),
+
+final as (
+    select
+        -- one number per group: the secondary suppression joins millions of memberships
+        dense_rank() over (
+            order by
+                art,
+                indikator,
+                zeitraum,
+                gebiet,
+                zielgruppe,
+                handlungsfeld,
+                aufschluesselung,
+                stufe
+        ) as gruppe,
+        art,
+        zelle,
+        ist_summe
+    from mitglieder
 )
 
-select * from mitglieder
+select * from final

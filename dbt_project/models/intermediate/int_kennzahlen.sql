@@ -1,5 +1,5 @@
-{{ config(materialized='view') }}
--- All indicator values before statistical confidentiality (never published as such).
+-- All indicator values before statistical confidentiality (never published as such), with
+-- the catalogue attributes the confidentiality rules need and a number per cell.
 {% set familien = [
     'int_kennzahlen_faelle',
     'int_kennzahlen_aufschluesselungen',
@@ -9,16 +9,52 @@
     'int_kennzahlen_stellen',
     'int_kennzahlen_baustein3',
 ] %}
-{% for familie in familien %}
+with werte as (
+    {% for familie in familien %}
+        select
+            indikator,
+            zeitraum,
+            gebiet,
+            zielgruppe,
+            handlungsfeld,
+            aufschluesselung,
+            wert,
+            basis
+        from {{ ref(familie) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+katalog as (
+    select * from {{ ref('stg_kennzahlen') }}
+),
+
+final as (
     select
-        indikator,
-        zeitraum,
-        gebiet,
-        zielgruppe,
-        handlungsfeld,
-        aufschluesselung,
-        wert,
-        basis
-    from {{ ref(familie) }}
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+        -- Numbered in a fixed order, so that ties in secondary suppression (which cell
+        -- of a group to suppress next) are broken the same way in every build.
+        row_number() over (
+            order by
+                werte.indikator,
+                werte.zeitraum,
+                werte.gebiet,
+                werte.zielgruppe,
+                werte.handlungsfeld,
+                werte.aufschluesselung
+        ) as zelle,
+        werte.indikator,
+        werte.zeitraum,
+        werte.gebiet,
+        werte.zielgruppe,
+        werte.handlungsfeld,
+        werte.aufschluesselung,
+        werte.wert,
+        werte.basis,
+        katalog.geheimhaltung,
+        katalog.ist_zeitlich_summierbar,
+        katalog.ist_handlungsfelder_summierbar
+    from werte
+    left join katalog on werte.indikator = katalog.indikator
+)
+
+select * from final

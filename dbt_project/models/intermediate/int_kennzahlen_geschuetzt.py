@@ -18,7 +18,7 @@ GROUPS = """
         count(*) FILTER (WHERE NOT m.ist_summe AND NOT s.unterdrueckt) AS teile_offen,
         bool_or(m.ist_summe AND s.unterdrueckt) AS summe_geheim,
         bool_or(m.ist_summe) AS hat_summe
-    FROM gk_mitglieder m JOIN gk_stand s USING (nr)
+    FROM gk_mitglieder m JOIN gk_stand s USING (zelle)
     WHERE m.gruppe IN (SELECT gruppe FROM gk_pruefen)
     GROUP BY m.gruppe
     HAVING teile_geheim = 1 AND hat_summe AND NOT summe_geheim
@@ -34,15 +34,15 @@ RATIOS = {
 NEXT = f"""
     WITH offen AS ({GROUPS}),
     kandidaten AS (
-        SELECT m.nr,
+        SELECT m.zelle,
             row_number() OVER (PARTITION BY m.gruppe ORDER BY s.wert, s.zelle) AS rang
         FROM gk_mitglieder m
         JOIN offen USING (gruppe)
-        JOIN gk_stand s USING (nr)
+        JOIN gk_stand s USING (zelle)
         WHERE NOT s.unterdrueckt
           AND (NOT m.ist_summe OR offen.teile_offen = 0)
     )
-    SELECT DISTINCT nr FROM kandidaten WHERE rang = 1
+    SELECT DISTINCT zelle FROM kandidaten WHERE rang = 1
 """
 
 
@@ -51,24 +51,19 @@ def model(dbt, session):
     dbt.config(materialized="table")
     k = int(dbt.config.get("geheimhaltung_k"))
     base = int(dbt.config.get("mindestbasis"))
-    dbt.ref("int_kennzahlen_zellen").create_view("gk_zellen")
-    dbt.ref("int_geheimhaltung_gruppen").create_view("gk_mitglieder_view")
+    # Temporary views: nothing of this model may reach the build file (profiles.yml).
+    zellen = dbt.ref("int_kennzahlen").sql_query()
+    mitglieder = dbt.ref("int_geheimhaltung_gruppen").sql_query()
+    session.execute(f"CREATE OR REPLACE TEMP VIEW gk_zellen AS {zellen}")
+    session.execute(f"CREATE OR REPLACE TEMP VIEW gk_mitglieder AS {mitglieder}")
     session.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gk_stand AS
-        SELECT row_number() OVER () AS nr, *, CASE geheimhaltung
+        SELECT zelle, wert, CASE geheimhaltung
             WHEN 'anzahl' THEN wert >= 1 AND wert < {k}
             WHEN 'quote' THEN basis >= 1 AND basis < {base}
             ELSE false END AS unterdrueckt
         FROM gk_zellen
-        """
-    )
-    # Integer keys: every pass joins millions of memberships.
-    session.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE gk_mitglieder AS
-        SELECT dense_rank() OVER (ORDER BY m.gruppe) AS gruppe, s.nr, m.rolle = 'summe' AS ist_summe
-        FROM gk_mitglieder_view m JOIN gk_stand s USING (zelle)
         """
     )
     # Only groups with a newly suppressed member can change: the first pass checks all
@@ -81,12 +76,12 @@ def model(dbt, session):
         if session.execute("SELECT count(*) FROM gk_neu").fetchone()[0] == 0:
             break
         session.execute(
-            "UPDATE gk_stand SET unterdrueckt = true WHERE nr IN (SELECT nr FROM gk_neu)"
+            "UPDATE gk_stand SET unterdrueckt = true WHERE zelle IN (SELECT zelle FROM gk_neu)"
         )
         session.execute(
             """
             CREATE OR REPLACE TEMP TABLE gk_pruefen AS
-            SELECT DISTINCT gruppe FROM gk_mitglieder WHERE nr IN (SELECT nr FROM gk_neu)
+            SELECT DISTINCT gruppe FROM gk_mitglieder WHERE zelle IN (SELECT zelle FROM gk_neu)
             """
         )
     else:
@@ -96,17 +91,19 @@ def model(dbt, session):
         session.execute(
             f"""
             UPDATE gk_stand SET unterdrueckt = true
-            WHERE indikator = '{ratio}' AND (zeitraum, gebiet, zielgruppe, handlungsfeld,
-                aufschluesselung) IN (
-                SELECT (zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung)
-                FROM gk_stand WHERE indikator IN ({names}) AND unterdrueckt
+            WHERE zelle IN (
+                SELECT q.zelle FROM gk_zellen q JOIN gk_zellen c
+                    USING (zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung)
+                JOIN gk_stand s ON s.zelle = c.zelle
+                WHERE q.indikator = '{ratio}' AND c.indikator IN ({names}) AND s.unterdrueckt
             )
             """
         )
     return session.sql(
         """
-        SELECT zelle, indikator, zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung,
-            CASE WHEN unterdrueckt THEN NULL ELSE wert END AS wert, unterdrueckt
-        FROM gk_stand
+        SELECT z.zelle, z.indikator, z.zeitraum, z.gebiet, z.zielgruppe, z.handlungsfeld,
+            z.aufschluesselung, CASE WHEN s.unterdrueckt THEN NULL ELSE s.wert END AS wert,
+            s.unterdrueckt
+        FROM gk_zellen z JOIN gk_stand s USING (zelle)
         """
     )
