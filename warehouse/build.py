@@ -145,9 +145,12 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
         str(dbt_dir / "target"),
         "--log-path",
         str(dbt_dir / "logs"),
-        # dbt's debug log (a line per query) costs seconds and is rarely read.
+        # dbt's debug log (a line per query) and its JSON artifacts (manifest.json,
+        # run_results.json) cost seconds per build and nothing reads them; the info log keeps
+        # every node's outcome and time. Partial parsing has its own file and is unaffected.
         "--log-level-file",
         "info",
+        "--no-write-json",
         "--no-use-colors",
     ]
     result = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)

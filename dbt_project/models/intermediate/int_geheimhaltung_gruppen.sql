@@ -11,8 +11,13 @@ perioden as (
 ),
 
 aufschluesselungen as (
+    -- the breakdown dimensions shown for a cell (only there do its values form a group)
     select distinct
         indikator,
+        zeitraum,
+        gebiet,
+        zielgruppe,
+        handlungsfeld,
         split_part(aufschluesselung, '=', 1) as dimension
     from zaehlungen
     where aufschluesselung <> '' and aufschluesselung not like 'baustein=%'
@@ -62,6 +67,10 @@ mitglieder as (
     inner join aufschluesselungen
         on
             zaehlungen.indikator = aufschluesselungen.indikator
+            and zaehlungen.zeitraum = aufschluesselungen.zeitraum
+            and zaehlungen.gebiet = aufschluesselungen.gebiet
+            and zaehlungen.zielgruppe = aufschluesselungen.zielgruppe
+            and zaehlungen.handlungsfeld = aufschluesselungen.handlungsfeld
             and (
                 zaehlungen.aufschluesselung = ''
                 or split_part(zaehlungen.aufschluesselung, '=', 1) = aufschluesselungen.dimension
