@@ -5,8 +5,8 @@ scale 50 under 120 s and 4 GB. The first build in a new KIM_HOME parses the dbt 
 three more reuse it (the normal case: a build after each load) and their median is the
 figure (machines here are shared; the range is printed too).
 To see what dominates, it also times `dbt build --empty` (every model and test on zero rows:
-dbt's start-up and per-node bookkeeping without the SQL work; the rest of a build is SQL and
-data) and lists the slowest models of the build.
+dbt's start-up and per-node bookkeeping without the SQL work; the rest of a build is mostly
+SQL and data) and lists the slowest models of the build.
 
     .venv/bin/python benchmarks/bench_build.py [--scale 1 50]
 """
@@ -135,7 +135,8 @@ def bench(scale: float) -> None:
         )
         print(
             f"  dbt without data (build --empty, parsed project): {overhead:.1f} s, "
-            f"so SQL and data take {warm - overhead:.1f} s of the build"
+            f"so the rest (SQL and data, kim's start-up and publishing) takes "
+            f"{warm - overhead:.1f} s of the build"
         )
         for name, took in slowest_models(work / "home"):
             print(f"  {name}: {took:.1f} s")

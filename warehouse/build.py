@@ -23,7 +23,7 @@ from warehouse.settings import Settings
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 # Only these tables are published. dbt keeps staging and intermediate models (unprotected
 # values) in memory and writes only the marts to the scratch file (dbt_project/profiles.yml);
-# publishing checks that and drops anything else before the file is swapped in.
+# publishing checks that before the file is swapped in.
 PUBLISHED_PREFIXES = ("fct_", "dim_")
 SCRATCH_NAME = "arbeit.duckdb"
 # Where dbt's own summary of what went wrong begins in its output.
@@ -62,7 +62,7 @@ def build(settings: Settings) -> BuildRecord:
             _upgrade(settings.warehouse_path)
             snapshots = _current_snapshots(settings.warehouse_path)
             version = _run_dbt(settings, scratch)
-            _publish(scratch, settings, build_id, started, version, snapshots)
+            publish(scratch, settings, build_id, started, version, snapshots)
         except BuildFailed as err:
             _append_log(settings, _record(build_id, started, False, "", str(err), snapshots))
             raise
@@ -126,6 +126,8 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
     env = os.environ | {
         "KIM_WAREHOUSE": os.path.relpath(settings.warehouse_path.resolve(), home),
         "KIM_BUILD_DB": os.path.relpath(scratch.resolve(), home),
+        # Never a file here (a value left in the environment by a test run would be one).
+        "KIM_ZWISCHEN_DB": ":memory:",
         "KIM_REFERENCE_DIR": str(resources.files("warehouse").joinpath("reference")),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
@@ -175,7 +177,7 @@ def _failure_summary(output: str) -> str:
     return f"dbt-Build fehlgeschlagen; der letzte gute Stand bleibt veröffentlicht.\n{detail}"
 
 
-def _publish(
+def publish(
     scratch: Path,
     settings: Settings,
     build_id: str,
@@ -184,28 +186,39 @@ def _publish(
     snapshots: list[dict[str, str]],
 ) -> None:
     """Record the build in the scratch file and swap it in as the serving database."""
-    con = duckdb.connect(str(scratch))
     try:
-        tables = {
-            name: kind
-            for name, kind in con.execute(
-                "SELECT table_name, table_type FROM information_schema.tables "
+        con = duckdb.connect(str(scratch))
+        try:
+            objects = con.execute(
+                "SELECT table_schema, table_name, table_type FROM information_schema.tables "
                 "WHERE table_catalog = current_database()"
             ).fetchall()
-        }
-        if not any(name.startswith(PUBLISHED_PREFIXES) for name in tables):
-            raise BuildFailed("Der Build hat keine Marts erzeugt.")
-        for name, kind in tables.items():
-            if not name.startswith(PUBLISHED_PREFIXES) or kind != "BASE TABLE":
-                con.execute(f'DROP {"TABLE" if kind == "BASE TABLE" else "VIEW"} "{name}"')
-        con.execute(
-            "CREATE TABLE build_info AS SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS gestartet, "
-            "now() AS veroeffentlicht, ? AS dbt_version, ? AS staende",
-            [build_id, started, version, json.dumps(snapshots)],
-        )
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+            marts = [name for _, name, _ in objects if name.startswith(PUBLISHED_PREFIXES)]
+            # Dropped data stays readable in a DuckDB file until its blocks are reused, so
+            # anything else in the file (a model outside `zwischen`) fails the build.
+            others = [
+                f"{schema}.{name}"
+                for schema, name, kind in objects
+                if schema != "main" or kind != "BASE TABLE" or name not in marts
+            ]
+            if others:
+                raise BuildFailed(
+                    "Die Build-Datei enthält mehr als die Marts und wird nicht veröffentlicht: "
+                    + ", ".join(sorted(others))
+                )
+            if not marts:
+                raise BuildFailed("Der Build hat keine Marts erzeugt.")
+            con.execute(
+                "CREATE TABLE build_info AS SELECT ? AS build_id, "
+                "CAST(? AS TIMESTAMP) AS gestartet, now() AS veroeffentlicht, "
+                "? AS dbt_version, ? AS staende",
+                [build_id, started, version, json.dumps(snapshots)],
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        raise BuildFailed(f"Build-Datei nicht lesbar: {err}") from err
     os.replace(scratch, settings.serving_path)
 
 

@@ -9,12 +9,15 @@ import math
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import duckdb
 import pytest
 
 from tests.conftest import Kim
 from tests.reference_indicators import compute, load_current
+from warehouse.build import BuildFailed, publish
+from warehouse.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +300,19 @@ def test_published_values_equal_an_independent_pandas_computation(built):
             assert float(row["wert"]) == pytest.approx(want, rel=1e-9), key
         compared += 1
     assert compared > 0.5 * len(published)
+
+
+def test_a_build_file_holding_more_than_the_marts_is_not_published(built, tmp_path):
+    """Dropped data stays readable in a DuckDB file, so a stray table fails the build."""
+    settings = Settings(home=tmp_path / "home", exports=tmp_path / "exports")
+    settings.builds_dir.mkdir(parents=True)
+    settings.serving_path.write_bytes((built.home / "kim.duckdb").read_bytes())
+    good = build_id(Kim(home=settings.home, exports=settings.exports))
+    scratch = settings.builds_dir / "arbeit.duckdb"
+    con = duckdb.connect(str(scratch))
+    con.execute("CREATE TABLE fct_indikatoren AS SELECT 1 AS wert")
+    con.execute("CREATE TABLE int_kennzahlen AS SELECT 2 AS wert")  # unprotected values
+    con.close()
+    with pytest.raises(BuildFailed, match=r"mehr als die Marts.*main\.int_kennzahlen"):
+        publish(scratch, settings, "neu", datetime.now(), "1.0", [])
+    assert build_id(Kim(home=settings.home, exports=settings.exports)) == good
