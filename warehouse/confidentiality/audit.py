@@ -1,0 +1,322 @@
+"""The attacker check: how far can a reader narrow each suppressed small count?
+
+For every sensitive cell (a suppressed count of 1 .. k-1) the smallest and largest value
+consistent with all published cells and all relations of the linked table is found by
+linear programming (HiGHS), one component of linked suppressed cells at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from warehouse.confidentiality.table import LinkedTable
+
+# Values within this distance of a whole number count as that number (LP round-off).
+TOLERANCE = 1e-6
+# Components larger than this many cells are examined in pieces (see `attack`).
+BLOCK = 400
+
+
+@dataclass(frozen=True)
+class Attack:
+    """What the check found: an interval per examined sensitive cell, and the failures.
+
+    `minimum` is exact. `maximum` is exact for a failed cell; for a cell that passes it is
+    the value the check proved reachable (its integer minimum + k), the true maximum may be
+    larger.
+    """
+
+    zellen: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+    komponenten: int
+    groesste_komponente: int
+    fehlgeschlagen: np.ndarray = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """No sensitive cell can be narrowed down."""
+        return len(self.fehlgeschlagen) == 0
+
+    @property
+    def engstes_intervall(self) -> float:
+        """Width of the narrowest integer interval of a sensitive cell (inf if none)."""
+        widths = integer_width(self.minimum, self.maximum)
+        return float(widths.min()) if len(widths) else math.inf
+
+
+def integer_width(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Width of the integer interval [ceil(low), floor(high)]."""
+    return np.floor(high + TOLERANCE) - np.ceil(low - TOLERANCE)
+
+
+def components(cells: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Connected components of an undirected graph: the smallest cell index of each."""
+    label = np.arange(cells)
+    while True:
+        low = np.minimum(label[first], label[second])
+        new = label.copy()
+        for ends in (first, second, label[first], label[second]):
+            np.minimum.at(new, ends, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def attack(
+    table: LinkedTable,
+    suppressed: np.ndarray,
+    sensitive: np.ndarray,
+    k: int,
+    within: np.ndarray | None = None,
+    block: int = BLOCK,
+) -> Attack:
+    """Interval of every suppressed sensitive cell (only in components touching `within`).
+
+    A component larger than `block` cells is examined in pieces of about that size, each
+    with every suppressed cell outside the piece taken as known (its true value). That
+    attacker knows more than a real one, so an interval wide enough here is wide enough
+    there; a cell that fails in its piece gets a piece centred on it before it counts as
+    failed. Failing in a piece can only cost an extra suppression, never a leak.
+    """
+    graph = _Graph(table, suppressed & ~table.bekannt)
+    targets = graph.hidden & sensitive
+    if within is not None:
+        targets &= np.isin(graph.label, graph.label[within])
+    target_cells = np.flatnonzero(targets)
+    comps, sizes = np.unique(graph.label[graph.hidden], return_counts=True)
+    size_of = dict(zip(comps.tolist(), sizes.tolist(), strict=True))
+    low = np.full(len(table.wert), np.nan)
+    high = np.full(len(table.wert), np.nan)
+    examined = np.unique(graph.label[target_cells])
+    for comp in examined.tolist():
+        cells = np.flatnonzero(graph.hidden & (graph.label == comp))
+        pieces = [cells] if len(cells) <= block else graph.pieces(cells, block)
+        for piece in pieces:
+            wanted = piece[targets[piece]]
+            if len(wanted):
+                low[wanted], high[wanted] = graph.intervals(piece, wanted, k)
+        if len(cells) <= block:
+            continue
+        for cell in cells[targets[cells] & (integer_width(low[cells], high[cells]) < k)]:
+            piece = graph.ball(int(cell), block)
+            low[[cell]], high[[cell]] = graph.intervals(piece, np.array([cell]), k)
+    lo_t, hi_t = low[target_cells], high[target_cells]
+    return Attack(
+        zellen=target_cells,
+        minimum=lo_t,
+        maximum=hi_t,
+        komponenten=len(examined),
+        groesste_komponente=max((size_of[c] for c in examined.tolist()), default=0),
+        fehlgeschlagen=target_cells[integer_width(lo_t, hi_t) < k],
+    )
+
+
+class _Graph:
+    """Hidden cells linked by the relations that hold two or more of them."""
+
+    def __init__(self, table: LinkedTable, hidden: np.ndarray) -> None:
+        self.table = table
+        self.hidden = hidden
+        member_hidden = hidden[table.zelle]
+        per_group = np.bincount(table.gruppe, member_hidden, table.groups)
+        # Memberships by relation and by cell (CSR), to read a relation's members.
+        self.by_group = np.argsort(table.gruppe, kind="stable")
+        self.group_start = np.searchsorted(table.gruppe[self.by_group], np.arange(table.groups + 1))
+        self.by_cell = np.argsort(table.zelle, kind="stable")
+        self.member_start = np.searchsorted(table.zelle[self.by_cell], np.arange(len(hidden) + 1))
+        # Links: relation -> its hidden members, cell -> its linking relations.
+        linking = np.flatnonzero(member_hidden & (per_group[table.gruppe] >= 2))
+        by_cell = linking[np.argsort(table.zelle[linking], kind="stable")]
+        self.cell_groups = table.gruppe[by_cell]
+        self.cell_start = np.searchsorted(table.zelle[by_cell], np.arange(len(hidden) + 1))
+        by_group = linking[np.argsort(table.gruppe[linking], kind="stable")]
+        self.group_cells = table.zelle[by_group]
+        self.link_start = np.searchsorted(table.gruppe[by_group], np.arange(table.groups + 1))
+        first = self.group_cells[self.link_start[table.gruppe[by_group]]]
+        self.label = components(len(hidden), first, self.group_cells)
+
+    def neighbours(self, cell: int) -> np.ndarray:
+        """Hidden cells sharing a relation with the cell."""
+        groups = self.cell_groups[self.cell_start[cell] : self.cell_start[cell + 1]]
+        return np.concatenate(
+            [self.group_cells[self.link_start[g] : self.link_start[g + 1]] for g in groups]
+            or [np.empty(0, dtype=np.int64)]
+        )
+
+    def ball(self, cell: int, size: int, taken: set[int] | None = None) -> np.ndarray:
+        """About `size` hidden cells nearest to the cell (breadth first), skipping `taken`."""
+        seen = {cell}
+        queue = [cell]
+        for current in queue:
+            if len(seen) >= size:
+                break
+            for other in self.neighbours(current).tolist():
+                if other not in seen and (taken is None or other not in taken):
+                    seen.add(other)
+                    queue.append(other)
+        return np.array(sorted(seen), dtype=np.int64)
+
+    def pieces(self, cells: np.ndarray, size: int) -> list[np.ndarray]:
+        """The cells cut into connected pieces of about `size` cells."""
+        taken: set[int] = set()
+        pieces = []
+        for cell in cells.tolist():
+            if cell not in taken:
+                piece = self.ball(cell, size, taken)
+                taken.update(piece.tolist())
+                pieces.append(piece)
+        return pieces
+
+    def intervals(self, piece: np.ndarray, wanted: np.ndarray, k: int) -> tuple:
+        """Intervals of the wanted cells when only the piece's cells are unknown."""
+        table = self.table
+        memberships = np.concatenate(
+            [self.by_cell[self.member_start[c] : self.member_start[c + 1]] for c in piece]
+        )
+        groups = np.unique(table.gruppe[memberships])
+        rows = np.concatenate(
+            [self.by_group[self.group_start[g] : self.group_start[g + 1]] for g in groups]
+        )
+        unknown = np.isin(table.zelle[rows], piece)
+        known = rows[~unknown]
+        rows = rows[unknown]
+        rhs = -np.bincount(
+            np.searchsorted(groups, table.gruppe[known]),
+            table.koeffizient[known] * table.wert[table.zelle[known]],
+            len(groups),
+        )
+        row_index = np.searchsorted(groups, table.gruppe[rows])
+        col_index = np.searchsorted(piece, table.zelle[rows])
+        coef = table.koeffizient[rows]
+        equal = table.gleichung[groups]
+        if len(piece) == 1:
+            return _single(coef, rhs[row_index], equal[row_index], len(wanted))
+        lp = _Component(
+            len(piece), row_index, col_index, coef, rhs, equal, np.searchsorted(piece, wanted)
+        )
+        low = lp.minima()
+        return low, lp.maxima(np.ceil(low - TOLERANCE) + k)
+
+
+class _Component:
+    """One component's linear system in HiGHS, with a capped copy y <= x of each wanted x.
+
+    One solve settles many cells: minimising the sum of the open cells puts most of them at 0
+    (their minimum); maximising the sum of the capped copies lifts most of them to their
+    target (enough width). Only the cells left over get solves of their own.
+    """
+
+    def __init__(self, cols, row_index, col_index, coef, rhs, equal, wanted) -> None:
+        rows = int(row_index.max()) + 1
+        count = len(wanted)
+        infinity = highspy.kHighsInf
+        self.wanted = wanted
+        self.copies = cols + np.arange(count)
+        self.size = cols + count
+        # Rows y_i - x_wanted[i] <= 0 below the component's own rows.
+        link_rows = rows + np.arange(count)
+        all_rows = np.r_[row_index, link_rows, link_rows]
+        all_cols = np.r_[col_index, self.copies, wanted]
+        values = np.r_[coef, np.ones(count), -np.ones(count)]
+        order = np.lexsort((all_rows, all_cols))
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.size
+        lp.num_row_ = rows + count
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.r_[np.full(cols, infinity), np.zeros(count)]
+        lp.row_lower_ = np.r_[np.where(equal, rhs, -infinity), np.full(count, -infinity)]
+        lp.row_upper_ = np.r_[rhs, np.zeros(count)]
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.searchsorted(all_cols[order], np.arange(self.size + 1))
+        lp.a_matrix_.index_ = all_rows[order]
+        lp.a_matrix_.value_ = values[order]
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+
+    def minima(self) -> np.ndarray:
+        """The smallest value of each wanted cell."""
+        low = np.full(len(self.wanted), np.nan)
+        pending = np.arange(len(self.wanted))
+        while len(pending):
+            values = self._solve(self.wanted[pending], 1.0)
+            at_zero = values[self.wanted[pending]] <= TOLERANCE
+            if not at_zero.any():
+                break
+            low[pending[at_zero]] = 0.0
+            pending = pending[~at_zero]
+        for i in pending:
+            low[i] = self._optimum(int(self.wanted[i]), 1.0)
+        return low
+
+    def maxima(self, target: np.ndarray) -> np.ndarray:
+        """Each wanted cell's target where it can reach it, else its largest value."""
+        count = len(self.wanted)
+        high = np.full(count, np.nan)
+        self.solver.changeColsBounds(
+            count, self.copies.astype(np.int32), np.zeros(count), target.astype(np.float64)
+        )
+        pending = np.arange(count)
+        while len(pending):
+            values = self._solve(self.copies[pending], -1.0)
+            reached = values[self.copies[pending]] >= target[pending] - TOLERANCE
+            if not reached.any():
+                break
+            high[pending[reached]] = target[pending[reached]]
+            pending = pending[~reached]
+        for i in pending:
+            high[i] = -self._optimum(int(self.wanted[i]), -1.0)
+        return high
+
+    def _solve(self, cols: np.ndarray, cost: float) -> np.ndarray:
+        """Column values at an optimum of cost * sum(x[cols])."""
+        self._cost(cols, cost)
+        self.solver.run()
+        self._expect(self.solver.getModelStatus())
+        return np.asarray(self.solver.getSolution().col_value)
+
+    def _optimum(self, col: int, cost: float) -> float:
+        """Minimum of cost * x[col] alone; -inf when unbounded."""
+        self._cost(np.array([col]), cost)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return -math.inf
+        self._expect(status)
+        return self.solver.getInfo().objective_function_value
+
+    def _cost(self, cols: np.ndarray, cost: float) -> None:
+        """Objective: cost on the given columns, 0 elsewhere."""
+        costs = np.zeros(self.size)
+        costs[cols] = cost
+        self.solver.changeColsCost(self.size, np.arange(self.size, dtype=np.int32), costs)
+
+    def _expect(self, status) -> None:
+        """Stop on anything but an optimum (the true table is always a solution)."""
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                "Prüfung der Geheimhaltung: LP-Status " + self.solver.modelStatusToString(status)
+            )
+
+
+def _single(
+    coef: np.ndarray, rhs: np.ndarray, equal: np.ndarray, wanted: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of a lone variable: each row reads coef * x (= | <=) rhs, and x >= 0."""
+    value = rhs / coef
+    pinned = value[equal]
+    upper = value[~equal & (coef > 0)]
+    lower = value[~equal & (coef < 0)]
+    lo = max([0.0, *lower, *pinned])
+    hi = min([math.inf, *upper, *pinned])
+    return np.full(wanted, lo), np.full(wanted, hi)
