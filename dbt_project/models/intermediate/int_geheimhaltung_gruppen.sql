@@ -1,152 +1,235 @@
--- Confidentiality groups: which cell is a part or the total of which group.
--- A group is named by its kind (`art`) and the cell attributes its members share; the
--- attribute in which they differ is NULL.
-with zaehlungen as (
-    select * from {{ ref('int_kennzahlen') }}
-    where geheimhaltung = 'anzahl'
+-- Every linear relation between published count cells that a reader of the catalogue knows
+-- (catalogue §3 rule 3), as memberships: a relation reads sum(parts) - sum(totals) = 0
+-- (`ist_gleichung`) or <= 0 (a bound). The attacker check combines all of them at once.
+with zellen as (
+    select
+        zellen.*,
+        perioden.periodenrang,
+        perioden.beginn,
+        perioden.ende
+    from {{ ref('int_kennzahlen') }} as zellen
+    inner join {{ ref('int_perioden') }} as perioden on zellen.zeitraum = perioden.zeitraum
+    where zellen.geheimhaltung = 'anzahl'
 ),
 
 perioden as (
     select * from {{ ref('int_perioden') }}
 ),
 
-aufschluesselungen as (
-    -- the breakdown dimensions shown for a cell (only there do its values form a group)
-    select distinct
-        indikator,
+faelle as (
+    -- the case counts of one period, area, group and topic side by side (identities)
+    select
         zeitraum,
         gebiet,
         zielgruppe,
         handlungsfeld,
-        split_part(aufschluesselung, '=', 1) as dimension
-    from zaehlungen
-    where aufschluesselung <> '' and aufschluesselung not like 'baustein=%'
+        beginn,
+        ende,
+        periodenrang,
+        max(zelle) filter (where indikator = 'faelle_aktiv') as aktiv,
+        max(zelle) filter (where indikator = 'faelle_neu') as neu,
+        max(zelle) filter (where indikator = 'faelle_abgeschlossen') as abgeschlossen,
+        max(zelle) filter (where indikator = 'faelle_bestand') as bestand,
+        max(zelle) filter (where indikator = 'personen_erreicht') as personen,
+        max(zelle) filter (where indikator = 'strukturhinweise') as strukturhinweise
+    from zellen
+    where aufschluesselung = ''
+    group by all
 ),
 
-raenge as (
-    select distinct periodenrang from perioden
-),
-
-zeitstufen as (
+stichtage as (
+    -- the stock at the end of each month (every end day of a period is a month end)
     select
-        oben.zeitraum,
-        kind.periodenrang as stufe
-    from perioden as oben
-    inner join raenge as kind
-        on oben.periodenrang > kind.periodenrang
+        gebiet,
+        zielgruppe,
+        handlungsfeld,
+        ende,
+        bestand
+    from faelle
+    where periodenrang = 1 and bestand is not null
 ),
 
 mitglieder as (
-    -- the nine towns and the Kreis
+    -- areas: the nine towns add up to the Kreis (persons are counted once across towns)
     select
-        zelle,
         'gebiete' as art,
-        indikator,
-        zeitraum,
-        null as gebiet,
-        zielgruppe,
-        handlungsfeld,
-        aufschluesselung,
-        null::integer as stufe,
-        gebiet = '05954' as ist_summe
-    from zaehlungen
-    union all
-    -- breakdown values and the row without breakdown (`aufschluesselung` = the dimension)
-    select
-        zaehlungen.zelle,
-        'aufschluesselung' as art,
-        zaehlungen.indikator,
-        zaehlungen.zeitraum,
-        zaehlungen.gebiet,
-        zaehlungen.zielgruppe,
-        zaehlungen.handlungsfeld,
-        aufschluesselungen.dimension as aufschluesselung,
-        null::integer as stufe,
-        zaehlungen.aufschluesselung = '' as ist_summe
-    from zaehlungen
-    inner join aufschluesselungen
-        on
-            zaehlungen.indikator = aufschluesselungen.indikator
-            and zaehlungen.zeitraum = aufschluesselungen.zeitraum
-            and zaehlungen.gebiet = aufschluesselungen.gebiet
-            and zaehlungen.zielgruppe = aufschluesselungen.zielgruppe
-            and zaehlungen.handlungsfeld = aufschluesselungen.handlungsfeld
-            and (
-                zaehlungen.aufschluesselung = ''
-                or split_part(zaehlungen.aufschluesselung, '=', 1) = aufschluesselungen.dimension
-            )
-    union all
-    -- the seven topics and `alle` (only for indicators where every record has one topic)
-    select
+        concat_ws('|', indikator, zeitraum, zielgruppe, handlungsfeld, aufschluesselung)
+            as schluessel,
         zelle,
+        gebiet = '{{ var("kreis_ags") }}' as ist_summe,
+        true as ist_gleichung
+    from zellen
+    where indikator <> 'personen_erreicht'
+    union all
+    -- breakdowns: the values of one dimension add up to the row without breakdown
+    select
+        'aufschluesselung' as art,
+        concat_ws('|', teile.indikator, teile.zeitraum, teile.gebiet, teile.zielgruppe,
+            teile.handlungsfeld, split_part(teile.aufschluesselung, '=', 1)) as schluessel,
+        unnest([teile.zelle, summe.zelle]) as zelle,
+        unnest([false, true]) as ist_summe,
+        true as ist_gleichung
+    from zellen as teile
+    inner join zellen as summe
+        on
+            teile.indikator = summe.indikator
+            and teile.zeitraum = summe.zeitraum
+            and teile.gebiet = summe.gebiet
+            and teile.zielgruppe = summe.zielgruppe
+            and teile.handlungsfeld = summe.handlungsfeld
+            and summe.aufschluesselung = ''
+    where teile.aufschluesselung <> ''
+    union all
+    -- topics of referrals: every referral has exactly one topic
+    select
         'handlungsfelder' as art,
-        indikator,
-        zeitraum,
-        gebiet,
-        zielgruppe,
-        null as handlungsfeld,
-        aufschluesselung,
-        null::integer as stufe,
-        handlungsfeld = 'alle' as ist_summe
-    from zaehlungen
+        concat_ws('|', indikator, zeitraum, gebiet, zielgruppe, aufschluesselung) as schluessel,
+        zelle,
+        handlungsfeld = 'alle' as ist_summe,
+        true as ist_gleichung
+    from zellen
     where ist_handlungsfelder_summierbar
     union all
-    -- shorter periods of one length (`stufe`) within a longer one (`zeitraum`), only for
-    -- indicators that add up over time
+    -- time: the periods one level shorter within a period add up to it (flow counts)
     select
-        zaehlungen.zelle,
         'zeit' as art,
-        zaehlungen.indikator,
-        oben.zeitraum,
-        zaehlungen.gebiet,
-        zaehlungen.zielgruppe,
-        zaehlungen.handlungsfeld,
-        zaehlungen.aufschluesselung,
-        kind.periodenrang as stufe,
-        false as ist_summe
-    from zaehlungen
-    inner join perioden as kind on zaehlungen.zeitraum = kind.zeitraum
-    inner join perioden as oben
+        concat_ws('|', oben.indikator, oben.zeitraum, oben.gebiet, oben.zielgruppe,
+            oben.handlungsfeld, oben.aufschluesselung) as schluessel,
+        unnest([kind.zelle, oben.zelle]) as zelle,
+        unnest([false, true]) as ist_summe,
+        true as ist_gleichung
+    from zellen as oben
+    inner join zellen as kind
         on
-            kind.periodenrang < oben.periodenrang
+            oben.indikator = kind.indikator
+            and oben.gebiet = kind.gebiet
+            and oben.zielgruppe = kind.zielgruppe
+            and oben.handlungsfeld = kind.handlungsfeld
+            and oben.aufschluesselung = kind.aufschluesselung
+            and kind.periodenrang = oben.periodenrang - 1
             and kind.beginn >= oben.beginn
             and kind.ende <= oben.ende
-    where zaehlungen.ist_zeitlich_summierbar
+    where oben.ist_zeitlich_summierbar
     union all
+    -- active = stock at the end + closed in the period
     select
-        zaehlungen.zelle,
-        'zeit' as art,
-        zaehlungen.indikator,
-        zaehlungen.zeitraum,
-        zaehlungen.gebiet,
-        zaehlungen.zielgruppe,
-        zaehlungen.handlungsfeld,
-        zaehlungen.aufschluesselung,
-        zeitstufen.stufe,
-        true as ist_summe
-    from zaehlungen
-    inner join zeitstufen on zaehlungen.zeitraum = zeitstufen.zeitraum
-    where zaehlungen.ist_zeitlich_summierbar
+        'abgang' as art,
+        cast(aktiv as varchar) as schluessel,
+        unnest([aktiv, bestand, abgeschlossen]) as zelle,
+        unnest([true, false, false]) as ist_summe,
+        true as ist_gleichung
+    from faelle
+    where aktiv is not null and bestand is not null and abgeschlossen is not null
+    union all
+    -- active = stock the day before the period + new in the period (nothing before the first)
+    select
+        'zugang' as art,
+        cast(faelle.aktiv as varchar) as schluessel,
+        unnest([faelle.aktiv, faelle.neu, stichtage.bestand]) as zelle,
+        unnest([true, false, false]) as ist_summe,
+        true as ist_gleichung
+    from faelle
+    left join stichtage
+        on
+            faelle.gebiet = stichtage.gebiet
+            and faelle.zielgruppe = stichtage.zielgruppe
+            and faelle.handlungsfeld = stichtage.handlungsfeld
+            and stichtage.ende = faelle.beginn - 1
+    where
+        faelle.aktiv is not null and faelle.neu is not null
+        and (
+            stichtage.bestand is not null
+            or faelle.beginn <= (select min(beginn) from perioden where periodenrang = 1)
+        )
+    union all
+    -- the stock is the same for every period ending on the same day
+    select
+        'stichtag' as art,
+        cast(faelle.bestand as varchar) as schluessel,
+        unnest([faelle.bestand, stichtage.bestand]) as zelle,
+        unnest([true, false]) as ist_summe,
+        true as ist_gleichung
+    from faelle
+    inner join stichtage
+        on
+            faelle.gebiet = stichtage.gebiet
+            and faelle.zielgruppe = stichtage.zielgruppe
+            and faelle.handlungsfeld = stichtage.handlungsfeld
+            and faelle.ende = stichtage.ende
+    where faelle.periodenrang > 1
+    union all
+    -- bounds: a target group or topic never exceeds `alle`
+    select
+        'teilgruppe' as art,
+        concat_ws('|', teil.zelle, alle.zelle) as schluessel,
+        unnest([teil.zelle, alle.zelle]) as zelle,
+        unnest([false, true]) as ist_summe,
+        false as ist_gleichung
+    from zellen as teil
+    inner join zellen as alle
+        on
+            teil.indikator = alle.indikator
+            and teil.zeitraum = alle.zeitraum
+            and teil.gebiet = alle.gebiet
+            and teil.aufschluesselung = alle.aufschluesselung
+            and (
+                (
+                    teil.zielgruppe <> 'alle' and alle.zielgruppe = 'alle'
+                    and teil.handlungsfeld = alle.handlungsfeld
+                )
+                or (
+                    teil.handlungsfeld <> 'alle' and alle.handlungsfeld = 'alle'
+                    and teil.zielgruppe = alle.zielgruppe
+                )
+            )
+    union all
+    -- bounds: new, closed and stock cases and persons never exceed active cases; structural
+    -- notes never exceed new cases
+    select
+        'teilmenge' as art,
+        concat_ws('|', teil, ganzes) as schluessel,
+        unnest([teil, ganzes]) as zelle,
+        unnest([false, true]) as ist_summe,
+        false as ist_gleichung
+    from (
+        select
+            unnest([neu, abgeschlossen, bestand, personen, strukturhinweise]) as teil,
+            unnest([aktiv, aktiv, aktiv, aktiv, neu]) as ganzes
+        from faelle
+    ) as paare
+    where teil is not null and ganzes is not null
+),
+
+eindeutig as (
+    -- a total joined once per part above appears once
+    select distinct
+        art,
+        schluessel,
+        zelle,
+        ist_summe,
+        ist_gleichung
+    from mitglieder
+    where zelle is not null
+),
+
+vollstaendig as (
+    -- a relation needs its total and a part (a total published without its parts, such as
+    -- a month's referrals by partner without topics, relates nothing)
+    select * from eindeutig
+    qualify
+        count(*) filter (where ist_summe) over (partition by art, schluessel) = 1
+        and count(*) filter (where not ist_summe) over (partition by art, schluessel) >= 1
 ),
 
 final as (
     select
-        -- one number per group: the secondary suppression joins millions of memberships
-        dense_rank() over (
-            order by
-                art,
-                indikator,
-                zeitraum,
-                gebiet,
-                zielgruppe,
-                handlungsfeld,
-                aufschluesselung,
-                stufe
-        ) as gruppe,
+        -- one number per relation: the check joins millions of memberships
+        dense_rank() over (order by art, schluessel) as gruppe,
         art,
         zelle,
-        ist_summe
-    from mitglieder
+        ist_summe,
+        ist_gleichung
+    from vollstaendig
 )
 
 select * from final

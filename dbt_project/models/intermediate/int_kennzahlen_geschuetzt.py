@@ -1,49 +1,32 @@
-"""Statistical confidentiality (indicator catalogue §3), applied once for every output.
+"""Statistical confidentiality (catalogue §3), applied once for every output.
 
-Primary: counts of 1 .. k-1 and ratios on a base of 1 .. mindestbasis-1 are suppressed.
-Secondary: wherever parts and their total are shown together (towns and the Kreis; shorter
-periods within a longer one for indicators that add up over time; breakdown values and the
-row without breakdown; see int_geheimhaltung_gruppen), a single suppressed part next to a
-visible total could be recovered by subtraction, so the next smallest visible part of that
-group is suppressed too (the total, when no part is left). Suppressing a cell can expose
-another group, so this repeats until nothing changes; the singular test
-`assert_keine_einzelne_unterdrueckung` proves the result.
-Ratios of two published figures (RATIOS) are suppressed with their suppressed count;
-`assert_quoten_verraten_nichts` proves that.
+Counts: the suppression pattern is chosen jointly over every relation a reader knows
+(int_geheimhaltung_gruppen) and proven by the attacker check before anything is published
+(warehouse.confidentiality). Ratios and medians: suppressed on a base of 1 .. mindestbasis-1
+and whenever a count they are computed from is suppressed (RATIOS), so a published ratio
+always stands next to its published counts and reveals nothing about a suppressed one.
+Signed-off versions (stg_freigegebene_werte): what they suppressed stays suppressed, and a
+value they published that is unchanged counts as known to the attacker.
 """
 
-GROUPS = """
-    SELECT m.gruppe,
-        count(*) FILTER (WHERE NOT m.ist_summe AND s.unterdrueckt) AS teile_geheim,
-        count(*) FILTER (WHERE NOT m.ist_summe AND NOT s.unterdrueckt) AS teile_offen,
-        bool_or(m.ist_summe AND s.unterdrueckt) AS summe_geheim,
-        bool_or(m.ist_summe) AS hat_summe
-    FROM gk_mitglieder m JOIN gk_stand s USING (zelle)
-    WHERE m.gruppe IN (SELECT gruppe FROM gk_pruefen)
-    GROUP BY m.gruppe
-    HAVING teile_geheim = 1 AND hat_summe AND NOT summe_geheim
-"""
+import numpy as np
+import pandas as pd
 
-# Ratios whose numerator or base is published as a count of its own: if that count is
-# suppressed, the ratio would give it back (ratio x the other visible count).
+from warehouse.confidentiality.pattern import protect
+from warehouse.confidentiality.table import LinkedTable
+
+# Ratio or median -> the published counts of the same cell it is computed from.
 RATIOS = {
+    "quote_ziele_erreicht": ("faelle_abgeschlossen",),
+    "quote_ziele_teilweise": ("faelle_abgeschlossen",),
+    "falldauer_median_tage": ("faelle_abgeschlossen",),
+    "wartezeit_median_tage": ("faelle_neu",),
     "kontakte_je_fall": ("kontakte", "faelle_aktiv"),
+    "quote_vermittlung_angenommen": ("vermittlungen",),
+    "quote_handlungsfeld_ziel_erreicht": ("faelle_aktiv",),
     "faelle_je_vzae": ("faelle_bestand",),
 }
-
-NEXT = f"""
-    WITH offen AS ({GROUPS}),
-    kandidaten AS (
-        SELECT m.zelle,
-            row_number() OVER (PARTITION BY m.gruppe ORDER BY s.wert, s.zelle) AS rang
-        FROM gk_mitglieder m
-        JOIN offen USING (gruppe)
-        JOIN gk_stand s USING (zelle)
-        WHERE NOT s.unterdrueckt
-          AND (NOT m.ist_summe OR offen.teile_offen = 0)
-    )
-    SELECT DISTINCT zelle FROM kandidaten WHERE rang = 1
-"""
+KEY = "zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung"
 
 
 def model(dbt, session):
@@ -51,59 +34,91 @@ def model(dbt, session):
     dbt.config(materialized="table")
     k = int(dbt.config.get("geheimhaltung_k"))
     base = int(dbt.config.get("mindestbasis"))
-    # Temporary views: nothing of this model may reach the build file (profiles.yml).
-    zellen = dbt.ref("int_kennzahlen").sql_query()
-    mitglieder = dbt.ref("int_geheimhaltung_gruppen").sql_query()
-    session.execute(f"CREATE OR REPLACE TEMP VIEW gk_zellen AS {zellen}")
-    session.execute(f"CREATE OR REPLACE TEMP VIEW gk_mitglieder AS {mitglieder}")
+    # Temporary objects only: nothing of this model may reach the build file (profiles.yml).
+    zellen_sql = dbt.ref("int_kennzahlen").sql_query()
+    session.execute(f"CREATE OR REPLACE TEMP VIEW gk_zellen AS {zellen_sql}")
+    versions = dbt.ref("stg_freigegebene_werte").sql_query()
+    counts = session.execute(
+        f"""
+        SELECT z.zelle, z.wert, z.gewicht,
+            coalesce(f.erzwungen, false) AS erzwungen,
+            coalesce(list_contains(f.werte, z.wert), false) AS bekannt
+        FROM gk_zellen z
+        LEFT JOIN (
+            SELECT indikator, {KEY}, bool_or(unterdrueckt) AS erzwungen,
+                list(wert) FILTER (WHERE NOT unterdrueckt) AS werte
+            FROM ({versions}) GROUP BY ALL
+        ) f USING (indikator, {KEY})
+        WHERE z.geheimhaltung = 'anzahl'
+        ORDER BY z.zelle
+        """
+    ).fetchnumpy()
+    members = session.execute(
+        f"""
+        SELECT gruppe, zelle, ist_summe, ist_gleichung
+        FROM ({dbt.ref("int_geheimhaltung_gruppen").sql_query()})
+        """
+    ).fetchnumpy()
+    zellen = counts["zelle"]
+    table = LinkedTable.build(
+        wert=counts["wert"],
+        gewicht=counts["gewicht"],
+        gruppe=members["gruppe"],
+        zelle=np.searchsorted(zellen, members["zelle"]),
+        summe=members["ist_summe"],
+        gleichung=members["ist_gleichung"],
+        bekannt=counts["bekannt"],
+    )
+    table.check()
+    result = protect(table, k, forced=counts["erzwungen"])
+    proof = result.pruefung
+    low = np.full(len(zellen), np.nan)
+    high = np.full(len(zellen), np.nan)
+    low[proof.zellen], high[proof.zellen] = proof.minimum, proof.maximum
+    session.register(
+        "gk_zaehlungen",
+        pd.DataFrame(
+            {
+                "zelle": zellen,
+                "unterdrueckt": result.unterdrueckt,
+                "primaer": result.primaer,
+                "pruef_min": low,
+                "pruef_max": high,
+            }
+        ),
+    )
     session.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE gk_stand AS
-        SELECT zelle, wert, CASE geheimhaltung
-            WHEN 'anzahl' THEN wert >= 1 AND wert < {k}
-            WHEN 'quote' THEN basis >= 1 AND basis < {base}
-            ELSE false END AS unterdrueckt
-        FROM gk_zellen
+        SELECT z.zelle, z.indikator, z.wert, coalesce(c.primaer, CASE z.geheimhaltung
+                WHEN 'quote' THEN z.basis >= 1 AND z.basis < {base} ELSE false END) AS primaer,
+            coalesce(c.unterdrueckt, false) AS unterdrueckt, c.pruef_min, c.pruef_max
+        FROM gk_zellen z LEFT JOIN gk_zaehlungen c USING (zelle)
         """
     )
-    # Only groups with a newly suppressed member can change: the first pass checks all
-    # groups, every further pass only those.
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE gk_pruefen AS SELECT DISTINCT gruppe FROM gk_mitglieder"
-    )
-    for _ in range(1000):
-        session.execute(f"CREATE OR REPLACE TEMP TABLE gk_neu AS {NEXT}")
-        if session.execute("SELECT count(*) FROM gk_neu").fetchone()[0] == 0:
-            break
-        session.execute(
-            "UPDATE gk_stand SET unterdrueckt = true WHERE zelle IN (SELECT zelle FROM gk_neu)"
-        )
-        session.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE gk_pruefen AS
-            SELECT DISTINCT gruppe FROM gk_mitglieder WHERE zelle IN (SELECT zelle FROM gk_neu)
-            """
-        )
-    else:
-        raise RuntimeError("secondary suppression did not converge")
-    for ratio, counts in RATIOS.items():
-        names = ", ".join(f"'{c}'" for c in counts)
+    session.execute("UPDATE gk_stand SET unterdrueckt = true WHERE primaer")
+    for ratio, sources in RATIOS.items():
+        names = ", ".join(f"'{c}'" for c in sources)
         session.execute(
             f"""
             UPDATE gk_stand SET unterdrueckt = true
             WHERE zelle IN (
-                SELECT q.zelle FROM gk_zellen q JOIN gk_zellen c
-                    USING (zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung)
+                SELECT q.zelle FROM gk_zellen q JOIN gk_zellen c USING ({KEY})
                 JOIN gk_stand s ON s.zelle = c.zelle
                 WHERE q.indikator = '{ratio}' AND c.indikator IN ({names}) AND s.unterdrueckt
             )
             """
         )
+    session.unregister("gk_zaehlungen")
     return session.sql(
-        """
+        f"""
         SELECT z.zelle, z.indikator, z.zeitraum, z.gebiet, z.zielgruppe, z.handlungsfeld,
             z.aufschluesselung, CASE WHEN s.unterdrueckt THEN NULL ELSE s.wert END AS wert,
-            s.unterdrueckt
+            s.unterdrueckt, s.primaer, s.pruef_min, s.pruef_max,
+            {proof.komponenten} AS pruef_komponenten,
+            {proof.groesste_komponente} AS pruef_groesste_komponente,
+            {result.runden} AS pruef_runden,
+            {result.sekunden:.3f} AS pruef_sekunden
         FROM gk_zellen z JOIN gk_stand s USING (zelle)
         """
     )
