@@ -75,6 +75,7 @@ def attack(
     k: int,
     within: np.ndarray | None = None,
     block: int = BLOCK,
+    witnesses: dict[int, Witness] | None = None,
 ) -> Attack:
     """Interval of every suppressed sensitive cell (only in components touching `within`).
 
@@ -82,7 +83,9 @@ def attack(
     with every suppressed cell outside the piece taken as known (its true value). That
     attacker knows more than a real one, so an interval wide enough here is wide enough
     there; a cell that fails in its piece gets a piece centred on it before it counts as
-    failed. Failing in a piece can only cost an extra suppression, never a leak.
+    failed. Failing in a piece can only cost an extra suppression, never a leak. A cell
+    that still fails passes if its witness (a second table consistent with everything
+    published, see `Witness`) holds for the current pattern.
     """
     graph = _Graph(table, suppressed & ~table.bekannt)
     targets = graph.hidden & sensitive
@@ -101,11 +104,13 @@ def attack(
             wanted = piece[targets[piece]]
             if len(wanted):
                 low[wanted], high[wanted] = graph.intervals(piece, wanted, k)
-        if len(cells) <= block:
-            continue
         for cell in cells[targets[cells] & (integer_width(low[cells], high[cells]) < k)]:
-            piece = graph.ball(int(cell), block)
-            low[[cell]], high[[cell]] = graph.intervals(piece, np.array([cell]), k)
+            witness = (witnesses or {}).get(int(cell))
+            if witness is not None and witness.holds(graph, k):
+                high[cell] = table.wert[cell] + witness.hebung
+            elif len(cells) > block:
+                piece = graph.ball(int(cell), block)
+                low[[cell]], high[[cell]] = graph.intervals(piece, np.array([cell]), k)
     lo_t, hi_t = low[target_cells], high[target_cells]
     return Attack(
         zellen=target_cells,
@@ -115,6 +120,59 @@ def attack(
         groesste_komponente=max((size_of[c] for c in examined.tolist()), default=0),
         fehlgeschlagen=target_cells[integer_width(lo_t, hi_t) < k],
     )
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A change of the table that lifts one cell and is invisible to the reader.
+
+    `zellen` are the cells it changes, `aenderung` by how much. If every changed cell is
+    suppressed (and not known from elsewhere), every relation still holds and no cell
+    drops below 0, then the true table and the changed one are both consistent with all
+    that is published: the cell's interval reaches from at most its value to at least its
+    value + `hebung`.
+    """
+
+    zelle: int
+    zellen: np.ndarray
+    aenderung: np.ndarray
+
+    @property
+    def hebung(self) -> float:
+        """How far the witnessed cell is lifted."""
+        return float(self.aenderung[np.searchsorted(self.zellen, self.zelle)])
+
+    def holds(self, graph: _Graph, k: int) -> bool:
+        """The change is hidden, keeps every relation and lifts the cell by at least k."""
+        table = graph.table
+        if self.zelle not in self.zellen or self.hebung < k - TOLERANCE:
+            return False
+        if not graph.hidden[self.zellen].all():
+            return False
+        if (table.wert[self.zellen] + self.aenderung < -TOLERANCE).any():
+            return False
+        rows = np.concatenate(
+            [graph.by_cell[graph.member_start[c] : graph.member_start[c + 1]] for c in self.zellen]
+        )
+        groups, index = np.unique(table.gruppe[rows], return_inverse=True)
+        change = np.bincount(
+            index,
+            table.koeffizient[rows] * self.aenderung[np.searchsorted(self.zellen, table.zelle[rows])],
+            len(groups),
+        )
+        members = np.concatenate(
+            [graph.by_group[graph.group_start[g] : graph.group_start[g + 1]] for g in groups]
+        )
+        true = np.bincount(
+            np.searchsorted(groups, table.gruppe[members]),
+            table.koeffizient[members] * table.wert[table.zelle[members]],
+            len(groups),
+        )
+        equal = table.gleichung[groups]
+        return bool(
+            (np.abs(change[equal]) <= TOLERANCE).all()
+            and (true[~equal] + change[~equal] <= TOLERANCE).all()
+        )
 
 
 class _Graph:

@@ -5,12 +5,13 @@
    one suppressed member would give it away; one with a visible total whose suppressed parts
    hold a small count and add up to less than k pins that count between 0 and the sum. In
    both cases the cheapest visible member is suppressed too (parts before the total).
-3. The attacker check (`audit.attack`) on every component of linked suppressed cells. For
-   each sensitive cell that can still be narrowed, the cheapest visible member of one of its
-   relations is suppressed; then 2 and 3 again for the components that changed.
-Cheapest means: enough to protect (a value of at least what is missing), then the lowest
-`gewicht` (months before years, breakdowns before totals, towns before the Kreis), then the
-smallest value.
+3. The attacker check (`audit.attack`). For each sensitive cell it can still narrow, a
+   linear programme (`Shield`) finds the cheapest change of the table that lifts the cell by
+   k and that only suppressed cells would hide; the cells it changes are suppressed, and
+   the change is kept as the cell's witness. Then 2 and 3 again, until the check passes.
+Cheapest means: in 2, enough to protect (a value of at least what is missing), then the
+lowest `gewicht` (months before years, breakdowns before totals, towns before the Kreis),
+then the smallest value; in 3, the least `gewicht` times change.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 
-from warehouse.confidentiality.audit import Attack, attack
+from warehouse.confidentiality.audit import TOLERANCE, Attack, Witness, attack
 from warehouse.confidentiality.table import LinkedTable
 
 MAX_ROUNDS = 200
@@ -47,26 +49,22 @@ def protect(table: LinkedTable, k: int, forced: np.ndarray | None = None) -> Pro
     primary = (table.wert >= 1) & (table.wert < k)
     suppressed = primary.copy() if forced is None else primary | forced
     suppressed = close(table, suppressed, primary, k)
-    result = attack(table, suppressed, primary, k)
+    witnesses: dict[int, Witness] = {}
     rounds = 0
-    while not result.ok:
+    while True:
+        proof = attack(table, suppressed, primary, k, witnesses=witnesses)
+        if proof.ok:
+            break
         rounds += 1
         if rounds > MAX_ROUNDS:
             raise ProtectionFailed(
-                f"Nach {MAX_ROUNDS} Runden sind noch {len(result.fehlgeschlagen)} kleine Werte "
+                f"Nach {MAX_ROUNDS} Runden sind noch {len(proof.fehlgeschlagen)} kleine Werte "
                 "eingrenzbar."
             )
-        before = suppressed.copy()
-        suppressed[_widen(table, suppressed, result.fehlgeschlagen, k)] = True
-        suppressed = close(table, suppressed, primary, k)
-        changed = np.union1d(np.flatnonzero(suppressed & ~before), result.fehlgeschlagen)
-        result = attack(table, suppressed, primary, k, within=changed)
-    # The final proof runs once more over the whole table, independent of the rounds above.
-    proof = attack(table, suppressed, primary, k)
-    if not proof.ok:
-        raise ProtectionFailed(
-            f"{len(proof.fehlgeschlagen)} kleine Werte sind trotz Sperrung eingrenzbar."
-        )
+        shield = Shield(table, suppressed, k)
+        for cell in proof.fehlgeschlagen.tolist():
+            witnesses[cell] = shield.lift(cell)
+        suppressed = close(table, shield.suppressed, primary, k)
     return Protection(
         unterdrueckt=suppressed,
         primaer=primary,
@@ -112,26 +110,77 @@ def close(table: LinkedTable, suppressed: np.ndarray, sensitive: np.ndarray, k: 
         suppressed[cell[rows[first]]] = True
 
 
-def _widen(table: LinkedTable, suppressed: np.ndarray, failed: np.ndarray, k: int) -> np.ndarray:
-    """For each narrowed cell, the cheapest visible member of a relation near it.
+class Shield:
+    """Finds, for one narrowed cell at a time, the cheapest visible cells to suppress.
 
-    Its own relations first; where all their members are suppressed already, the relations
-    of those members, and so on outwards.
+    A linear programme over the whole table: a change y that keeps every relation, keeps
+    every cell >= 0, leaves known cells alone and lifts the cell by k, at least cost (the
+    `gewicht` of each visible cell it changes, times the change; suppressed cells are
+    nearly free). Once the changed cells are suppressed, the true table and the true table
+    + y are both consistent with what is published, so the cell's interval is at least k
+    wide, whatever else is suppressed later. One model serves all cells of a round: only
+    the lifted cell's bounds and the costs of newly suppressed cells change between solves,
+    so each solve starts from the previous optimum.
     """
-    chosen = []
-    for cell in failed.tolist():
-        near = np.array([cell])
-        while True:
-            groups = np.unique(table.gruppe[np.isin(table.zelle, near)])
-            members = np.unique(table.zelle[np.isin(table.gruppe, groups)])
-            visible = members[~suppressed[members]]
-            if len(visible):
-                break
-            if len(members) == len(near):
-                raise ProtectionFailed(f"Zelle {cell} lässt sich nicht schützen.")
-            near = members
-        order = np.lexsort(
-            (visible, table.wert[visible], table.gewicht[visible], table.wert[visible] < k)
-        )
-        chosen.append(visible[order[0]])
-    return np.unique(np.asarray(chosen, dtype=np.int64))
+
+    def __init__(self, table: LinkedTable, suppressed: np.ndarray, k: int) -> None:
+        self.table = table
+        self.suppressed = suppressed.copy()
+        self.k = k
+        n = len(table.wert)
+        self.n = n
+        coef = table.koeffizient
+        # Room left in each bound by the true values (0 for an equation).
+        slack = -np.bincount(table.gruppe, coef * table.wert[table.zelle], table.groups)
+        infinity = highspy.kHighsInf
+        known = table.bekannt
+        # Columns: y_up (0 .. n-1), y_down (n .. 2n-1); y = y_up - y_down.
+        self.down_high = np.where(known, 0.0, table.wert)
+        all_cols = np.r_[table.zelle, table.zelle + n]
+        all_rows = np.r_[table.gruppe, table.gruppe]
+        values = np.r_[coef, -coef]
+        order = np.lexsort((all_rows, all_cols))
+        lp = highspy.HighsLp()
+        lp.num_col_ = 2 * n
+        lp.num_row_ = table.groups
+        cost = self._cost(np.arange(n))
+        lp.col_cost_ = np.r_[cost, cost]
+        lp.col_lower_ = np.zeros(2 * n)
+        lp.col_upper_ = np.r_[np.where(known, 0.0, infinity), self.down_high]
+        lp.row_lower_ = np.where(table.gleichung, 0.0, -infinity)
+        lp.row_upper_ = np.where(table.gleichung, 0.0, slack)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.searchsorted(all_cols[order], np.arange(2 * n + 1))
+        lp.a_matrix_.index_ = all_rows[order]
+        lp.a_matrix_.value_ = values[order]
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+
+    def _cost(self, cells: np.ndarray) -> np.ndarray:
+        """Cost of changing each cell by one: its weight if visible, almost 0 if suppressed."""
+        hidden = self.suppressed[cells] & ~self.table.bekannt[cells]
+        return np.where(hidden, 1e-3, self.table.gewicht[cells].astype(np.float64) + 1.0)
+
+    def lift(self, cell: int) -> Witness:
+        """Suppress the cells of the cheapest change lifting the cell by k; its witness."""
+        n = self.n
+        up, down = np.array([cell], dtype=np.int32), np.array([cell + n], dtype=np.int32)
+        self.solver.changeColsBounds(1, up, np.array([float(self.k)]), np.array([highspy.kHighsInf]))
+        self.solver.changeColsBounds(1, down, np.zeros(1), np.zeros(1))
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        self.solver.changeColsBounds(1, up, np.zeros(1), np.array([highspy.kHighsInf]))
+        self.solver.changeColsBounds(1, down, np.zeros(1), self.down_high[[cell]])
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ProtectionFailed(f"Zelle {cell} lässt sich nicht schützen.")
+        y = np.asarray(self.solver.getSolution().col_value)
+        change = y[:n] - y[n:]
+        changed = np.flatnonzero(np.abs(change) > TOLERANCE)
+        new = changed[~self.suppressed[changed]]
+        if len(new):
+            self.suppressed[new] = True
+            cost = self._cost(new)
+            cols = np.r_[new, new + n].astype(np.int32)
+            self.solver.changeColsCost(len(cols), cols, np.r_[cost, cost])
+        return Witness(zelle=cell, zellen=changed, aenderung=change[changed])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class LinkedTable:
         """Number of relations."""
         return len(self.gleichung)
 
-    @property
+    @cached_property
     def koeffizient(self) -> np.ndarray:
         """Coefficient of each membership: +1 for a part, -1 for a total."""
         return np.where(self.summe, -1.0, 1.0)

@@ -38,7 +38,7 @@ faelle as (
 ),
 
 stichtage as (
-    -- the stock at the end of each month (every end day of a period is a month end)
+    -- the stock at the end of a day, from the shortest published period ending that day
     select
         gebiet,
         zielgruppe,
@@ -46,7 +46,10 @@ stichtage as (
         ende,
         bestand
     from faelle
-    where periodenrang = 1 and bestand is not null
+    where bestand is not null
+    qualify row_number() over (
+        partition by gebiet, zielgruppe, handlungsfeld, ende order by periodenrang
+    ) = 1
 ),
 
 mitglieder as (
@@ -156,7 +159,7 @@ mitglieder as (
             and faelle.zielgruppe = stichtage.zielgruppe
             and faelle.handlungsfeld = stichtage.handlungsfeld
             and faelle.ende = stichtage.ende
-    where faelle.periodenrang > 1
+    where faelle.bestand <> stichtage.bestand
     union all
     -- bounds: a target group or topic never exceeds `alle`
     select

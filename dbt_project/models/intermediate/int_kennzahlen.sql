@@ -52,22 +52,38 @@ entworfen as (
             katalog.hat_zielgruppen
             or (werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle')
         )
-        -- a target group or a topic from quarters on, both together from half-years on
-        and perioden.periodenrang >= 1
-        + (werte.zielgruppe <> 'alle')::integer
-        + (werte.handlungsfeld <> 'alle')::integer
-        -- referrals by partner from quarters on, by topic and partner (flows) from
-        -- half-years on; personal characteristics for the Kreis by half-year and year (reports
-        -- to the Land); Baustein III by procedure in every period
-        and (
-            werte.aufschluesselung = ''
-            or split_part(werte.aufschluesselung, '=', 1) in ('verfahrensart', 'baustein')
-            or (
-                werte.aufschluesselung like 'partner=%'
-                and perioden.periodenrang >= 2 + (werte.handlungsfeld <> 'alle')::integer
-            )
-            or (werte.gebiet = '{{ var("kreis_ags") }}' and perioden.periodenrang >= 3)
-        )
+),
+
+gestaltet as (
+    -- The published grain (docs/confidentiality.md, "Table design"): the first period level
+    -- (1 month, 2 quarter, 3 half-year, 4 year) from which a combination is published; null
+    -- for a combination that is not published at all. Every indicator of a combination
+    -- shares its grain, so that the case-count identities hold between published cells.
+    select
+        *,
+        case
+            when aufschluesselung = '' and zielgruppe = 'alle' and handlungsfeld = 'alle' then 1
+            when dimension in ('verfahrensart', 'baustein') then
+                case when ist_kreis then 1 else 2 end
+            when aufschluesselung <> '' and not ist_kreis then null
+            when dimension = 'partner' then
+                case when handlungsfeld = 'alle' then 2 else 4 end
+            when aufschluesselung <> '' then 3
+            when zielgruppe <> 'alle' and handlungsfeld <> 'alle' then
+                case when ist_kreis then 3 end
+            else case when ist_kreis then 2 else 3 end
+        end as ab_periodenrang
+    from (
+        select
+            *,
+            gebiet = '{{ var("kreis_ags") }}' as ist_kreis
+        from entworfen
+    )
+),
+
+veroeffentlicht as (
+    select * from gestaltet
+    where periodenrang >= ab_periodenrang
 ),
 
 final as (
@@ -102,7 +118,7 @@ final as (
         + 2 * (zielgruppe = 'alle')::integer
         + 2 * (handlungsfeld = 'alle')::integer
         + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer as gewicht
-    from entworfen
+    from veroeffentlicht
 )
 
 select * from final
