@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import store
+from warehouse import signoffs, store
+from warehouse.editorial import EditorialError
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
 
@@ -26,6 +27,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 # publishing checks that before the file is swapped in.
 PUBLISHED_PREFIXES = ("fct_", "dim_")
 SCRATCH_NAME = "arbeit.duckdb"
+# The signed-off values the build protects jointly with its own (stg_freigegebene_werte).
+VERSIONS_NAME = "freigaben.parquet"
 # Where dbt's own summary of what went wrong begins in its output.
 SUMMARY_START = r"Encountered an error|Completed with \d+ errors?"
 
@@ -45,6 +48,8 @@ class BuildRecord:
     dbt_version: str
     meldung: str
     staende: list[dict[str, str]]
+    # The attacker check's figures (fct_geheimhaltungspruefung); absent in older records.
+    pruefung: dict[str, float] | None = None
 
 
 def build(settings: Settings) -> BuildRecord:
@@ -61,14 +66,15 @@ def build(settings: Settings) -> BuildRecord:
         try:
             _upgrade(settings.warehouse_path)
             snapshots = _current_snapshots(settings.warehouse_path)
-            version = _run_dbt(settings, scratch)
-            publish(scratch, settings, build_id, started, version, snapshots)
+            versions = _signed_off_values(settings)
+            version = _run_dbt(settings, scratch, versions)
+            proof = publish(scratch, settings, build_id, started, version, snapshots)
         except BuildFailed as err:
             _append_log(settings, _record(build_id, started, False, "", str(err), snapshots))
             raise
         finally:
             _remove_scratch(settings)
-    record = _record(build_id, started, True, version, "ok", snapshots)
+    record = _record(build_id, started, True, version, "ok", snapshots, proof)
     _append_log(settings, record)
     return record
 
@@ -83,7 +89,7 @@ def last_builds(settings: Settings, count: int = 1) -> list[BuildRecord]:
 
 def _remove_scratch(settings: Settings) -> None:
     """Delete what a failed or broken-off build left: scratch file, WAL, spill directory."""
-    for name in (SCRATCH_NAME, f"{SCRATCH_NAME}.wal"):
+    for name in (SCRATCH_NAME, f"{SCRATCH_NAME}.wal", VERSIONS_NAME):
         (settings.builds_dir / name).unlink(missing_ok=True)
     # DuckDB spills intermediate results (unprotected values) there under memory pressure.
     shutil.rmtree(settings.builds_dir / f"{SCRATCH_NAME}.tmp", ignore_errors=True)
@@ -118,7 +124,16 @@ def _current_snapshots(warehouse: Path) -> list[dict[str, str]]:
     ]
 
 
-def _run_dbt(settings: Settings, scratch: Path) -> str:
+def _signed_off_values(settings: Settings) -> Path | None:
+    """The signed-off values for the build to protect jointly (None without sign-offs)."""
+    target = settings.builds_dir / VERSIONS_NAME
+    try:
+        return target if signoffs.export_published(settings, target) else None
+    except (EditorialError, duckdb.Error) as err:
+        raise BuildFailed(f"Freigegebene Werte nicht lesbar: {err}") from err
+
+
+def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
     """`dbt build` (models and tests) into the scratch file; returns dbt's version."""
     dbt = Path(sys.executable).with_name("dbt")
     # dbt runs inside KIM_HOME with relative paths: the same profile for every build.
@@ -130,6 +145,7 @@ def _run_dbt(settings: Settings, scratch: Path) -> str:
         "KIM_ZWISCHEN_DB": ":memory:",
         "KIM_REFERENCE_DIR": str(resources.files("warehouse").joinpath("reference")),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "KIM_FREIGABEN": str(versions.resolve()) if versions else "",
     }
     dbt_dir = settings.builds_dir / "dbt"
     command = [
@@ -184,8 +200,11 @@ def publish(
     started: datetime,
     version: str,
     snapshots: list[dict[str, str]],
-) -> None:
-    """Record the build in the scratch file and swap it in as the serving database."""
+) -> dict[str, float]:
+    """Record the build in the scratch file and swap it in as the serving database.
+
+    Returns the figures of the attacker check; a build whose check did not pass is refused.
+    """
     try:
         con = duckdb.connect(str(scratch))
         try:
@@ -208,11 +227,12 @@ def publish(
                 )
             if not marts:
                 raise BuildFailed("Der Build hat keine Marts erzeugt.")
+            proof = _proof(con)
             con.execute(
                 "CREATE TABLE build_info AS SELECT ? AS build_id, "
                 "CAST(? AS TIMESTAMP) AS gestartet, now() AS veroeffentlicht, "
-                "? AS dbt_version, ? AS staende",
-                [build_id, started, version, json.dumps(snapshots)],
+                "? AS dbt_version, ? AS staende, ? AS pruefung",
+                [build_id, started, version, json.dumps(snapshots), json.dumps(proof)],
             )
             con.execute("CHECKPOINT")
         finally:
@@ -220,6 +240,24 @@ def publish(
     except duckdb.Error as err:
         raise BuildFailed(f"Build-Datei nicht lesbar: {err}") from err
     os.replace(scratch, settings.serving_path)
+    return proof
+
+
+def _proof(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The attacker check's figures; refuses a build whose check found a narrowable cell."""
+    frame = con.execute("SELECT * FROM fct_geheimhaltungspruefung").df()
+    if len(frame) != 1:
+        raise BuildFailed("Der Build enthält keinen Nachweis der Geheimhaltung.")
+    proof = {
+        name: (None if value != value else float(value))
+        for name, value in frame.iloc[0].items()
+    }
+    if proof["eingrenzbar"] or proof["geprueft"] < proof["anzahlen_primaer"]:
+        raise BuildFailed(
+            "Die Angreiferprüfung ist nicht bestanden; der letzte gute Stand bleibt "
+            "veröffentlicht."
+        )
+    return proof
 
 
 def _record(
@@ -229,6 +267,7 @@ def _record(
     version: str,
     message: str,
     snapshots: list[dict[str, str]],
+    proof: dict[str, float] | None = None,
 ) -> BuildRecord:
     """A build record."""
     return BuildRecord(
@@ -239,6 +278,7 @@ def _record(
         dbt_version=version,
         meldung=message,
         staende=snapshots,
+        pruefung=proof,
     )
 
 

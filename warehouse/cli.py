@@ -14,6 +14,7 @@ from warehouse.comments import Comment
 from warehouse.editorial import EditorialError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings, load_settings
+from warehouse.status import proof_line
 
 EXIT_USAGE = 2
 DEMO_USER = "demo"
@@ -261,6 +262,8 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     audit.record(settings, _author(None), "build", build_id=record.build_id)
     print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
+    if record.pruefung:
+        print(proof_line(record.pruefung))
     return 0
 
 

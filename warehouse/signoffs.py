@@ -68,6 +68,35 @@ def listed(settings: Settings) -> list[SignOff]:
     return [SignOff(**dict(row)) for row in rows]
 
 
+def export_published(settings: Settings, target: Path) -> bool:
+    """Write the signed-off values (each period and the periods inside it) to one Parquet
+    file, for the next build to protect them jointly with its own; False if there are none.
+    """
+    signed = listed(settings)
+    if not signed:
+        return False
+    key = ", ".join(f"i.{column}" for column in KEY)
+    con = duckdb.connect()
+    try:
+        selects = []
+        for number, signoff in enumerate(signed):
+            quoted = str(signoff.path(settings)).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS f{number} (READ_ONLY)")
+            selects.append(
+                f"SELECT {key}, i.wert, i.unterdrueckt FROM f{number}.main.fct_indikatoren i "
+                f"JOIN f{number}.main.dim_perioden p ON p.zeitraum = "
+                f"'{signoff.zeitraum.replace(chr(39), '')}' "
+                "WHERE i.zeitraum_beginn >= p.beginn AND i.zeitraum_ende <= p.ende"
+            )
+        quoted_target = str(target).replace("'", "''")
+        con.execute(
+            f"COPY ({' UNION ALL '.join(selects)}) TO '{quoted_target}' (FORMAT parquet)"
+        )
+    finally:
+        con.close()
+    return True
+
+
 def _period(con: duckdb.DuckDBPyConnection, zeitraum: str) -> tuple[date, date]:
     """Start and end of a published period."""
     row = con.execute(

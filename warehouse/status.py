@@ -82,6 +82,7 @@ def _last_build(settings: Settings) -> dict[str, Any] | None:
         "beendet": record.beendet,
         "erfolgreich": record.erfolgreich,
         "meldung": record.meldung,
+        "pruefung": record.pruefung,
     }
 
 
@@ -134,7 +135,24 @@ def as_text(status: dict[str, Any]) -> str:
         outcome = "erfolgreich" if build["erfolgreich"] else "FEHLGESCHLAGEN"
         when = moment(datetime.fromisoformat(build["beendet"]))
         lines.append(f"Letzter Build: {build['build_id']} ({when}), {outcome}")
+        if build.get("pruefung"):
+            lines.append(proof_line(build["pruefung"]))
     return "\n".join(lines)
+
+
+def proof_line(proof: dict[str, Any]) -> str:
+    """The attacker check's figures in one German sentence."""
+    narrowest = proof.get("engstes_intervall")
+    width = "–" if narrowest is None else number(narrowest)
+    return (
+        f"Geheimhaltung geprüft: {number(proof['anzahlen'])} Anzahlen, davon "
+        f"{number(proof['anzahlen_primaer'])} primär und {number(proof['anzahlen_sekundaer'])} "
+        f"sekundär gesperrt; {number(proof['geprueft'])} kleine Werte in "
+        f"{number(proof['komponenten'] or 0)} Komponenten (größte "
+        f"{number(proof['groesste_komponente'] or 0)} Zellen) geprüft, engstes Intervall "
+        f"{width}, {number(proof['eingrenzbar'])} eingrenzbar; "
+        f"{number(proof['sekunden'] or 0, 1)} s."
+    )
 
 
 def _date(text: str | None) -> date | None:

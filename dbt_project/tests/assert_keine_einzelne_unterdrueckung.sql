@@ -1,5 +1,6 @@
--- Secondary suppression is complete: no group shows a visible total next to exactly one
--- suppressed part (that part could be computed by subtraction).
+-- No equation shows a visible total next to exactly one suppressed part (that part could
+-- be computed by subtraction). The attacker check (assert_angreiferpruefung_bestanden)
+-- covers all relations together; this is its simplest case, checked independently.
 with stand as (
     select
         zelle,
@@ -15,6 +16,7 @@ gruppen as (
         bool_or(mitglieder.ist_summe) as hat_summe
     from {{ ref('int_geheimhaltung_gruppen') }} as mitglieder
     inner join stand on mitglieder.zelle = stand.zelle
+    where mitglieder.ist_gleichung
     group by mitglieder.gruppe
 )
 
