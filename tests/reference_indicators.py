@@ -185,6 +185,59 @@ VIEWS = tuple(TABLE_COLUMNS)
 # ---------------------------------------------------------------------------
 
 
+# The published table design (docs/confidentiality.md): indicators published for all target
+# groups and topics only, and the first period level (1 month, 2 quarter, 3 half-year,
+# 4 year) from which a combination is published.
+ONLY_FOR_ALL = {
+    "faelle_abgeschlossen",
+    "faelle_bestand",
+    "wartezeit_median_tage",
+    "kontakte",
+    "kontakte_je_fall",
+    "strukturhinweise",
+}
+
+
+def period_level(period: str) -> int:
+    """1 for a month, 2 quarter, 3 half-year, 4 year."""
+    if "-Q" in period:
+        return 2
+    if "-H" in period:
+        return 3
+    return 1 if "-" in period else 4
+
+
+def first_level(area: str, group: str, topic: str, breakdown: str) -> int | None:
+    """The period level a combination is published from; None if it is not published."""
+    kreis = area == KREIS
+    dimension = breakdown.split("=")[0]
+    if breakdown == "" and group == "alle" and topic == "alle":
+        return 1
+    if dimension in ("verfahrensart", "baustein"):
+        return 1 if kreis else 2
+    if not kreis:
+        return None if breakdown or (group != "alle" and topic != "alle") else 3
+    if dimension == "partner":
+        return 2 if topic == "alle" else 4
+    if breakdown:
+        return 3
+    return 3 if group != "alle" and topic != "alle" else 2
+
+
+def designed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the cells the table design publishes."""
+
+    def published(row) -> bool:
+        groups = (row.zielgruppe, row.handlungsfeld)
+        if row.indikator in ONLY_FOR_ALL and groups != ("alle", "alle"):
+            return False
+        level = first_level(row.gebiet, row.zielgruppe, row.handlungsfeld, row.aufschluesselung)
+        return level is not None and period_level(row.zeitraum) >= level
+
+    keep = [published(row) for row in frame.itertuples(index=False)]
+    return frame[keep].reset_index(drop=True)
+
+
 def load_current(warehouse: Path) -> dict[str, pd.DataFrame]:
     """Read the aktuell.* views into DataFrames (read-only connection)."""
     con = duckdb.connect(str(warehouse), read_only=True)

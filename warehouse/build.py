@@ -249,13 +249,11 @@ def _proof(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     if len(frame) != 1:
         raise BuildFailed("Der Build enthält keinen Nachweis der Geheimhaltung.")
     proof = {
-        name: (None if value != value else float(value))
-        for name, value in frame.iloc[0].items()
+        name: (None if value != value else float(value)) for name, value in frame.iloc[0].items()
     }
     if proof["eingrenzbar"] or proof["geprueft"] < proof["anzahlen_primaer"]:
         raise BuildFailed(
-            "Die Angreiferprüfung ist nicht bestanden; der letzte gute Stand bleibt "
-            "veröffentlicht."
+            "Die Angreiferprüfung ist nicht bestanden; der letzte gute Stand bleibt veröffentlicht."
         )
     return proof
 

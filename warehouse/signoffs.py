@@ -89,9 +89,7 @@ def export_published(settings: Settings, target: Path) -> bool:
                 "WHERE i.zeitraum_beginn >= p.beginn AND i.zeitraum_ende <= p.ende"
             )
         quoted_target = str(target).replace("'", "''")
-        con.execute(
-            f"COPY ({' UNION ALL '.join(selects)}) TO '{quoted_target}' (FORMAT parquet)"
-        )
+        con.execute(f"COPY ({' UNION ALL '.join(selects)}) TO '{quoted_target}' (FORMAT parquet)")
     finally:
         con.close()
     return True

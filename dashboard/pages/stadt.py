@@ -230,6 +230,14 @@ def _coded_card(
     )
 
 
+# Table design (docs/confidentiality.md): a town's target groups and topics are published
+# from half-years on.
+TOWN_GROUPS_FROM = (
+    "; nach Zielgruppe und Handlungsfeld werden die Zahlen einer Stadt ab dem Halbjahr "
+    "veröffentlicht"
+)
+
+
 @chart("stadt-zielgruppen", indikatoren=("faelle_aktiv",))
 def target_groups(filters: Filters) -> ChartData:
     """Cases in care of the town per target group."""
@@ -242,6 +250,7 @@ def target_groups(filters: Filters) -> ChartData:
         ("Zielgruppe", "Betreute Fälle"),
         start=f"In {name} wurden {display.in_period(filters.zeitraum)} {total} Fälle betreut",
         before="; die größte Zielgruppe waren ",
+        otherwise=TOWN_GROUPS_FROM,
         note="Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
     )
 
@@ -258,7 +267,7 @@ def topics(filters: Filters) -> ChartData:
         ("Handlungsfeld", "Betreute Fälle"),
         start=f"Von {total} betreuten Fällen in {name} {display.in_period(filters.zeitraum)}",
         before=" hatten die meisten das Handlungsfeld ",
-        otherwise=" ist keine Zahl je Handlungsfeld veröffentlicht",
+        otherwise=" ist keine Zahl je Handlungsfeld veröffentlicht" + TOWN_GROUPS_FROM,
         note="Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
         "überschneiden sich.",
     )
@@ -278,6 +287,8 @@ def referrals(filters: Filters) -> ChartData:
         start=f"{name} hat {display.in_period(filters.zeitraum)} {shown} Vermittlungen an "
         "Partner erfasst",
         before=", am häufigsten an: ",
+        otherwise="; nach Partner werden Vermittlungen nur für den ganzen Kreis veröffentlicht "
+        "(Seite Handlungsfelder), je Stadt wären die Zahlen zu klein",
     )
 
 

@@ -277,11 +277,18 @@ def assert_shown(text: str, wert: float | None, unterdrueckt: bool, decimals: in
         assert shown == round(wert, decimals), f"{text!r} != {wert}"
 
 
-def published_values(kim: Kim, *periods: str) -> dict[tuple[str, ...], tuple[float | None, bool]]:
+class Published(dict):
+    """Published cells by key; a cell the table design does not publish reads as no value."""
+
+    def __missing__(self, key: tuple[str, ...]) -> tuple[float | None, bool]:
+        return (None, False)
+
+
+def published_values(kim: Kim, *periods: str) -> Published:
     """`kim indicators --format json` for some periods, keyed by the cell."""
     args = [a for p in periods for a in ("--zeitraum", p)]
     rows = json.loads(kim.run("indicators", *args, "--format", "json", check=True).stdout)
-    return {tuple(r[key] for key in CELL): (r["wert"], r["unterdrueckt"]) for r in rows}
+    return Published({tuple(r[key] for key in CELL): (r["wert"], r["unterdrueckt"]) for r in rows})
 
 
 def published_query(published: Kim, sql: str, params: list | None = None) -> list[tuple]:

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from tests.conftest import Kim
-from tests.reference_indicators import compute, load_current
+from tests.reference_indicators import compute, designed, load_current
 from warehouse.build import BuildFailed, publish
 from warehouse.settings import Settings
 
@@ -135,7 +135,8 @@ def test_no_single_suppressed_town_next_to_a_visible_kreis_total(built):
 
 def test_referral_topics_add_up_so_no_single_topic_is_suppressed_next_to_its_total(built):
     # Every referral has exactly one topic: topic counts add up to `alle`, per partner too.
-    rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-03")
+    # (topics: the Kreis from quarters on, the towns from half-years on)
+    rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-H1")
     groups: dict[tuple, list[dict[str, str]]] = {}
     for row in rows:
         if row["indikator"] == "vermittlungen":
@@ -157,34 +158,35 @@ def test_referral_topics_add_up_so_no_single_topic_is_suppressed_next_to_its_tot
 
 
 def test_referrals_by_topic_and_partner_equal_a_count_of_the_loaded_rows(built):
+    # Published for the Kreis by year (docs/confidentiality.md, table design).
     counted = {
-        (ags, topic, partner): n
-        for ags, topic, partner, n in built.query(
+        (topic, partner): n
+        for topic, partner, n in built.query(
             """
-            SELECT quelle, handlungsfeld, partner, count(*) FROM aktuell.vermittlungen
-            WHERE datum BETWEEN DATE '2025-01-01' AND DATE '2025-06-30'
+            SELECT handlungsfeld, partner, count(*) FROM aktuell.vermittlungen
+            WHERE datum BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'
             GROUP BY ALL
             """
         )
     }
-    rows = indicators(built, "--zeitraum", "2025-H1")
+    rows = indicators(built, "--zeitraum", "2025")
     compared = 0
     for row in rows:
         if (
             row["indikator"] != "vermittlungen"
             or row["handlungsfeld"] == "alle"
             or not row["aufschluesselung"].startswith("partner=")
-            or row["gebiet"] == "05954"
             or row["zielgruppe"] != "alle"
         ):
             continue
+        assert row["gebiet"] == "05954", row
         partner = row["aufschluesselung"].removeprefix("partner=")
-        expected = counted.get((row["gebiet"], row["handlungsfeld"], partner), 0)
+        expected = counted.get((row["handlungsfeld"], partner), 0)
         if row["unterdrueckt"] == "true":
             continue
         assert float(row["wert"]) == expected, row
         compared += 1
-    assert compared > 100
+    assert compared > 40
 
 
 def test_json_format_and_out_file(built, tmp_path):
@@ -261,7 +263,7 @@ def test_failing_dbt_test_names_the_test_and_keeps_the_last_good_one(built, tmp_
 
 def test_published_values_equal_an_independent_pandas_computation(built):
     periods = ["2025", "2025-H1", "2025-Q2", "2025-03"]
-    reference = compute(load_current(built.home / "warehouse.duckdb"), periods)
+    reference = designed(compute(load_current(built.home / "warehouse.duckdb"), periods))
     expected = {
         tuple(r[:6]): r[6]
         for r in reference[

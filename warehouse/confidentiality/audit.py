@@ -157,7 +157,8 @@ class Witness:
         groups, index = np.unique(table.gruppe[rows], return_inverse=True)
         change = np.bincount(
             index,
-            table.koeffizient[rows] * self.aenderung[np.searchsorted(self.zellen, table.zelle[rows])],
+            table.koeffizient[rows]
+            * self.aenderung[np.searchsorted(self.zellen, table.zelle[rows])],
             len(groups),
         )
         members = np.concatenate(

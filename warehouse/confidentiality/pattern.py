@@ -166,7 +166,9 @@ class Shield:
         """Suppress the cells of the cheapest change lifting the cell by k; its witness."""
         n = self.n
         up, down = np.array([cell], dtype=np.int32), np.array([cell + n], dtype=np.int32)
-        self.solver.changeColsBounds(1, up, np.array([float(self.k)]), np.array([highspy.kHighsInf]))
+        self.solver.changeColsBounds(
+            1, up, np.array([float(self.k)]), np.array([highspy.kHighsInf])
+        )
         self.solver.changeColsBounds(1, down, np.zeros(1), np.zeros(1))
         self.solver.run()
         status = self.solver.getModelStatus()

@@ -67,8 +67,10 @@ mitglieder as (
     -- breakdowns: the values of one dimension add up to the row without breakdown
     select
         'aufschluesselung' as art,
-        concat_ws('|', teile.indikator, teile.zeitraum, teile.gebiet, teile.zielgruppe,
-            teile.handlungsfeld, split_part(teile.aufschluesselung, '=', 1)) as schluessel,
+        concat_ws(
+            '|', teile.indikator, teile.zeitraum, teile.gebiet, teile.zielgruppe,
+            teile.handlungsfeld, split_part(teile.aufschluesselung, '=', 1)
+        ) as schluessel,
         unnest([teile.zelle, summe.zelle]) as zelle,
         unnest([false, true]) as ist_summe,
         true as ist_gleichung
@@ -96,8 +98,10 @@ mitglieder as (
     -- time: the periods one level shorter within a period add up to it (flow counts)
     select
         'zeit' as art,
-        concat_ws('|', oben.indikator, oben.zeitraum, oben.gebiet, oben.zielgruppe,
-            oben.handlungsfeld, oben.aufschluesselung) as schluessel,
+        concat_ws(
+            '|', oben.indikator, oben.zeitraum, oben.gebiet, oben.zielgruppe,
+            oben.handlungsfeld, oben.aufschluesselung
+        ) as schluessel,
         unnest([kind.zelle, oben.zelle]) as zelle,
         unnest([false, true]) as ist_summe,
         true as ist_gleichung
@@ -110,8 +114,8 @@ mitglieder as (
             and oben.handlungsfeld = kind.handlungsfeld
             and oben.aufschluesselung = kind.aufschluesselung
             and kind.periodenrang = oben.periodenrang - 1
-            and kind.beginn >= oben.beginn
-            and kind.ende <= oben.ende
+            and oben.beginn <= kind.beginn
+            and oben.ende >= kind.ende
     where oben.ist_zeitlich_summierbar
     union all
     -- active = stock at the end + closed in the period
@@ -142,7 +146,10 @@ mitglieder as (
         faelle.aktiv is not null and faelle.neu is not null
         and (
             stichtage.bestand is not null
-            or faelle.beginn <= (select min(beginn) from perioden where periodenrang = 1)
+            or faelle.beginn <= (
+                select min(perioden.beginn) from perioden
+                where perioden.periodenrang = 1
+            )
         )
     union all
     -- the stock is the same for every period ending on the same day

@@ -35,6 +35,12 @@ perioden as (
     select * from {{ ref('int_perioden') }}
 ),
 
+gesichert as (
+    -- periods frozen by `kim bereinigen` are published from their frozen values
+    -- (fct_indikatoren); their cases are partly deleted, so they are not computed again
+    select distinct zeitraum from {{ ref('stg_gesicherte_kennzahlen') }}
+),
+
 entworfen as (
     select
         werte.*,
@@ -47,6 +53,8 @@ entworfen as (
     left join katalog on werte.indikator = katalog.indikator
     inner join perioden on werte.zeitraum = perioden.zeitraum
     where
+        werte.zeitraum not in (select gesichert.zeitraum from gesichert)
+        and
         -- target groups and topics only for the indicators the catalogue breaks down so
         (
             katalog.hat_zielgruppen
@@ -63,15 +71,16 @@ gestaltet as (
         *,
         case
             when aufschluesselung = '' and zielgruppe = 'alle' and handlungsfeld = 'alle' then 1
-            when dimension in ('verfahrensart', 'baustein') then
-                case when ist_kreis then 1 else 2 end
+            when dimension in ('verfahrensart', 'baustein') and ist_kreis then 1
+            when dimension in ('verfahrensart', 'baustein') then 2
             when aufschluesselung <> '' and not ist_kreis then null
-            when dimension = 'partner' then
-                case when handlungsfeld = 'alle' then 2 else 4 end
+            when dimension = 'partner' and handlungsfeld = 'alle' then 2
+            when dimension = 'partner' then 4
             when aufschluesselung <> '' then 3
-            when zielgruppe <> 'alle' and handlungsfeld <> 'alle' then
-                case when ist_kreis then 3 end
-            else case when ist_kreis then 2 else 3 end
+            when zielgruppe <> 'alle' and handlungsfeld <> 'alle' and ist_kreis then 3
+            when zielgruppe <> 'alle' and handlungsfeld <> 'alle' then null
+            when ist_kreis then 2
+            else 3
         end as ab_periodenrang
     from (
         select
