@@ -116,8 +116,17 @@ def test_filters_change_numbers_and_url(server, browser, published):
     months = [f"2025-{m:02d}" for m in range(1, 13)]
     values = published_values(published, *months)
     assert_cards_equal_published(browser, values, "2025-03", BRECKERFELD, "arbeit")
-    assert_shares_equal_published(browser, values, BRECKERFELD, "arbeit", periods=12)
-    # Small town, one topic: suppressed cells are shown as `.` with the legend.
+    # A town's target groups are published from half-years on (docs/confidentiality.md):
+    # the monthly shares stay empty, never a number.
+    shares = card_table(browser, SHARES)
+    assert len(shares) == 12
+    names = list(GROUPS.values())[1:]
+    assert all(parse_shown(row[name]) is None for row in shares for name in names)
+
+    # Small town, one topic, a half-year: suppressed cells are shown as `.` with the legend.
+    open_page(browser, server + f"/zielgruppen?zeitraum=2025-H1&gebiet={BRECKERFELD}")
+    values = published_values(published, "2025-H1")
+    assert_cards_equal_published(browser, values, "2025-H1", BRECKERFELD, "alle")
     reach = card_table(browser, "Reichweite je Zielgruppe")
     assert any(cell == "." for row in reach for cell in row.values())
     legend = browser.driver.find_elements("css selector", "section.karte .legende")

@@ -83,53 +83,56 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
         cells["handlungsfeld"] == "alle",
     )
     flows = cells[cells["indikator"].isin(FLOWS)]
-    for _, parent in flows[flows["rang"] > 1].iterrows():
-        inside = flows[
-            (flows["indikator"] == parent["indikator"])
-            & (flows["gebiet"] == parent["gebiet"])
-            & (flows["zielgruppe"] == parent["zielgruppe"])
-            & (flows["handlungsfeld"] == parent["handlungsfeld"])
-            & (flows["aufschluesselung"] == parent["aufschluesselung"])
-            & (flows["rang"] == parent["rang"] - 1)
-            & (flows["zeitraum_beginn"] >= parent["zeitraum_beginn"])
-            & (flows["zeitraum_ende"] <= parent["zeitraum_ende"])
-        ]
-        if len(inside):
-            found.append((inside["zelle"].to_numpy(), np.array([parent["zelle"]])))
-    cases = cells[cells["aufschluesselung"] == ""].pivot_table(
+    periods = cells.drop_duplicates("zeitraum")[
+        ["zeitraum", "rang", "zeitraum_beginn", "zeitraum_ende"]
+    ]
+    pairs = periods.merge(periods, how="cross", suffixes=("", "_oben"))
+    pairs = pairs[
+        (pairs["rang"] == pairs["rang_oben"] - 1)
+        & (pairs["zeitraum_beginn"] >= pairs["zeitraum_beginn_oben"])
+        & (pairs["zeitraum_ende"] <= pairs["zeitraum_ende_oben"])
+    ]
+    same = ["indikator", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung"]
+    children = flows.merge(pairs[["zeitraum", "zeitraum_oben"]], on="zeitraum").merge(
+        flows[[*same, "zeitraum", "zelle"]].rename(
+            columns={"zeitraum": "zeitraum_oben", "zelle": "oben"}
+        ),
+        on=[*same, "zeitraum_oben"],
+    )
+    for parent, group in children.groupby("oben"):
+        found.append((group["zelle"].to_numpy(), np.array([parent])))
+
+    totals = cells[cells["aufschluesselung"] == ""]
+    cases = totals.pivot_table(
         index=["zeitraum", "gebiet", "zielgruppe", "handlungsfeld"],
         columns="indikator",
         values="zelle",
         aggfunc="first",
+    ).reset_index()
+    cases = cases.merge(periods, on="zeitraum")
+    closed = cases.dropna(subset=["faelle_aktiv", "faelle_bestand", "faelle_abgeschlossen"])
+    for row in closed.itertuples(index=False):
+        found.append(
+            (np.array([row.faelle_bestand, row.faelle_abgeschlossen]), np.array([row.faelle_aktiv]))
+        )
+    # The stock at the end of a day, from the first published period ending that day.
+    stock = totals[totals["indikator"] == "faelle_bestand"].sort_values("rang")
+    area = ["gebiet", "zielgruppe", "handlungsfeld"]
+    first = stock.drop_duplicates([*area, "zeitraum_ende"])
+    for row in stock.merge(first, on=[*area, "zeitraum_ende"]).itertuples(index=False):
+        if row.zelle_x != row.zelle_y:
+            found.append((np.array([row.zelle_x]), np.array([row.zelle_y])))
+    opened = cases.dropna(subset=["faelle_aktiv", "faelle_neu"]).assign(
+        tag=lambda f: f["zeitraum_beginn"] - pd.Timedelta(days=1)
     )
-    periods = cells.drop_duplicates("zeitraum").set_index("zeitraum")
-    stock = cells[cells["indikator"] == "faelle_bestand"].sort_values("rang")
+    before = first[[*area, "zeitraum_ende", "zelle"]].rename(columns={"zeitraum_ende": "tag"})
+    opened = opened.merge(before, on=[*area, "tag"], how="left")
     first_day = cells["zeitraum_beginn"].min()
-    for (zeitraum, gebiet, gruppe, feld), row in cases.iterrows():
-        active = row.get("faelle_aktiv")
-        if pd.isna(active):
-            continue
-        if not pd.isna(row.get("faelle_bestand")) and not pd.isna(row.get("faelle_abgeschlossen")):
-            found.append(
-                (np.array([row["faelle_bestand"], row["faelle_abgeschlossen"]]), np.array([active]))
-            )
-        if pd.isna(row.get("faelle_neu")):
-            continue
-        begin = periods.loc[zeitraum, "zeitraum_beginn"]
-        before = stock[
-            (stock["gebiet"] == gebiet)
-            & (stock["zielgruppe"] == gruppe)
-            & (stock["handlungsfeld"] == feld)
-            & (stock["zeitraum_ende"] == begin - pd.Timedelta(days=1))
-        ]
-        if len(before):
-            parts = np.array([row["faelle_neu"], before["zelle"].iloc[0]])
-            found.append((parts, np.array([active])))
-        elif begin == first_day:
-            found.append((np.array([row["faelle_neu"]]), np.array([active])))
-    for _, same in stock.groupby(["gebiet", "zielgruppe", "handlungsfeld", "zeitraum_ende"]):
-        for other in same["zelle"].to_numpy()[1:]:
-            found.append((np.array([other]), np.array([same["zelle"].iloc[0]])))
+    for row in opened.itertuples(index=False):
+        if not pd.isna(row.zelle):
+            found.append((np.array([row.faelle_neu, row.zelle]), np.array([row.faelle_aktiv])))
+        elif row.zeitraum_beginn == first_day:
+            found.append((np.array([row.faelle_neu]), np.array([row.faelle_aktiv])))
     return [(p.astype(int), t.astype(int)) for p, t in found]
 
 
@@ -180,10 +183,10 @@ def true_values(kim: Kim, tmp_path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     seed=st.integers(1, 10_000),
-    scale=st.sampled_from([0.03, 0.06, 0.1]),
+    scale=st.sampled_from([0.05, 0.1, 0.3]),
     end=st.sampled_from(["2025-03-31", "2025-06-30"]),
 )
 def test_every_published_build_withstands_the_attacker(
@@ -215,7 +218,8 @@ def test_every_published_build_withstands_the_attacker(
     assert truth["wert"].notna().all()
     small = (truth["wert"] >= 1) & (truth["wert"] < K)
     assert cells.loc[small, "unterdrueckt"].all()
-    wanted = cells.index[small].to_numpy()
+    # Every sensitive cell would take minutes of solves; a fixed sample of 150 per delivery.
+    wanted = np.random.default_rng(seed).permutation(cells.index[small].to_numpy())[:150]
     low, high = intervals(cells, relations(cells), wanted)
     width = np.floor(high + 1e-6) - np.ceil(low - 1e-6)
     narrowed = cells.loc[wanted[width < K], KEY]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.warehouse.confidentiality.tables import equations, grid, integer_ranges
-from warehouse.confidentiality.audit import attack
+from warehouse.confidentiality.audit import Witness, _Graph, attack
 from warehouse.confidentiality.table import LinkedTable
 
 K = 3
@@ -117,3 +117,33 @@ def test_pieces_never_pass_a_cell_the_whole_component_fails(values, chosen):
     pieces = attack(table, hidden, hidden, K, block=2)
     assert set(whole.fehlgeschlagen.tolist()) <= set(pieces.fehlgeschlagen.tolist())
     assert (pieces.minimum >= whole.minimum - 1e-6).all()
+
+
+def test_a_witness_holds_only_while_every_cell_it_changes_is_hidden():
+    # 2 x 2 table [[1, 5], [4, 6]]: +3 on r0c0 and r1c1, -3 on r0c1 and r1c0 keeps every
+    # total. The witness proves r0c0 can be 1 or 4 as long as all four cells are suppressed.
+    table, names = grid([[1, 5], [4, 6]])
+    corners = [names[n] for n in ("r0c0", "r0c1", "r1c0", "r1c1")]
+    order = np.argsort(corners)
+    witness = Witness(
+        zelle=names["r0c0"],
+        zellen=np.array(corners)[order],
+        aenderung=np.array([3.0, -3.0, -3.0, 3.0])[order],
+    )
+    hidden = mask(len(table.wert), corners)
+    assert witness.holds(_Graph(table, hidden), K)
+    # One changed cell published: the reader would see the change.
+    assert not witness.holds(_Graph(table, mask(len(table.wert), corners[:3])), K)
+    # A lift of less than k proves nothing.
+    assert not witness.holds(_Graph(table, hidden), K + 1)
+    # A change that breaks a relation (the row total would move) is no witness.
+    broken = Witness(zelle=witness.zelle, zellen=witness.zellen, aenderung=np.full(4, 3.0))
+    assert not broken.holds(_Graph(table, hidden), K)
+    # Nor one that drives a cell below 0 (r1c0 is 4: taking 5 leaves -1).
+    deep = Witness(zelle=witness.zelle, zellen=witness.zellen, aenderung=witness.aenderung * 5 / 3)
+    assert not deep.holds(_Graph(table, hidden), K)
+    # The check accepts the cell through the witness, though its interval is exact anyway.
+    result = attack(
+        table, hidden, mask(len(table.wert), [names["r0c0"]]), K, witnesses={witness.zelle: witness}
+    )
+    assert result.ok
