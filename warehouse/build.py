@@ -227,7 +227,7 @@ def publish(
                 )
             if not marts:
                 raise BuildFailed("Der Build hat keine Marts erzeugt.")
-            proof = _proof(con)
+            proof = _proof(con, marts)
             con.execute(
                 "CREATE TABLE build_info AS SELECT ? AS build_id, "
                 "CAST(? AS TIMESTAMP) AS gestartet, now() AS veroeffentlicht, "
@@ -243,8 +243,10 @@ def publish(
     return proof
 
 
-def _proof(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+def _proof(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, float]:
     """The attacker check's figures; refuses a build whose check found a narrowable cell."""
+    if "fct_geheimhaltungspruefung" not in marts:
+        raise BuildFailed("Der Build enthält keinen Nachweis der Geheimhaltung.")
     frame = con.execute("SELECT * FROM fct_geheimhaltungspruefung").df()
     if len(frame) != 1:
         raise BuildFailed("Der Build enthält keinen Nachweis der Geheimhaltung.")

@@ -318,3 +318,47 @@ def test_a_build_file_holding_more_than_the_marts_is_not_published(built, tmp_pa
     with pytest.raises(BuildFailed, match=r"mehr als die Marts.*main\.int_kennzahlen"):
         publish(scratch, settings, "neu", datetime.now(), "1.0", [])
     assert build_id(Kim(home=settings.home, exports=settings.exports)) == good
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_a_build_whose_attacker_check_failed_is_not_published(built, tmp_path, missing):
+    """The published proof must say that no small count can be narrowed, else no swap."""
+    settings = Settings(home=tmp_path / "home", exports=tmp_path / "exports")
+    settings.builds_dir.mkdir(parents=True)
+    settings.serving_path.write_bytes((built.home / "kim.duckdb").read_bytes())
+    good = build_id(Kim(home=settings.home, exports=settings.exports))
+    scratch = settings.builds_dir / "arbeit.duckdb"
+    con = duckdb.connect(str(scratch))
+    con.execute(f"ATTACH '{built.home / 'kim.duckdb'}' AS gut (READ_ONLY)")
+    con.execute("CREATE TABLE fct_indikatoren AS SELECT * FROM gut.fct_indikatoren")
+    if not missing:
+        # the real proof of the built sample, with one narrowable cell
+        con.execute(
+            "CREATE TABLE fct_geheimhaltungspruefung AS "
+            "SELECT * REPLACE (1 AS eingrenzbar) FROM gut.fct_geheimhaltungspruefung"
+        )
+    con.execute("DETACH gut")
+    con.close()
+    with pytest.raises(BuildFailed, match=r"Angreiferprüfung|Nachweis der Geheimhaltung"):
+        publish(scratch, settings, "neu", datetime.now(), "1.0", [])
+    assert build_id(Kim(home=settings.home, exports=settings.exports)) == good
+
+
+def test_the_proof_is_in_build_info_the_build_log_and_status(built):
+    con = duckdb.connect(str(built.home / "kim.duckdb"), read_only=True)
+    try:
+        stored = json.loads(con.execute("SELECT pruefung FROM build_info").fetchone()[0])
+        mart = con.execute("SELECT * FROM fct_geheimhaltungspruefung").df().iloc[0]
+        small = con.execute(
+            "SELECT count(*) FROM fct_indikatoren WHERE unterdrueckt AND indikator IN "
+            "(SELECT indikator FROM dim_kennzahlen WHERE geheimhaltung = 'anzahl')"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert stored["eingrenzbar"] == 0 and stored["engstes_intervall"] >= 3
+    assert stored["anzahlen_primaer"] == mart["anzahlen_primaer"] > 0
+    assert stored["anzahlen_primaer"] + stored["anzahlen_sekundaer"] == small
+    logged = json.loads((built.home / "builds.jsonl").read_text("utf-8").splitlines()[-1])
+    assert logged["pruefung"] == stored
+    status = built.run("status", check=True).stdout
+    assert "Geheimhaltung geprüft" in status and "0 eingrenzbar" in status
