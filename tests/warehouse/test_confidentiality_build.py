@@ -183,7 +183,7 @@ def true_values(kim: Kim, tmp_path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     seed=st.integers(1, 10_000),
     scale=st.sampled_from([0.05, 0.1, 0.3]),

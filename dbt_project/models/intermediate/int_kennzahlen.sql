@@ -121,12 +121,16 @@ final as (
         ist_handlungsfelder_summierbar,
         -- Information loss of suppressing the cell (catalogue §3 rule 6): lower goes first.
         -- Months before years, breakdowns before totals, groups and topics before `alle`,
-        -- towns before the Kreis.
+        -- towns before the Kreis; the Kreis's yearly totals only where nothing else helps.
         periodenrang
         + 3 * (aufschluesselung = '')::integer
         + 2 * (zielgruppe = 'alle')::integer
         + 2 * (handlungsfeld = 'alle')::integer
-        + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer as gewicht
+        + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
+        + 100 * (
+            gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
+            and zielgruppe = 'alle' and handlungsfeld = 'alle'
+        )::integer as gewicht
     from veroeffentlicht
 )
 
