@@ -160,7 +160,14 @@ def test_cleanup_deletes_exactly_what_is_due(installation: Kim):
     for key, (wert, unterdrueckt) in after_values.items():
         if not unterdrueckt and not before_values[key][1]:
             assert wert == before_values[key][0], key
-    assert published(kim, "fct_zielerreichung") == goals
+    # Goals follow their yearly values: the same goals, and each one judged alike wherever its
+    # value is published before and after (a moved pattern may make one judgeable or not).
+    goals_before = {r[:9]: r for r in goals}
+    goals_after = {r[:9]: r for r in published(kim, "fct_zielerreichung")}
+    assert goals_after.keys() == goals_before.keys()
+    for key, row in goals_after.items():
+        if row[9] is not None and goals_before[key][9] is not None:
+            assert row == goals_before[key], key
     assert digest(frozen_copy) == frozen_digest
     entries = json.loads(kim.run("audit", "--json", check=True).stdout)
     logged = [e["details"] for e in entries if e["aktion"] == "bereinigung"]
