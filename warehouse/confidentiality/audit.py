@@ -17,8 +17,11 @@ from warehouse.confidentiality.table import LinkedTable
 
 # Values within this distance of a whole number count as that number (LP round-off).
 TOLERANCE = 1e-6
-# Components larger than this many cells are examined in pieces (see `attack`).
-BLOCK = 400
+# Components larger than BLOCK cells are examined in pieces of about PIECE cells (see
+# `attack`). A whole component is exact and, up to about BLOCK cells, faster than its
+# pieces; beyond, the solves of single cells get slow enough for pieces to win.
+BLOCK = 1_500
+PIECE = 400
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,13 @@ def attack(
 ) -> Attack:
     """Interval of every suppressed sensitive cell (only in components touching `within`).
 
-    A component larger than `block` cells is examined in pieces of about that size, each
+    A component larger than `block` cells is examined in pieces (of at most PIECE cells), each
     with every suppressed cell outside the piece taken as known (its true value). That
     attacker knows more than a real one, so an interval wide enough here is wide enough
     there; a cell that fails in its piece gets a piece centred on it before it counts as
     failed. Failing in a piece can only cost an extra suppression, never a leak. A cell
-    that still fails passes if its witness (a second table consistent with everything
-    published, see `Witness`) holds for the current pattern.
+    whose witness (a second table consistent with everything published, see `Witness`)
+    holds for the current pattern reaches its value + k without a maximum of its own.
     """
     graph = _Graph(table, suppressed & ~table.bekannt)
     targets = graph.hidden & sensitive
@@ -96,20 +99,25 @@ def attack(
     size_of = dict(zip(comps.tolist(), sizes.tolist(), strict=True))
     low = np.full(len(table.wert), np.nan)
     high = np.full(len(table.wert), np.nan)
+    proven = np.zeros(len(table.wert), dtype=bool)
+    for cell, witness in (witnesses or {}).items():
+        if targets[cell] and witness.holds(graph, k):
+            proven[cell] = True
+            high[cell] = table.wert[cell] + witness.hebung
     examined = np.unique(graph.label[target_cells])
     for comp in examined.tolist():
         cells = np.flatnonzero(graph.hidden & (graph.label == comp))
-        pieces = [cells] if len(cells) <= block else graph.pieces(cells, block)
+        pieces = [cells] if len(cells) <= block else graph.pieces(cells, min(block, PIECE))
         for piece in pieces:
             wanted = piece[targets[piece]]
             if len(wanted):
-                low[wanted], high[wanted] = graph.intervals(piece, wanted, k)
-        for cell in cells[targets[cells] & (integer_width(low[cells], high[cells]) < k)]:
-            witness = (witnesses or {}).get(int(cell))
-            if witness is not None and witness.holds(graph, k):
-                high[cell] = table.wert[cell] + witness.hebung
-            elif len(cells) > block:
-                piece = graph.ball(int(cell), block)
+                open_ = ~proven[wanted]
+                low[wanted], reach = graph.intervals(piece, wanted, k, open_)
+                high[wanted[open_]] = reach[open_]
+        if len(cells) > block:
+            narrowed = targets[cells] & (integer_width(low[cells], high[cells]) < k)
+            for cell in cells[narrowed].tolist():
+                piece = graph.ball(cell, min(block, PIECE))
                 low[[cell]], high[[cell]] = graph.intervals(piece, np.array([cell]), k)
     lo_t, hi_t = low[target_cells], high[target_cells]
     return Attack(
@@ -232,8 +240,13 @@ class _Graph:
                 pieces.append(piece)
         return pieces
 
-    def intervals(self, piece: np.ndarray, wanted: np.ndarray, k: int) -> tuple:
-        """Intervals of the wanted cells when only the piece's cells are unknown."""
+    def intervals(
+        self, piece: np.ndarray, wanted: np.ndarray, k: int, open_: np.ndarray | None = None
+    ) -> tuple:
+        """Intervals of the wanted cells when only the piece's cells are unknown.
+
+        Maxima are sought only for the `open_` cells (all by default); the others get 0.
+        """
         table = self.table
         memberships = np.concatenate(
             [self.by_cell[self.member_start[c] : self.member_start[c + 1]] for c in piece]
@@ -260,7 +273,8 @@ class _Graph:
             len(piece), row_index, col_index, coef, rhs, equal, np.searchsorted(piece, wanted)
         )
         low = lp.minima()
-        return low, lp.maxima(np.ceil(low - TOLERANCE) + k)
+        target = np.ceil(low - TOLERANCE) + k
+        return low, lp.maxima(target if open_ is None else np.where(open_, target, 0.0))
 
 
 class _Component:

@@ -4,14 +4,14 @@
 2. Closing every relation (cheap, repeated until nothing changes): an equation with exactly
    one suppressed member would give it away; one with a visible total whose suppressed parts
    hold a small count and add up to less than k pins that count between 0 and the sum. In
-   both cases the cheapest visible member is suppressed too (parts before the total).
+   both cases the cheapest visible member is suppressed too.
 3. The attacker check (`audit.attack`). For each sensitive cell it can still narrow, a
    linear programme (`Shield`) finds the cheapest change of the table that lifts the cell by
    k and that only suppressed cells would hide; the cells it changes are suppressed, and
    the change is kept as the cell's witness. Then 2 and 3 again, until the check passes.
 Cheapest means: in 2, enough to protect (a value of at least what is missing), then the
 lowest `gewicht` (months before years, breakdowns before totals, towns before the Kreis),
-then the smallest value; in 3, the least `gewicht` times change.
+then a part before its total, then the smallest value; in 3, the least `gewicht` times change.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def close(table: LinkedTable, suppressed: np.ndarray, sensitive: np.ndarray, k: 
         order = np.lexsort(
             (
                 value[rows],
-                table.gewicht[cell[rows]],
                 total[rows],
+                table.gewicht[cell[rows]],
                 value[rows] < need,
                 group[rows],
             )
@@ -156,6 +156,8 @@ class Shield:
         self.solver = highspy.Highs()
         self.solver.setOptionValue("output_flag", False)
         self.solver.passModel(lp)
+        # Cells an earlier change of this round already lifts by k: that change is theirs too.
+        self.lifted: dict[int, Witness] = {}
 
     def _cost(self, cells: np.ndarray) -> np.ndarray:
         """Cost of changing each cell by one: its weight if visible, almost 0 if suppressed."""
@@ -164,6 +166,9 @@ class Shield:
 
     def lift(self, cell: int) -> Witness:
         """Suppress the cells of the cheapest change lifting the cell by k; its witness."""
+        earlier = self.lifted.get(cell)
+        if earlier is not None:
+            return Witness(zelle=cell, zellen=earlier.zellen, aenderung=earlier.aenderung)
         n = self.n
         up, down = np.array([cell], dtype=np.int32), np.array([cell + n], dtype=np.int32)
         self.solver.changeColsBounds(
@@ -185,4 +190,7 @@ class Shield:
             cost = self._cost(new)
             cols = np.r_[new, new + n].astype(np.int32)
             self.solver.changeColsCost(len(cols), cols, np.r_[cost, cost])
-        return Witness(zelle=cell, zellen=changed, aenderung=change[changed])
+        witness = Witness(zelle=cell, zellen=changed, aenderung=change[changed])
+        for other in changed[change[changed] >= self.k - TOLERANCE].tolist():
+            self.lifted.setdefault(other, witness)
+        return witness

@@ -48,6 +48,7 @@ entworfen as (
         katalog.ist_zeitlich_summierbar,
         katalog.ist_handlungsfelder_summierbar,
         perioden.periodenrang,
+        perioden.ende as periodenende,
         split_part(werte.aufschluesselung, '=', 1) as dimension
     from werte
     left join katalog on werte.indikator = katalog.indikator
@@ -95,6 +96,24 @@ veroeffentlicht as (
     where periodenrang >= ab_periodenrang
 ),
 
+gewichtet as (
+    select
+        *,
+        -- Information loss of suppressing the cell (catalogue §3 rule 6): lower goes first.
+        -- Months before years, breakdowns before totals, groups and topics before `alle`,
+        -- towns before the Kreis; the Kreis's yearly totals only where nothing else helps.
+        periodenrang
+        + 3 * (aufschluesselung = '')::integer
+        + 2 * (zielgruppe = 'alle')::integer
+        + 2 * (handlungsfeld = 'alle')::integer
+        + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
+        + 100 * (
+            gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
+            and zielgruppe = 'alle' and handlungsfeld = 'alle'
+        )::integer as eigenes_gewicht
+    from veroeffentlicht
+),
+
 final as (
     select
         -- Numbered in a fixed order, so that ties in secondary suppression (which cell
@@ -119,19 +138,23 @@ final as (
         geheimhaltung,
         ist_zeitlich_summierbar,
         ist_handlungsfelder_summierbar,
-        -- Information loss of suppressing the cell (catalogue §3 rule 6): lower goes first.
-        -- Months before years, breakdowns before totals, groups and topics before `alle`,
-        -- towns before the Kreis; the Kreis's yearly totals only where nothing else helps.
-        periodenrang
-        + 3 * (aufschluesselung = '')::integer
-        + 2 * (zielgruppe = 'alle')::integer
-        + 2 * (handlungsfeld = 'alle')::integer
-        + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
-        + 100 * (
-            gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
-            and zielgruppe = 'alle' and handlungsfeld = 'alle'
-        )::integer as gewicht
-    from veroeffentlicht
+        -- The stock at the end of a month, quarter, half-year and year ending on the same day
+        -- is one number: suppressing one of them suppresses all, so each costs what the
+        -- dearest of them costs (the Kreis's yearly stock stays visible where it can).
+        case
+            when indikator = 'faelle_bestand'
+                then max(eigenes_gewicht) over (
+                    partition by
+                        indikator,
+                        gebiet,
+                        zielgruppe,
+                        handlungsfeld,
+                        aufschluesselung,
+                        periodenende
+                )
+            else eigenes_gewicht
+        end as gewicht
+    from gewichtet
 )
 
 select * from final
