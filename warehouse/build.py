@@ -250,14 +250,15 @@ def _proof(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, float]
     frame = con.execute("SELECT * FROM fct_geheimhaltungspruefung").df()
     if len(frame) != 1:
         raise BuildFailed("Der Build enthält keinen Nachweis der Geheimhaltung.")
-    proof = {
-        name: (None if value != value else float(value)) for name, value in frame.iloc[0].items()
-    }
-    if proof["eingrenzbar"] or proof["geprueft"] < proof["anzahlen_primaer"]:
+    row = frame.iloc[0]
+    if not row["bestanden"]:
         raise BuildFailed(
             "Die Angreiferprüfung ist nicht bestanden; der letzte gute Stand bleibt veröffentlicht."
         )
-    return proof
+    return {
+        name: (None if value != value else float(value))
+        for name, value in row.drop("bestanden").items()
+    }
 
 
 def _record(

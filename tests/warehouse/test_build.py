@@ -335,7 +335,8 @@ def test_a_build_whose_attacker_check_failed_is_not_published(built, tmp_path, m
         # the real proof of the built sample, with one narrowable cell
         con.execute(
             "CREATE TABLE fct_geheimhaltungspruefung AS "
-            "SELECT * REPLACE (1 AS eingrenzbar) FROM gut.fct_geheimhaltungspruefung"
+            "SELECT * REPLACE (1 AS eingrenzbar, false AS bestanden) "
+            "FROM gut.fct_geheimhaltungspruefung"
         )
     con.execute("DETACH gut")
     con.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from warehouse.confidentiality.solver import highs_model
 from warehouse.confidentiality.table import LinkedTable
 
 # Values within this distance of a whole number count as that number (LP round-off).
@@ -286,7 +287,7 @@ class _Component:
     """
 
     def __init__(self, cols, row_index, col_index, coef, rhs, equal, wanted) -> None:
-        rows = int(row_index.max()) + 1
+        rows = len(rhs)
         count = len(wanted)
         infinity = highspy.kHighsInf
         self.wanted = wanted
@@ -294,25 +295,16 @@ class _Component:
         self.size = cols + count
         # Rows y_i - x_wanted[i] <= 0 below the component's own rows.
         link_rows = rows + np.arange(count)
-        all_rows = np.r_[row_index, link_rows, link_rows]
-        all_cols = np.r_[col_index, self.copies, wanted]
-        values = np.r_[coef, np.ones(count), -np.ones(count)]
-        order = np.lexsort((all_rows, all_cols))
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.size
-        lp.num_row_ = rows + count
-        lp.col_cost_ = np.zeros(self.size)
-        lp.col_lower_ = np.zeros(self.size)
-        lp.col_upper_ = np.r_[np.full(cols, infinity), np.zeros(count)]
-        lp.row_lower_ = np.r_[np.where(equal, rhs, -infinity), np.full(count, -infinity)]
-        lp.row_upper_ = np.r_[rhs, np.zeros(count)]
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.searchsorted(all_cols[order], np.arange(self.size + 1))
-        lp.a_matrix_.index_ = all_rows[order]
-        lp.a_matrix_.value_ = values[order]
-        self.solver = highspy.Highs()
-        self.solver.setOptionValue("output_flag", False)
-        self.solver.passModel(lp)
+        self.solver = highs_model(
+            cost=np.zeros(self.size),
+            col_lower=np.zeros(self.size),
+            col_upper=np.r_[np.full(cols, infinity), np.zeros(count)],
+            row_lower=np.r_[np.where(equal, rhs, -infinity), np.full(count, -infinity)],
+            row_upper=np.r_[rhs, np.zeros(count)],
+            rows=np.r_[row_index, link_rows, link_rows],
+            cols=np.r_[col_index, self.copies, wanted],
+            values=np.r_[coef, np.ones(count), -np.ones(count)],
+        )
 
     def minima(self) -> np.ndarray:
         """The smallest value of each wanted cell."""

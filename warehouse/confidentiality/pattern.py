@@ -23,6 +23,7 @@ import highspy
 import numpy as np
 
 from warehouse.confidentiality.audit import TOLERANCE, Attack, Witness, attack
+from warehouse.confidentiality.solver import highs_model
 from warehouse.confidentiality.table import LinkedTable
 
 MAX_ROUNDS = 200
@@ -136,26 +137,17 @@ class Shield:
         known = table.bekannt
         # Columns: y_up (0 .. n-1), y_down (n .. 2n-1); y = y_up - y_down.
         self.down_high = np.where(known, 0.0, table.wert)
-        all_cols = np.r_[table.zelle, table.zelle + n]
-        all_rows = np.r_[table.gruppe, table.gruppe]
-        values = np.r_[coef, -coef]
-        order = np.lexsort((all_rows, all_cols))
-        lp = highspy.HighsLp()
-        lp.num_col_ = 2 * n
-        lp.num_row_ = table.groups
         cost = self._cost(np.arange(n))
-        lp.col_cost_ = np.r_[cost, cost]
-        lp.col_lower_ = np.zeros(2 * n)
-        lp.col_upper_ = np.r_[np.where(known, 0.0, infinity), self.down_high]
-        lp.row_lower_ = np.where(table.gleichung, 0.0, -infinity)
-        lp.row_upper_ = np.where(table.gleichung, 0.0, slack)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.searchsorted(all_cols[order], np.arange(2 * n + 1))
-        lp.a_matrix_.index_ = all_rows[order]
-        lp.a_matrix_.value_ = values[order]
-        self.solver = highspy.Highs()
-        self.solver.setOptionValue("output_flag", False)
-        self.solver.passModel(lp)
+        self.solver = highs_model(
+            cost=np.r_[cost, cost],
+            col_lower=np.zeros(2 * n),
+            col_upper=np.r_[np.where(known, 0.0, infinity), self.down_high],
+            row_lower=np.where(table.gleichung, 0.0, -infinity),
+            row_upper=np.where(table.gleichung, 0.0, slack),
+            rows=np.r_[table.gruppe, table.gruppe],
+            cols=np.r_[table.zelle, table.zelle + n],
+            values=np.r_[coef, -coef],
+        )
         # Cells an earlier change of this round already lifts by k: that change is theirs too.
         self.lifted: dict[int, Witness] = {}
 

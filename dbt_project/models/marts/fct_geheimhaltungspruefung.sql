@@ -50,4 +50,8 @@ final as (
     from verbunden
 )
 
-select * from final
+select
+    *,
+    -- the one condition `kim build` and the dbt test both hold the build to
+    eingrenzbar = 0 and geprueft >= anzahlen_primaer as bestanden
+from final
