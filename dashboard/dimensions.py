@@ -18,6 +18,13 @@ Measure = tuple[str, str, str]
 Cells = dict[tuple[str, str, str, str], tuple[float | None, bool]]
 HEADERS = {"zielgruppe": "Zielgruppe", "handlungsfeld": "Handlungsfeld", "partner": "Partner"}
 MONTHLY = {"faelle_neu": "Neue Fälle", "faelle_aktiv": "Betreute Fälle"}
+# Period types, shortest first, in the plural.
+PERIOD_TYPES = {"monat": "Monate", "quartal": "Quartale", "halbjahr": "Halbjahre", "jahr": "Jahre"}
+# What the other dimension narrows a by-code view to.
+WITHIN = {
+    "zielgruppe": "innerhalb eines Handlungsfelds",
+    "handlungsfeld": "innerhalb einer Zielgruppe",
+}
 
 
 def by_code(
@@ -54,6 +61,39 @@ def per_code(
     indicators = [indikator for indikator, _, _ in measures]
     frame = queries.by_group(indicators, filters.zeitraum, filters.gebiet, dimension, other)
     return by_code(frame, dimension, measures)
+
+
+def grain_note(what: str, area: str, chosen: str, published: set[str]) -> str:
+    """Why a view's cells are empty (x) when `what` is not published for the chosen period type."""
+    if chosen in published:
+        return ""
+    reason = "damit sich kein einzelner Fall erkennen lässt"
+    if not published:
+        return f"{what} werden für {area} nicht veröffentlicht, {reason} (x)."
+    types = [name for kind, name in PERIOD_TYPES.items() if kind in published]
+    listed = ", ".join(types[:-1]) + " und " + types[-1] if len(types) > 1 else types[0]
+    return (
+        f"{what} werden für {area} nur für {listed} veröffentlicht, {reason}; für einzelne "
+        f"{PERIOD_TYPES[chosen]} bleiben sie leer (x)."
+    )
+
+
+def for_area(gebiet: str) -> str:
+    """The area as it reads after „für“: `Witten`, `den Ennepe-Ruhr-Kreis`."""
+    areas = queries.areas()
+    kreis = areas.loc[areas["gebiet"] == gebiet, "ist_kreis"]
+    name = queries.area_name(gebiet)
+    return f"den {name}" if len(kreis) and bool(kreis.iloc[0]) else name
+
+
+def code_grain_note(filters: Filters, dimension: str, chosen: str | None = None) -> str:
+    """`grain_note` of a by-code view of the filters' area (period type `chosen` or the view's)."""
+    other = filters.zielgruppe if dimension == "handlungsfeld" else filters.handlungsfeld
+    what = f"Zahlen nach {HEADERS[dimension]}"
+    if other != "alle":
+        what += " " + WITHIN[dimension]
+    published = queries.period_types(filters.gebiet, dimension, other)
+    return grain_note(what, for_area(filters.gebiet), chosen or filters.periodentyp, published)
 
 
 def _wide(long: pd.DataFrame, header: str, columns: list[str]) -> pd.DataFrame:

@@ -245,6 +245,29 @@ def by_group(
     )
 
 
+def period_types(
+    area: str, dimension: str = "", other: str = "alle", breakdown: str = ""
+) -> set[str]:
+    """Period types published for an area by `dimension` (its codes other than `alle`, the
+    other dimension at `other`) and/or by `breakdown` (docs/confidentiality.md, design)."""
+    where = ["gebiet = ?"]
+    params: list[object] = [area]
+    if dimension:
+        where += [f"{dimension} <> 'alle'", f"{_OTHER[dimension]} = ?"]
+        params.append(other)
+    else:
+        where.append("zielgruppe = 'alle' AND handlungsfeld = 'alle'")
+    if breakdown:
+        where.append("aufschluesselung LIKE ?")
+        params.append(f"{breakdown}=%")
+    else:
+        where.append("aufschluesselung = ''")
+    frame = _query(
+        f"SELECT DISTINCT periodentyp FROM fct_indikatoren WHERE {' AND '.join(where)}", params
+    )
+    return set(frame["periodentyp"])
+
+
 def referrals_by_topic_and_partner(period: str, area: str) -> pd.DataFrame:
     """Referrals per topic and partner (protected counts) for the Sankey diagram."""
     return _query(

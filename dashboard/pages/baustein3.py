@@ -142,8 +142,22 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
         sentence=sentence,
         table=table,
         figure=figures.funnel(pd.DataFrame(bars), "Stufe", "wert", "text", "Behörde"),
-        note=DIFFERENCE_RULE,
+        note=DIFFERENCE_RULE + _grain(verfahren, zeitraum),
     )
+
+
+def _grain(verfahren: str, zeitraum: str) -> str:
+    """Why Witten's cells by procedure type are empty (x) for periods not published."""
+    if verfahren == ALL:
+        return ""
+    published = queries.period_types(WITTEN_AGS, breakdown="verfahrensart")
+    what = "Zahlen nach Verfahrensart"
+    note = dimensions.grain_note(
+        what, "die Ausländerbehörde Witten", period_type(zeitraum), published
+    )
+    if not note:
+        return ""
+    return f" {note} Damit bleibt auch die Spalte „{KREISBEHOERDE}“ leer."
 
 
 def _register(verfahren: str) -> None:

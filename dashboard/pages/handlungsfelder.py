@@ -111,7 +111,7 @@ def cases(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long),
-        note=f"{OVERLAP} {REFERRAL_TOPIC}",
+        note=_note(filters, f"{OVERLAP} {REFERRAL_TOPIC}"),
     )
 
 
@@ -138,12 +138,18 @@ def results(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, unit="%"),
-        note=(
+        note=_note(
+            filters,
             f"{OVERLAP} Erreichte Handlungsfeldziele: Ziele mit Status „erreicht“ je Ziel mit "
             "Statusänderung im Zeitraum, das nicht mehr offen ist. Angenommene Vermittlungen: "
-            "Vermittlungen mit Ergebnis „angenommen“ je Vermittlung mit Ergebnis (nicht offen)."
+            "Vermittlungen mit Ergebnis „angenommen“ je Vermittlung mit Ergebnis (nicht offen).",
         ),
     )
+
+
+def _note(filters: Filters, text: str) -> str:
+    """A card's note, and why its cells are empty where topics are not published."""
+    return f"{text} {dimensions.code_grain_note(filters, 'handlungsfeld')}".strip()
 
 
 def _partner_note(filters: Filters, *notes: str) -> str:
@@ -151,7 +157,15 @@ def _partner_note(filters: Filters, *notes: str) -> str:
     parts = list(notes)
     if filters.zielgruppe != "alle":
         parts.append(PARTNER_ONLY_ALL)
-    return " ".join(parts)
+    return " ".join(part for part in parts if part)
+
+
+def _partner_grain(filters: Filters, dimension: str = "") -> str:
+    """Why partner cells are empty (x) where referrals by partner are not published."""
+    what = "Vermittlungen nach " + ("Handlungsfeld und Partner" if dimension else "Partner")
+    published = queries.period_types(filters.gebiet, dimension, breakdown="partner")
+    area = dimensions.for_area(filters.gebiet)
+    return dimensions.grain_note(what, area, filters.periodentyp, published)
 
 
 @chart("handlungsfelder-partner", indikatoren=("vermittlungen",))
@@ -182,7 +196,7 @@ def partners(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, series=None),
-        note=_partner_note(filters),
+        note=_partner_note(filters, _partner_grain(filters)),
     )
 
 
@@ -214,7 +228,7 @@ def make_flows(filters: Filters) -> html.Section:
     return make_card(
         "handlungsfelder-sankey",
         "Vermittlungen vom Handlungsfeld zum Partner",
-        make_notice(f"{NOT_PUBLISHED} {NO_RESULTS}"),
+        make_notice(f"{NOT_PUBLISHED} {_partner_grain(filters, 'handlungsfeld')} {NO_RESULTS}"),
     )
 
 
@@ -253,5 +267,6 @@ def flows(filters: Filters) -> ChartData:
             "Geheim gehaltene Verbindungen (.) fehlen in der Grafik und stehen in der Tabelle "
             "als „.“.",
             NO_RESULTS,
+            _partner_grain(filters, "handlungsfeld"),
         ),
     )

@@ -70,6 +70,11 @@ def _topic(filters: Filters) -> str:
     return f", Handlungsfeld {display.label('handlungsfeld', filters.handlungsfeld)}"
 
 
+def _note(filters: Filters, text: str, chosen: str | None = None) -> str:
+    """A card's note, and why its cells are empty where groups are not published."""
+    return f"{text} {dimensions.code_grain_note(filters, 'zielgruppe', chosen)}".strip()
+
+
 def _context(filters: Filters) -> str:
     """Area and topic of the view, e.g. `Witten, Handlungsfeld Arbeit`."""
     return queries.area_name(filters.gebiet) + _topic(filters)
@@ -94,7 +99,7 @@ def reach(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long),
-        note=OVERLAP,
+        note=_note(filters, OVERLAP),
     )
 
 
@@ -118,7 +123,7 @@ def goal_rates(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, unit="%"),
-        note=OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle ohne Wegzug.",
+        note=_note(filters, OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle ohne Wegzug."),
     )
 
 
@@ -138,7 +143,7 @@ def duration(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, series=None, unit="Tage"),
-        note=OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle.",
+        note=_note(filters, OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle."),
     )
 
 
@@ -214,5 +219,7 @@ def shares(filters: Filters) -> ChartData:
         sentence=sentence,
         table=table,
         figure=figure,
-        note=f"{OVERLAP} Die Anteile ergeben daher zusammen nicht 100 %. {SHARE_RULE}",
+        note=_note(
+            filters, f"{OVERLAP} Die Anteile ergeben daher zusammen nicht 100 %. {SHARE_RULE}", kind
+        ),
     )

@@ -342,6 +342,16 @@ def card_note(browser, title_start: str) -> str | None:
     )
 
 
+def assert_grain_note(browser, title_start: str, published: bool) -> None:
+    """The card explains its empty cells (x) exactly when its breakdown is not published for
+    the chosen period type (docs/confidentiality.md, table design)."""
+    note = card_note(browser, title_start) or ""
+    assert ("damit sich kein einzelner Fall erkennen lässt" in note) == (not published), (
+        title_start,
+        note,
+    )
+
+
 def card_text(browser, title_start: str) -> str | None:
     """All text of the card (or section) whose heading starts with `title_start`."""
     return in_card(browser, title_start, "return card?.textContent ?? null;")

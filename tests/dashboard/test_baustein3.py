@@ -4,6 +4,7 @@ their difference only where both are visible, and the period filter lives in the
 from __future__ import annotations
 
 from tests.dashboard.conftest import (
+    assert_grain_note,
     assert_shown,
     card_sentence,
     card_table,
@@ -46,6 +47,10 @@ def check_stage_cards(browser, values: dict, zeitraum: str) -> list[str]:
             else:
                 assert_shown(row[OWN], kreis - witten, False, 0)
             own.append(row[OWN])
+        # Witten by procedure type is published from quarters on: the card says so where
+        # its cells stay empty.
+        keys = [(indikator, zeitraum, WITTEN, "alle", "alle", split) for indikator in STAGES]
+        assert_grain_note(browser, f"{title}: ", any(k in values for k in keys))
         sentence = card_sentence(browser, f"{title}: ")
         for row in rows:
             said = {".": "„.“ (geheim)", "–": "keine"}.get(row["Kreis insgesamt"])

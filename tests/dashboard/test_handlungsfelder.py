@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.app import create_app
 from tests.dashboard.conftest import (
     assert_cards_per_code,
+    assert_grain_note,
     assert_shown,
     card_table,
     card_text,
@@ -70,8 +71,10 @@ def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, gr
         TOPICS,
         lambda indikator, code: values[(indikator, zeitraum, gebiet, group, code, "")],
     )
-    for title in CARDS:
+    for title, measures in CARDS.items():
         assert "mehreren Handlungsfeldern" in card_text(browser, title), title
+        keys = [(m[1], zeitraum, gebiet, group, code, "") for m in measures for code in TOPICS]
+        assert_grain_note(browser, title, any(k in values for k in keys if k[4] != "alle"))
 
     rows = {r["Partner"]: r for r in card_table(browser, "Vermittlungen nach Partner")}
     assert list(rows) == list(PARTNERS.values())
@@ -80,6 +83,10 @@ def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, gr
             ("vermittlungen", zeitraum, gebiet, "alle", "alle", f"partner={code}")
         ]
         assert_shown(rows[name]["Vermittlungen"], wert, secret, 0)
+    partner_keys = [
+        ("vermittlungen", zeitraum, gebiet, "alle", "alle", f"partner={code}") for code in PARTNERS
+    ]
+    assert_grain_note(browser, "Vermittlungen nach Partner", any(k in values for k in partner_keys))
     partner_text = card_text(browser, "Vermittlungen nach Partner")
     assert ("nur für alle Zielgruppen" in partner_text) == (group != "alle")
 
@@ -97,8 +104,10 @@ def assert_page_equals_published(browser, values, zeitraum: str, gebiet: str, gr
     if not flows:
         # The build publishes no topic × partner counts: said plainly, nothing drawn.
         assert "nicht dargestellt werden" in text
+        assert "damit sich kein einzelner Fall erkennen lässt" in text
         assert not in_card(browser, FLOWS, "return card.querySelector('.js-plotly-plot, table');")
         return
+    assert_grain_note(browser, FLOWS, True)
     rows = {r["Handlungsfeld"]: r for r in card_table(browser, FLOWS)}
     for (topic, partner), (wert, secret) in flows.items():
         assert_shown(rows[TOPICS[topic]][PARTNERS[partner]], wert, secret, 0)

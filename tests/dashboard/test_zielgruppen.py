@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
     assert_cards_per_code,
+    assert_grain_note,
     card_note,
     card_table,
     choose,
@@ -61,9 +62,11 @@ def assert_cards_equal_published(browser, values, zeitraum: str, gebiet: str, to
         GROUPS,
         lambda indikator, code: values[(indikator, zeitraum, gebiet, code, topic, "")],
     )
-    for title in CARDS:
+    for title, measures in CARDS.items():
         note = card_note(browser, title)
         assert note and "mehreren Zielgruppen" in note, title
+        keys = [(m[1], zeitraum, gebiet, code, topic, "") for m in measures for code in GROUPS]
+        assert_grain_note(browser, title, any(k in values for k in keys if k[3] != "alle"))
 
 
 def assert_shares_equal_published(browser, values, gebiet: str, topic: str, periods: int):
@@ -87,6 +90,9 @@ def assert_shares_equal_published(browser, values, gebiet: str, topic: str, peri
     assert checked, "no visible share compared"
     note = card_note(browser, SHARES)
     assert "mehreren Zielgruppen" in note and "geheim" in note
+    shown = [zeitraum_of(row.get("Monat") or row["Quartal"]) for row in rows]
+    keys = [("faelle_aktiv", z, gebiet, code, topic, "") for z in shown for code in GROUPS]
+    assert_grain_note(browser, SHARES, any(k in values for k in keys if k[3] != "alle"))
 
 
 def test_kreis_year_equals_kim_indicators(server, browser, published):
