@@ -86,9 +86,13 @@ def for_area(gebiet: str) -> str:
     return f"den {name}" if len(kreis) and bool(kreis.iloc[0]) else name
 
 
-def code_grain_note(filters: Filters, dimension: str, chosen: str | None = None) -> str:
-    """`grain_note` of a by-code view of the filters' area (period type `chosen` or the view's)."""
-    other = filters.zielgruppe if dimension == "handlungsfeld" else filters.handlungsfeld
+def code_grain_note(
+    filters: Filters, dimension: str, chosen: str | None = None, other: str | None = None
+) -> str:
+    """`grain_note` of a by-code view of the filters' area (period type `chosen` or the view's,
+    the other dimension `other` or the view's)."""
+    if other is None:
+        other = filters.zielgruppe if dimension == "handlungsfeld" else filters.handlungsfeld
     what = f"Zahlen nach {HEADERS[dimension]}"
     if other != "alle":
         what += " " + WITHIN[dimension]

@@ -230,12 +230,9 @@ def _coded_card(
     )
 
 
-# Table design (docs/confidentiality.md): a town's target groups and topics are published
-# from half-years on.
-TOWN_GROUPS_FROM = (
-    "; nach Zielgruppe und Handlungsfeld werden die Zahlen einer Stadt ab dem Halbjahr "
-    "veröffentlicht"
-)
+def _note(text: str, filters: Filters, dimension: str) -> str:
+    """A by-code card's note, and why its cells are empty where the town's are not published."""
+    return f"{text} {dimensions.code_grain_note(filters, dimension, other='alle')}".strip()
 
 
 @chart("stadt-zielgruppen", indikatoren=("faelle_aktiv",))
@@ -250,8 +247,11 @@ def target_groups(filters: Filters) -> ChartData:
         ("Zielgruppe", "Betreute Fälle"),
         start=f"In {name} wurden {display.in_period(filters.zeitraum)} {total} Fälle betreut",
         before="; die größte Zielgruppe waren ",
-        otherwise=TOWN_GROUPS_FROM,
-        note="Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
+        note=_note(
+            "Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
+            filters,
+            "zielgruppe",
+        ),
     )
 
 
@@ -267,9 +267,13 @@ def topics(filters: Filters) -> ChartData:
         ("Handlungsfeld", "Betreute Fälle"),
         start=f"Von {total} betreuten Fällen in {name} {display.in_period(filters.zeitraum)}",
         before=" hatten die meisten das Handlungsfeld ",
-        otherwise=" ist keine Zahl je Handlungsfeld veröffentlicht" + TOWN_GROUPS_FROM,
-        note="Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
-        "überschneiden sich.",
+        otherwise=" ist keine Zahl je Handlungsfeld darstellbar",
+        note=_note(
+            "Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
+            "überschneiden sich.",
+            filters,
+            "handlungsfeld",
+        ),
     )
 
 

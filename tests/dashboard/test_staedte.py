@@ -13,6 +13,7 @@ import pytest
 
 from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
+    assert_grain_note,
     assert_headlines,
     assert_shown,
     axe_violations,
@@ -185,6 +186,7 @@ def check_town_page(browser, published, gebiet: str, zeitraum: str) -> None:
     for dimension, header in (("zielgruppe", "Zielgruppe"), ("handlungsfeld", "Handlungsfeld")):
         codes = {v: k for k, v in labels(dimension).items()}
         rows = card_table(browser, f"Betreute Fälle nach {header}")
+        assert_grain_note(browser, f"Betreute Fälle nach {header}", period_level(zeitraum) >= 3)
         if period_level(zeitraum) < 3:
             assert rows == [], "a town's groups are published from half-years on"
             continue
