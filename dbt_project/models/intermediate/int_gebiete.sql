@@ -9,7 +9,7 @@ with staedte as (
 
 kreis as (
     select
-        '05954' as gebiet,
+        '{{ var("kreis_ags") }}' as gebiet,
         'Ennepe-Ruhr-Kreis' as name,
         true as ist_kreis
 )

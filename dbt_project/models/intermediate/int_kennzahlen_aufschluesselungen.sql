@@ -71,7 +71,7 @@ aggregiert as (
     select
         indikator,
         zeitraum,
-        coalesce(ags, '05954') as gebiet,
+        coalesce(ags, '{{ var("kreis_ags") }}') as gebiet,
         handlungsfeld,
         aufschluesselung,
         count(*) as anzahl

@@ -52,7 +52,7 @@ aggregiert as (
     select
         indikator,
         zeitraum,
-        coalesce(ags, '05954') as gebiet,
+        coalesce(ags, '{{ var("kreis_ags") }}') as gebiet,
         aufschluesselung,
         count(*) as anzahl
     from zugeordnet

@@ -26,7 +26,7 @@ zugeordnet as (
 aggregiert as (
     select
         zeitraum,
-        coalesce(ags, '05954') as gebiet,
+        coalesce(ags, '{{ var("kreis_ags") }}') as gebiet,
         zielgruppe,
         handlungsfeld,
         count(*) filter (where zielstatus = 'erreicht') as erreicht,

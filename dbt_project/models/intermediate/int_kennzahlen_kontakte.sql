@@ -25,7 +25,7 @@ zugeordnet as (
 aggregiert as (
     select
         zeitraum,
-        coalesce(ags, '05954') as gebiet,
+        coalesce(ags, '{{ var("kreis_ags") }}') as gebiet,
         zielgruppe,
         handlungsfeld,
         count(*) as kontakte

@@ -45,7 +45,7 @@ aufschluesselungen as (
 kreis as (
     select
         perioden.zeitraum,
-        '05954' as gebiet,
+        '{{ var("kreis_ags") }}' as gebiet,
         aufschluesselungen.aufschluesselung,
         coalesce(sum(gueltig.vzae_soll), 0) as soll,
         coalesce(sum(gueltig.vzae_ist), 0) as ist
@@ -90,7 +90,7 @@ je_stelle as (
         bestand.gebiet,
         bestand.faelle_bestand,
         case
-            when bestand.gebiet = '05954' then case_management.ist else staedte.ist
+            when bestand.gebiet = '{{ var("kreis_ags") }}' then case_management.ist else staedte.ist
         end as ist
     from bestand
     left join staedte on bestand.zeitraum = staedte.zeitraum and bestand.gebiet = staedte.gebiet
