@@ -263,7 +263,8 @@ def period_types(
     else:
         where.append("aufschluesselung = ''")
     frame = _query(
-        f"SELECT DISTINCT periodentyp FROM fct_indikatoren WHERE {' AND '.join(where)}", params
+        f"SELECT DISTINCT gebiet, periodentyp FROM fct_indikatoren WHERE {' AND '.join(where)}",
+        params,
     )
     return set(frame["periodentyp"])
 
