@@ -151,7 +151,19 @@ def proof_line(proof: dict[str, Any]) -> str:
         f"{number(proof['komponenten'] or 0)} Komponenten (größte "
         f"{number(proof['groesste_komponente'] or 0)} Zellen) geprüft, engstes Intervall "
         f"{width}, {number(proof['eingrenzbar'])} eingrenzbar; "
-        f"{number(proof['sekunden'] or 0, 1)} s."
+        + _unpublished(proof)
+        + f"{number(proof['sekunden'] or 0, 1)} s."
+    )
+
+
+def _unpublished(proof: dict[str, Any]) -> str:
+    """The unpublished counts the check took as unknowns (absent in older records)."""
+    if proof.get("unveroeffentlicht") is None:
+        return ""
+    return (
+        f"{number(proof['unveroeffentlicht'])} nicht veröffentlichte Stadtwerte als "
+        f"Unbekannte einbezogen, {number(proof['unveroeffentlicht_eingrenzbar'])} davon "
+        "eingrenzbar; "
     )
 
 

@@ -1,5 +1,5 @@
 -- Primary suppression: no published count of 1 .. k-1, no ratio on a base of 1 .. 4,
--- and a suppressed cell never carries a value.
+-- a suppressed cell never carries a value, and an unpublished cell is always suppressed.
 with roh as (
     select * from {{ ref('int_kennzahlen') }}
 ),
@@ -15,6 +15,7 @@ from veroeffentlicht
 inner join roh on veroeffentlicht.zelle = roh.zelle
 where
     (veroeffentlicht.unterdrueckt and veroeffentlicht.wert is not null)
+    or (not veroeffentlicht.ist_veroeffentlicht and not veroeffentlicht.unterdrueckt)
     or (
         not veroeffentlicht.unterdrueckt
         and (

@@ -357,9 +357,11 @@ def test_the_proof_is_in_build_info_the_build_log_and_status(built):
     finally:
         con.close()
     assert stored["eingrenzbar"] == 0 and stored["engstes_intervall"] >= 3
+    assert stored["unveroeffentlicht"] > 0 and stored["unveroeffentlicht_eingrenzbar"] == 0
     assert stored["anzahlen_primaer"] == mart["anzahlen_primaer"] > 0
     assert stored["anzahlen_primaer"] + stored["anzahlen_sekundaer"] == small
     logged = json.loads((built.home / "builds.jsonl").read_text("utf-8").splitlines()[-1])
     assert logged["pruefung"] == stored
     status = built.run("status", check=True).stdout
     assert "Geheimhaltung geprüft" in status and "0 eingrenzbar" in status
+    assert "nicht veröffentlichte Stadtwerte als Unbekannte einbezogen" in status

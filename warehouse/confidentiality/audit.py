@@ -27,14 +27,16 @@ PIECE = 400
 
 @dataclass(frozen=True)
 class Attack:
-    """What the check found: an interval per examined sensitive cell, and the failures.
+    """What the check found: an interval per examined cell, and the failures.
 
-    `minimum` is exact. `maximum` is exact for a failed cell; for a cell that passes it is
-    the value the check proved reachable (its integer minimum + k), the true maximum may be
-    larger.
+    The examined cells are the sensitive ones (`sensibel`) and the watched ones (small
+    counts that are not published). `minimum` is exact. `maximum` is exact for a failed
+    cell; for a cell that passes it is the value the check proved reachable (its integer
+    minimum + k), the true maximum may be larger.
     """
 
     zellen: np.ndarray
+    sensibel: np.ndarray
     minimum: np.ndarray
     maximum: np.ndarray
     komponenten: int
@@ -43,19 +45,25 @@ class Attack:
 
     @property
     def ok(self) -> bool:
-        """No sensitive cell can be narrowed down."""
+        """No examined cell can be narrowed down."""
         return len(self.fehlgeschlagen) == 0
 
     @property
     def engstes_intervall(self) -> float:
         """Width of the narrowest integer interval of a sensitive cell (inf if none)."""
-        widths = integer_width(self.minimum, self.maximum)
+        widths = integer_width(self.minimum[self.sensibel], self.maximum[self.sensibel])
         return float(widths.min()) if len(widths) else math.inf
 
 
 def integer_width(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Width of the integer interval [ceil(low), floor(high)]."""
     return np.floor(high + TOLERANCE) - np.ceil(low - TOLERANCE)
+
+
+def narrowed(low: np.ndarray, high: np.ndarray, sensitive: np.ndarray, k: int) -> np.ndarray:
+    """Cells the reader narrows: a sensitive one below width k, any other into 1 .. k-1."""
+    small = (np.ceil(low - TOLERANCE) >= 1) & (np.floor(high + TOLERANCE) <= k - 1)
+    return np.where(sensitive, integer_width(low, high) < k, small)
 
 
 def components(cells: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -77,11 +85,11 @@ def attack(
     suppressed: np.ndarray,
     sensitive: np.ndarray,
     k: int,
-    within: np.ndarray | None = None,
     block: int = BLOCK,
     witnesses: dict[int, Witness] | None = None,
+    watched: np.ndarray | None = None,
 ) -> Attack:
-    """Interval of every suppressed sensitive cell (only in components touching `within`).
+    """Interval of every suppressed sensitive or watched cell.
 
     A component larger than `block` cells is examined in pieces (of at most PIECE cells), each
     with every suppressed cell outside the piece taken as known (its true value). That
@@ -89,46 +97,60 @@ def attack(
     there; a cell that fails in its piece gets a piece centred on it before it counts as
     failed. Failing in a piece can only cost an extra suppression, never a leak. A cell
     whose witness (a second table consistent with everything published, see `Witness`)
-    holds for the current pattern reaches its value + k without a maximum of its own.
+    holds for the current pattern needs no programme: its interval reaches at least from
+    its value to its value + the witness's lift (k for a sensitive cell; to k for a watched
+    one), and that is what is reported.
     """
     graph = _Graph(table, suppressed & ~table.bekannt)
-    targets = graph.hidden & sensitive
-    if within is not None:
-        targets &= np.isin(graph.label, graph.label[within])
+    targets = graph.hidden & (sensitive if watched is None else sensitive | watched)
     target_cells = np.flatnonzero(targets)
     comps, sizes = np.unique(graph.label[graph.hidden], return_counts=True)
     size_of = dict(zip(comps.tolist(), sizes.tolist(), strict=True))
     low = np.full(len(table.wert), np.nan)
     high = np.full(len(table.wert), np.nan)
-    proven = np.zeros(len(table.wert), dtype=bool)
+    open_ = targets.copy()
     for cell, witness in (witnesses or {}).items():
-        if targets[cell] and witness.holds(graph, k):
-            proven[cell] = True
+        need = k if sensitive[cell] else k - table.wert[cell]
+        if targets[cell] and witness.holds(graph, need):
+            open_[cell] = False
+            low[cell] = table.wert[cell]
             high[cell] = table.wert[cell] + witness.hebung
     examined = np.unique(graph.label[target_cells])
-    for comp in examined.tolist():
+    for comp in np.unique(graph.label[open_]).tolist():
         cells = np.flatnonzero(graph.hidden & (graph.label == comp))
         pieces = [cells] if len(cells) <= block else graph.pieces(cells, min(block, PIECE))
         for piece in pieces:
-            wanted = piece[targets[piece]]
+            wanted = piece[open_[piece]]
             if len(wanted):
-                open_ = ~proven[wanted]
-                low[wanted], reach = graph.intervals(piece, wanted, k, open_)
-                high[wanted[open_]] = reach[open_]
+                low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted])
         if len(cells) > block:
-            narrowed = targets[cells] & (integer_width(low[cells], high[cells]) < k)
-            for cell in cells[narrowed].tolist():
+            failing = open_[cells] & narrowed(low[cells], high[cells], sensitive[cells], k)
+            for cell in cells[failing].tolist():
                 piece = graph.ball(cell, min(block, PIECE))
-                low[[cell]], high[[cell]] = graph.intervals(piece, np.array([cell]), k)
+                one = np.array([cell])
+                low[one], high[one] = graph.intervals(piece, one, k, ~sensitive[one])
     lo_t, hi_t = low[target_cells], high[target_cells]
+    sensible = sensitive[target_cells]
     return Attack(
         zellen=target_cells,
+        sensibel=sensible,
         minimum=lo_t,
         maximum=hi_t,
         komponenten=len(examined),
         groesste_komponente=max((size_of[c] for c in examined.tolist()), default=0),
-        fehlgeschlagen=target_cells[integer_width(lo_t, hi_t) < k],
+        fehlgeschlagen=target_cells[narrowed(lo_t, hi_t, sensible, k)],
     )
+
+
+def component_sizes(
+    table: LinkedTable, suppressed: np.ndarray, cells: np.ndarray
+) -> tuple[int, int]:
+    """Number of components of linked suppressed cells holding the cells, and the largest."""
+    graph = _Graph(table, suppressed & ~table.bekannt)
+    labels = graph.label[cells[graph.hidden[cells]]]
+    comps, sizes = np.unique(graph.label[graph.hidden], return_counts=True)
+    held = np.isin(comps, labels)
+    return int(held.sum()), int(sizes[held].max(initial=0))
 
 
 @dataclass(frozen=True)
@@ -146,15 +168,19 @@ class Witness:
     zellen: np.ndarray
     aenderung: np.ndarray
 
+    def fuer(self, cell: int) -> Witness:
+        """The same change as the witness of another cell it lifts."""
+        return Witness(zelle=cell, zellen=self.zellen, aenderung=self.aenderung)
+
     @property
     def hebung(self) -> float:
         """How far the witnessed cell is lifted."""
         return float(self.aenderung[np.searchsorted(self.zellen, self.zelle)])
 
-    def holds(self, graph: _Graph, k: int) -> bool:
-        """The change is hidden, keeps every relation and lifts the cell by at least k."""
+    def holds(self, graph: _Graph, need: float) -> bool:
+        """The change is hidden, keeps every relation and lifts the cell by at least `need`."""
         table = graph.table
-        if self.zelle not in self.zellen or self.hebung < k - TOLERANCE:
+        if self.zelle not in self.zellen or self.hebung < need - TOLERANCE:
             return False
         if not graph.hidden[self.zellen].all():
             return False
@@ -242,11 +268,13 @@ class _Graph:
         return pieces
 
     def intervals(
-        self, piece: np.ndarray, wanted: np.ndarray, k: int, open_: np.ndarray | None = None
+        self, piece: np.ndarray, wanted: np.ndarray, k: int, loose: np.ndarray | None = None
     ) -> tuple:
         """Intervals of the wanted cells when only the piece's cells are unknown.
 
-        Maxima are sought only for the `open_` cells (all by default); the others get 0.
+        A maximum is sought only up to the cell's integer minimum + k. A `loose` cell only
+        must not be narrowed into 1 .. k-1: above a minimum of 0 its true value is enough,
+        above 1 a maximum of k.
         """
         table = self.table
         memberships = np.concatenate(
@@ -274,8 +302,11 @@ class _Graph:
             len(piece), row_index, col_index, coef, rhs, equal, np.searchsorted(piece, wanted)
         )
         low = lp.minima()
-        target = np.ceil(low - TOLERANCE) + k
-        return low, lp.maxima(target if open_ is None else np.where(open_, target, 0.0))
+        floor = np.ceil(low - TOLERANCE)
+        target = floor + k
+        if loose is not None:
+            target = np.where(loose, np.where(floor >= 1, k, table.wert[wanted]), target)
+        return low, lp.maxima(target)
 
 
 class _Component:

@@ -1,7 +1,9 @@
 -- All published indicator cells before statistical confidentiality (never published as
 -- such), with the catalogue attributes the confidentiality rules need, a number per cell and
 -- what suppressing it costs readers. The table design (docs/confidentiality.md) is applied
--- here: only the combinations readers use are published.
+-- here: only the combinations readers use are published. Beside them, the unpublished town
+-- counts a reader can still reason about (`ist_veroeffentlicht` false): the attacker check
+-- takes them as unknowns, they are never published.
 {% set familien = [
     'int_kennzahlen_faelle',
     'int_kennzahlen_aufschluesselungen',
@@ -72,7 +74,6 @@ gestaltet as (
         *,
         case
             when aufschluesselung = '' and zielgruppe = 'alle' and handlungsfeld = 'alle' then 1
-            when dimension in ('verfahrensart', 'baustein') and ist_kreis then 1
             when dimension in ('verfahrensart', 'baustein') then 2
             when aufschluesselung <> '' and not ist_kreis then null
             when dimension = 'partner' and handlungsfeld = 'alle' then 2
@@ -80,7 +81,6 @@ gestaltet as (
             when aufschluesselung <> '' then 3
             when zielgruppe <> 'alle' and handlungsfeld <> 'alle' and ist_kreis then 3
             when zielgruppe <> 'alle' and handlungsfeld <> 'alle' then null
-            when ist_kreis then 2
             else 3
         end as ab_periodenrang
     from (
@@ -92,8 +92,30 @@ gestaltet as (
 ),
 
 veroeffentlicht as (
-    select * from gestaltet
-    where periodenrang >= ab_periodenrang
+    select
+        *,
+        coalesce(periodenrang >= ab_periodenrang, false) as ist_veroeffentlicht
+    from (
+        select
+            *,
+            -- the Kreis publishes the finest grain of a combination
+            min(ab_periodenrang) over (
+                partition by indikator, zielgruppe, handlungsfeld, aufschluesselung
+            ) as kreis_ab_periodenrang
+        from gestaltet
+    )
+    where
+        periodenrang >= ab_periodenrang
+        -- Unpublished town counts at periods the Kreis publishes (its quarters of a target
+        -- group a town shows by half-year, its breakdowns a town does not show): they add
+        -- up to a published Kreis cell and are bounded by published town cells, so a reader
+        -- can combine them (docs/confidentiality.md, "Cells that are not published").
+        or (
+            not ist_kreis
+            and geheimhaltung = 'anzahl'
+            and indikator <> 'personen_erreicht'
+            and periodenrang >= kreis_ab_periodenrang
+        )
 ),
 
 gewichtet as (
@@ -138,19 +160,23 @@ final as (
         geheimhaltung,
         ist_zeitlich_summierbar,
         ist_handlungsfelder_summierbar,
+        ist_veroeffentlicht,
         -- The stock at the end of a month, quarter, half-year and year ending on the same day
         -- is one number: suppressing one of them suppresses all, so each costs what the
         -- dearest of them costs (the Kreis's yearly stock stays visible where it can).
         case
             when indikator = 'faelle_bestand'
-                then max(eigenes_gewicht) over (
-                    partition by
-                        indikator,
-                        gebiet,
-                        zielgruppe,
-                        handlungsfeld,
-                        aufschluesselung,
-                        periodenende
+                then coalesce(
+                    max(eigenes_gewicht) filter (where ist_veroeffentlicht) over (
+                        partition by
+                            indikator,
+                            gebiet,
+                            zielgruppe,
+                            handlungsfeld,
+                            aufschluesselung,
+                            periodenende
+                    ),
+                    eigenes_gewicht
                 )
             else eigenes_gewicht
         end as gewicht

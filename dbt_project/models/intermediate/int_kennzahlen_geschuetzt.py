@@ -6,7 +6,8 @@ Counts: the suppression pattern is chosen jointly over every relation a reader k
 and whenever a count they are computed from is suppressed (RATIOS), so a published ratio
 always stands next to its published counts and reveals nothing about a suppressed one.
 Signed-off versions (stg_freigegebene_werte): what they suppressed stays suppressed, and a
-value they published that is unchanged counts as known to the attacker.
+value they published that is unchanged counts as known to the attacker. Unpublished cells
+(`ist_veroeffentlicht` false) are unknowns of the check only: always suppressed, never shown.
 """
 
 import numpy as np
@@ -40,7 +41,7 @@ def model(dbt, session):
     versions = dbt.ref("stg_freigegebene_werte").sql_query()
     counts = session.execute(
         f"""
-        SELECT z.zelle, z.wert, z.gewicht,
+        SELECT z.zelle, z.wert, z.gewicht, z.ist_veroeffentlicht,
             coalesce(f.erzwungen, false) AS erzwungen,
             coalesce(list_contains(f.werte, z.wert), false) AS bekannt
         FROM gk_zellen z
@@ -70,7 +71,9 @@ def model(dbt, session):
         bekannt=counts["bekannt"],
     )
     table.check()
-    result = protect(table, k, forced=counts["erzwungen"])
+    result = protect(
+        table, k, forced=counts["erzwungen"], unpublished=~counts["ist_veroeffentlicht"]
+    )
     proof = result.pruefung
     low = np.full(len(zellen), np.nan)
     high = np.full(len(zellen), np.nan)
@@ -113,7 +116,8 @@ def model(dbt, session):
     return session.sql(
         f"""
         SELECT z.zelle, z.indikator, z.zeitraum, z.gebiet, z.zielgruppe, z.handlungsfeld,
-            z.aufschluesselung, CASE WHEN s.unterdrueckt THEN NULL ELSE s.wert END AS wert,
+            z.aufschluesselung, z.ist_veroeffentlicht,
+            CASE WHEN s.unterdrueckt THEN NULL ELSE s.wert END AS wert,
             s.unterdrueckt, s.primaer, s.pruef_min, s.pruef_max,
             {proof.komponenten} AS pruef_komponenten,
             {proof.groesste_komponente} AS pruef_groesste_komponente,

@@ -22,11 +22,31 @@ verbunden as (
         and geschuetzt.zielgruppe = 'alle'
         and geschuetzt.handlungsfeld = 'alle'
         and geschuetzt.aufschluesselung = '' as ist_kreis_jahr,
-        -- width of the integer interval an attacker is left with (sensitive cells only)
-        floor(geschuetzt.pruef_max + 1e-6) - ceil(geschuetzt.pruef_min - 1e-6) as breite
+        -- the integer interval an attacker is left with (examined cells only)
+        ceil(geschuetzt.pruef_min - 1e-6) as untergrenze,
+        floor(geschuetzt.pruef_max + 1e-6) as obergrenze
     from geschuetzt
     inner join zellen on geschuetzt.zelle = zellen.zelle
     inner join perioden on geschuetzt.zeitraum = perioden.zeitraum
+),
+
+veroeffentlicht as (
+    select
+        *,
+        obergrenze - untergrenze as breite
+    from verbunden
+    where ist_veroeffentlicht
+),
+
+unveroeffentlicht as (
+    select
+        count(*) as unveroeffentlicht,
+        -- an unpublished count narrowed into 1 .. k-1 reveals it as much as a published one
+        count(*) filter (
+            where untergrenze >= 1 and obergrenze <= {{ var('geheimhaltung_k') }} - 1
+        ) as unveroeffentlicht_eingrenzbar
+    from verbunden
+    where not ist_veroeffentlicht
 ),
 
 final as (
@@ -47,11 +67,15 @@ final as (
         max(pruef_groesste_komponente) as groesste_komponente,
         max(pruef_runden) as runden,
         max(pruef_sekunden) as sekunden
-    from verbunden
+    from veroeffentlicht
 )
 
 select
-    *,
+    final.*,
+    unveroeffentlicht.*,
     -- the one condition `kim build` and the dbt test both hold the build to
-    eingrenzbar = 0 and geprueft >= anzahlen_primaer as bestanden
+    final.eingrenzbar = 0
+    and unveroeffentlicht.unveroeffentlicht_eingrenzbar = 0
+    and final.geprueft >= final.anzahlen_primaer as bestanden
 from final
+cross join unveroeffentlicht

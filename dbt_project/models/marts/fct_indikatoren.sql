@@ -15,8 +15,10 @@ perioden as (
 
 -- The same eight columns on both sides (`zelle` and `gesichert_am` are bookkeeping).
 alle_werte as (
-    select * exclude (zelle) from geschuetzt
-    where zeitraum not in (select gesichert.zeitraum from gesichert)
+    select * exclude (zelle, ist_veroeffentlicht) from geschuetzt
+    where
+        ist_veroeffentlicht
+        and zeitraum not in (select gesichert.zeitraum from gesichert)
     union all by name
     select * exclude (gesichert_am) from gesichert
 ),

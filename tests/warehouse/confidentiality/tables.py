@@ -33,16 +33,60 @@ def grid(values: list[list[int]]) -> tuple[LinkedTable, dict[str, int]]:
 
 
 def equations(
-    wert: list[float], gewicht: list[int], relations: list[tuple[list[int], int]]
+    wert: list[float],
+    gewicht: list[int],
+    relations: list[tuple[list[int], int]],
+    bounds: list[tuple[list[int], int]] = (),
 ) -> LinkedTable:
-    """A linked table of equations sum(parts) = total."""
-    gruppe, zelle, summe = [], [], []
-    for number, (parts, total) in enumerate(relations):
+    """A linked table of equations sum(parts) = total, and bounds sum(parts) <= total."""
+    gruppe, zelle, summe, gleichung = [], [], [], []
+    kinds = [*((r, True) for r in relations), *((b, False) for b in bounds)]
+    for number, ((parts, total), equal) in enumerate(kinds):
         for member, is_total in [*((p, False) for p in parts), (total, True)]:
             gruppe.append(number)
             zelle.append(member)
             summe.append(is_total)
-    return LinkedTable.build(wert, gewicht, gruppe, zelle, summe, [True] * len(gruppe))
+            gleichung.append(equal)
+    return LinkedTable.build(wert, gewicht, gruppe, zelle, summe, gleichung)
+
+
+def quarters_of_two_towns() -> tuple[LinkedTable, dict[str, int], np.ndarray]:
+    """A target group the Kreis publishes by quarter and its two towns only by half-year.
+
+    Town A has 1 case of the group in Q1 (of 3 in all) and none in Q2 (of none). The towns'
+    quarters of the group are not published (the mask returned), yet they add up to the
+    Kreis's quarters and never exceed the towns' quarters for all groups: B's Q1 holds at
+    most 3 of the Kreis's 4, so A's half-year holds at least 1, and at most A's 3 in all.
+    """
+    names: dict[str, int] = {}
+    wert: list[float] = []
+    for name, value in {
+        "A_Q1": 1, "A_Q2": 0, "B_Q1": 3, "B_Q2": 5,  # the group, unpublished
+        "A_H1": 1, "B_H1": 8, "K_Q1": 4, "K_Q2": 5, "K_H1": 9,  # the group
+        "A_alle_Q1": 3, "A_alle_Q2": 0, "B_alle_Q1": 3, "B_alle_Q2": 7,
+        "A_alle_H1": 3, "B_alle_H1": 10,
+    }.items():  # fmt: skip
+        names[name] = len(wert)
+        wert.append(value)
+    n = names
+    relations = [
+        ([n["A_Q1"], n["B_Q1"]], n["K_Q1"]),
+        ([n["A_Q2"], n["B_Q2"]], n["K_Q2"]),
+        ([n["A_H1"], n["B_H1"]], n["K_H1"]),
+        ([n["K_Q1"], n["K_Q2"]], n["K_H1"]),
+        ([n["A_Q1"], n["A_Q2"]], n["A_H1"]),
+        ([n["B_Q1"], n["B_Q2"]], n["B_H1"]),
+        ([n["A_alle_Q1"], n["A_alle_Q2"]], n["A_alle_H1"]),
+        ([n["B_alle_Q1"], n["B_alle_Q2"]], n["B_alle_H1"]),
+    ]
+    bounds = [
+        ([n[f"{town}_{period}"]], n[f"{town}_alle_{period}"])
+        for town in "AB"
+        for period in ("Q1", "Q2", "H1")
+    ]
+    unpublished = np.zeros(len(wert), dtype=bool)
+    unpublished[[n["A_Q1"], n["A_Q2"], n["B_Q1"], n["B_Q2"]]] = True
+    return equations(wert, [0] * len(wert), relations, bounds), names, unpublished
 
 
 def integer_ranges(table: LinkedTable, hidden: np.ndarray, top: int) -> dict[int, tuple]:

@@ -6,7 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.warehouse.confidentiality.tables import equations, grid, integer_ranges
+from tests.warehouse.confidentiality.tables import (
+    equations,
+    grid,
+    integer_ranges,
+    quarters_of_two_towns,
+)
 from warehouse.confidentiality.audit import Witness, _Graph, attack
 from warehouse.confidentiality.table import LinkedTable
 
@@ -45,6 +50,50 @@ def test_new_cases_follow_from_active_cases_and_the_stock_before():
     # Suppressing the stock as well leaves 0 .. 18 for the new cases.
     result = attack(table, mask(3, [0, 1]), mask(3, [0]), K)
     assert result.ok and (result.minimum[0], result.maximum[0]) == (0.0, 3.0)
+
+
+def test_unpublished_cells_open_a_channel_the_published_ones_alone_do_not():
+    table, n, unpublished = quarters_of_two_towns()
+    hidden = unpublished.copy()
+    hidden[[n["A_H1"], n["B_H1"]]] = True
+    sensitive = mask(len(table.wert), [n["A_H1"]])
+    result = attack(table, hidden, sensitive, K)
+    assert result.fehlgeschlagen.tolist() == [n["A_H1"]]
+    assert (result.minimum[0], result.maximum[0]) == (1.0, 3.0)
+    # The same attacker without the unpublished quarters: A's half-year is 0 .. 3.
+    published = np.flatnonzero(~unpublished)
+    keep = ~np.isin(table.gruppe, table.gruppe[np.isin(table.zelle, np.flatnonzero(unpublished))])
+    alone = LinkedTable.build(
+        table.wert[published],
+        table.gewicht[published],
+        table.gruppe[keep],
+        np.searchsorted(published, table.zelle[keep]),
+        table.summe[keep],
+        table.gleichung[table.gruppe[keep]],
+    )
+    moved = np.searchsorted(published, n["A_H1"])
+    assert attack(alone, hidden[published], sensitive[published], K).ok
+    assert integer_ranges(alone, hidden[published], 9)[moved] == (0, 3)
+
+
+def test_an_unpublished_small_count_may_be_uncertain_but_not_narrowed_into_1_to_k_minus_1():
+    table, n, unpublished = quarters_of_two_towns()
+    hidden = unpublished.copy()
+    hidden[[n["A_H1"], n["B_H1"]]] = True
+    watched = unpublished & (table.wert >= 1) & (table.wert < K)
+    # A's Q1 (1) is 1 .. 3 here: wide enough for an unpublished cell, which needs no width.
+    result = attack(table, hidden, mask(len(table.wert), []), K, watched=watched)
+    assert result.ok and result.zellen.tolist() == [n["A_Q1"]]
+    assert not result.sensibel.any()
+    # Were A's Q1 for all groups a known 2, A's Q1 of the group would be pinned into 1 .. 2.
+    wert = table.wert.copy()
+    wert[[n["A_alle_Q1"], n["A_alle_H1"]]] = 2
+    narrow = LinkedTable.build(
+        wert, table.gewicht, table.gruppe, table.zelle, table.summe,
+        table.gleichung[table.gruppe],
+    )  # fmt: skip
+    narrow_result = attack(narrow, hidden, mask(len(wert), []), K, watched=watched)
+    assert narrow_result.fehlgeschlagen.tolist() == [n["A_Q1"]]
 
 
 def test_a_bound_narrows_together_with_an_equation():

@@ -6,7 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.warehouse.confidentiality.tables import equations, grid, integer_ranges
+from tests.warehouse.confidentiality.tables import (
+    equations,
+    grid,
+    integer_ranges,
+    quarters_of_two_towns,
+)
 from warehouse.confidentiality.audit import attack
 from warehouse.confidentiality.pattern import close, protect
 from warehouse.confidentiality.table import LinkedTable
@@ -63,6 +68,19 @@ def test_a_partner_known_from_another_version_is_replaced():
     result = protect(table, K)
     assert result.unterdrueckt[2] or result.unterdrueckt[3]
     assert attack(table, result.unterdrueckt, result.primaer, K).ok
+
+
+def test_unpublished_cells_stay_hidden_and_the_pattern_holds_against_them_too():
+    table, n, unpublished = quarters_of_two_towns()
+    result = protect(table, K, unpublished=unpublished)
+    assert result.unterdrueckt[unpublished].all()
+    # An unpublished 1 is no primary suppression: nobody sees it, it needs no width.
+    assert not result.primaer[unpublished].any()
+    assert result.primaer[n["A_H1"]]
+    # An independent run of the check over whole components (no pieces).
+    check = attack(table, result.unterdrueckt, result.primaer, K, block=10**9)
+    assert check.zellen.tolist() == [n["A_H1"]]
+    assert check.maximum[0] - check.minimum[0] >= K
 
 
 @settings(max_examples=60, deadline=None)
