@@ -20,6 +20,7 @@ HEADERS = {"zielgruppe": "Zielgruppe", "handlungsfeld": "Handlungsfeld", "partne
 MONTHLY = {"faelle_neu": "Neue Fälle", "faelle_aktiv": "Betreute Fälle"}
 # Period types, shortest first, in the plural.
 PERIOD_TYPES = {"monat": "Monate", "quartal": "Quartale", "halbjahr": "Halbjahre", "jahr": "Jahre"}
+PERIOD_UNITS = {"monat": "Monat", "quartal": "Quartal", "halbjahr": "Halbjahr", "jahr": "Jahr"}
 # What the other dimension narrows a by-code view to.
 WITHIN = {
     "zielgruppe": "innerhalb eines Handlungsfelds",
@@ -81,9 +82,11 @@ def grain_note(what: str, area: str, chosen: str, published: set[str]) -> str:
 def for_area(gebiet: str) -> str:
     """The area as it reads after „für“: `Witten`, `den Ennepe-Ruhr-Kreis`."""
     areas = queries.areas()
-    kreis = areas.loc[areas["gebiet"] == gebiet, "ist_kreis"]
-    name = queries.area_name(gebiet)
-    return f"den {name}" if len(kreis) and bool(kreis.iloc[0]) else name
+    row = areas[areas["gebiet"] == gebiet]
+    if row.empty:
+        return gebiet
+    name = str(row["name"].iloc[0])
+    return f"den {name}" if bool(row["ist_kreis"].iloc[0]) else name
 
 
 def code_grain_note(
@@ -98,6 +101,17 @@ def code_grain_note(
         what += " " + WITHIN[dimension]
     published = queries.period_types(filters.gebiet, dimension, other)
     return grain_note(what, for_area(filters.gebiet), chosen or filters.periodentyp, published)
+
+
+def noted(
+    text: str,
+    filters: Filters,
+    dimension: str,
+    chosen: str | None = None,
+    other: str | None = None,
+) -> str:
+    """A by-code card's note, then `code_grain_note` where its cells are not published."""
+    return f"{text} {code_grain_note(filters, dimension, chosen, other)}".strip()
 
 
 def _wide(long: pd.DataFrame, header: str, columns: list[str]) -> pd.DataFrame:

@@ -213,15 +213,15 @@ def first_level(area: str, group: str, topic: str, breakdown: str) -> int | None
     dimension = breakdown.split("=")[0]
     if breakdown == "" and group == "alle" and topic == "alle":
         return 1
+    if dimension == "baustein" and kreis:
+        return 1
     if dimension in ("verfahrensart", "baustein"):
-        return 1 if kreis else 2
+        return 2
     if not kreis:
         return None if breakdown or (group != "alle" and topic != "alle") else 3
     if dimension == "partner":
         return 2 if topic == "alle" else 4
-    if breakdown:
-        return 3
-    return 3 if group != "alle" and topic != "alle" else 2
+    return 3
 
 
 def designed(frame: pd.DataFrame) -> pd.DataFrame:

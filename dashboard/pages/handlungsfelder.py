@@ -111,7 +111,7 @@ def cases(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long),
-        note=_note(filters, f"{OVERLAP} {REFERRAL_TOPIC}"),
+        note=dimensions.noted(f"{OVERLAP} {REFERRAL_TOPIC}", filters, "handlungsfeld"),
     )
 
 
@@ -138,18 +138,14 @@ def results(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, unit="%"),
-        note=_note(
-            filters,
+        note=dimensions.noted(
             f"{OVERLAP} Erreichte Handlungsfeldziele: Ziele mit Status „erreicht“ je Ziel mit "
             "Statusänderung im Zeitraum, das nicht mehr offen ist. Angenommene Vermittlungen: "
             "Vermittlungen mit Ergebnis „angenommen“ je Vermittlung mit Ergebnis (nicht offen).",
+            filters,
+            "handlungsfeld",
         ),
     )
-
-
-def _note(filters: Filters, text: str) -> str:
-    """A card's note, and why its cells are empty where topics are not published."""
-    return f"{text} {dimensions.code_grain_note(filters, 'handlungsfeld')}".strip()
 
 
 def _partner_note(filters: Filters, *notes: str) -> str:

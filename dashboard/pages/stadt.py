@@ -230,11 +230,6 @@ def _coded_card(
     )
 
 
-def _note(text: str, filters: Filters, dimension: str) -> str:
-    """A by-code card's note, and why its cells are empty where the town's are not published."""
-    return f"{text} {dimensions.code_grain_note(filters, dimension, other='alle')}".strip()
-
-
 @chart("stadt-zielgruppen", indikatoren=("faelle_aktiv",))
 def target_groups(filters: Filters) -> ChartData:
     """Cases in care of the town per target group."""
@@ -247,10 +242,11 @@ def target_groups(filters: Filters) -> ChartData:
         ("Zielgruppe", "Betreute Fälle"),
         start=f"In {name} wurden {display.in_period(filters.zeitraum)} {total} Fälle betreut",
         before="; die größte Zielgruppe waren ",
-        note=_note(
+        note=dimensions.noted(
             "Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
             filters,
             "zielgruppe",
+            other="alle",
         ),
     )
 
@@ -268,11 +264,12 @@ def topics(filters: Filters) -> ChartData:
         start=f"Von {total} betreuten Fällen in {name} {display.in_period(filters.zeitraum)}",
         before=" hatten die meisten das Handlungsfeld ",
         otherwise=" ist keine Zahl je Handlungsfeld darstellbar",
-        note=_note(
+        note=dimensions.noted(
             "Ein Fall kann in mehreren Handlungsfeldern betreut werden; die Handlungsfelder "
             "überschneiden sich.",
             filters,
             "handlungsfeld",
+            other="alle",
         ),
     )
 

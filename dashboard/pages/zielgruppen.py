@@ -70,11 +70,6 @@ def _topic(filters: Filters) -> str:
     return f", Handlungsfeld {display.label('handlungsfeld', filters.handlungsfeld)}"
 
 
-def _note(filters: Filters, text: str, chosen: str | None = None) -> str:
-    """A card's note, and why its cells are empty where groups are not published."""
-    return f"{text} {dimensions.code_grain_note(filters, 'zielgruppe', chosen)}".strip()
-
-
 def _context(filters: Filters) -> str:
     """Area and topic of the view, e.g. `Witten, Handlungsfeld Arbeit`."""
     return queries.area_name(filters.gebiet) + _topic(filters)
@@ -99,7 +94,7 @@ def reach(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long),
-        note=_note(filters, OVERLAP),
+        note=dimensions.noted(OVERLAP, filters, "zielgruppe"),
     )
 
 
@@ -123,7 +118,9 @@ def goal_rates(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, unit="%"),
-        note=_note(filters, OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle ohne Wegzug."),
+        note=dimensions.noted(
+            OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle ohne Wegzug.", filters, "zielgruppe"
+        ),
     )
 
 
@@ -143,7 +140,9 @@ def duration(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long, series=None, unit="Tage"),
-        note=_note(filters, OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle."),
+        note=dimensions.noted(
+            OVERLAP + " Basis: im Zeitraum abgeschlossene Fälle.", filters, "zielgruppe"
+        ),
     )
 
 
@@ -180,16 +179,25 @@ def _count(part: pd.DataFrame, code: str) -> tuple[float, bool]:
     return display.visible(wert, secret), secret
 
 
+def _share_period(filters: Filters) -> str:
+    """Months when months are chosen, else quarters, or half-years where quarters of the
+    groups are not published for the area."""
+    if filters.periodentyp == "monat":
+        return "monat"
+    published = queries.period_types(filters.gebiet, "zielgruppe", filters.handlungsfeld)
+    return "halbjahr" if "halbjahr" in published and "quartal" not in published else "quartal"
+
+
 @chart("zielgruppen-anteile", indikatoren=("faelle_aktiv",))
 def shares(filters: Filters) -> ChartData:
-    """Each group's share of all active cases per month or quarter of the year."""
-    kind = "monat" if filters.periodentyp == "monat" else "quartal"
+    """Each group's share of all active cases per month, quarter or half-year of the year."""
+    kind = _share_period(filters)
     periods = periods_in_year(kind, filters.jahr)
     counts = queries.zielgruppen_series(
         "faelle_aktiv", periods, filters.gebiet, filters.handlungsfeld
     )
     long = share_frame(counts, periods)
-    unit = "Monat" if kind == "monat" else "Quartal"
+    unit = dimensions.PERIOD_UNITS[kind]
     if long.empty:
         table = pd.DataFrame(columns=[unit])
     else:
@@ -219,7 +227,10 @@ def shares(filters: Filters) -> ChartData:
         sentence=sentence,
         table=table,
         figure=figure,
-        note=_note(
-            filters, f"{OVERLAP} Die Anteile ergeben daher zusammen nicht 100 %. {SHARE_RULE}", kind
+        note=dimensions.noted(
+            f"{OVERLAP} Die Anteile ergeben daher zusammen nicht 100 %. {SHARE_RULE}",
+            filters,
+            "zielgruppe",
+            kind,
         ),
     )

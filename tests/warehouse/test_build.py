@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -304,13 +305,18 @@ def test_published_values_equal_an_independent_pandas_computation(built):
     assert compared > 0.5 * len(published)
 
 
-def test_a_build_file_holding_more_than_the_marts_is_not_published(built, tmp_path):
-    """Dropped data stays readable in a DuckDB file, so a stray table fails the build."""
+def _serving_and_scratch(built: Kim, tmp_path: Path) -> tuple[Settings, str, Path]:
+    """An installation serving the built sample, its build id, and a scratch build path."""
     settings = Settings(home=tmp_path / "home", exports=tmp_path / "exports")
     settings.builds_dir.mkdir(parents=True)
     settings.serving_path.write_bytes((built.home / "kim.duckdb").read_bytes())
     good = build_id(Kim(home=settings.home, exports=settings.exports))
-    scratch = settings.builds_dir / "arbeit.duckdb"
+    return settings, good, settings.builds_dir / "arbeit.duckdb"
+
+
+def test_a_build_file_holding_more_than_the_marts_is_not_published(built, tmp_path):
+    """Dropped data stays readable in a DuckDB file, so a stray table fails the build."""
+    settings, good, scratch = _serving_and_scratch(built, tmp_path)
     con = duckdb.connect(str(scratch))
     con.execute("CREATE TABLE fct_indikatoren AS SELECT 1 AS wert")
     con.execute("CREATE TABLE int_kennzahlen AS SELECT 2 AS wert")  # unprotected values
@@ -323,11 +329,7 @@ def test_a_build_file_holding_more_than_the_marts_is_not_published(built, tmp_pa
 @pytest.mark.parametrize("missing", [False, True])
 def test_a_build_whose_attacker_check_failed_is_not_published(built, tmp_path, missing):
     """The published proof must say that no small count can be narrowed, else no swap."""
-    settings = Settings(home=tmp_path / "home", exports=tmp_path / "exports")
-    settings.builds_dir.mkdir(parents=True)
-    settings.serving_path.write_bytes((built.home / "kim.duckdb").read_bytes())
-    good = build_id(Kim(home=settings.home, exports=settings.exports))
-    scratch = settings.builds_dir / "arbeit.duckdb"
+    settings, good, scratch = _serving_and_scratch(built, tmp_path)
     con = duckdb.connect(str(scratch))
     con.execute(f"ATTACH '{built.home / 'kim.duckdb'}' AS gut (READ_ONLY)")
     con.execute("CREATE TABLE fct_indikatoren AS SELECT * FROM gut.fct_indikatoren")

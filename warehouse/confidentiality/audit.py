@@ -86,7 +86,7 @@ def attack(
     sensitive: np.ndarray,
     k: int,
     block: int = BLOCK,
-    witnesses: dict[int, Witness] | None = None,
+    witnesses: dict[int, tuple[Witness, ...]] | None = None,
     watched: np.ndarray | None = None,
 ) -> Attack:
     """Interval of every suppressed sensitive or watched cell.
@@ -96,10 +96,10 @@ def attack(
     attacker knows more than a real one, so an interval wide enough here is wide enough
     there; a cell that fails in its piece gets a piece centred on it before it counts as
     failed. Failing in a piece can only cost an extra suppression, never a leak. A cell
-    whose witness (a second table consistent with everything published, see `Witness`)
-    holds for the current pattern needs no programme: its interval reaches at least from
-    its value to its value + the witness's lift (k for a sensitive cell; to k for a watched
-    one), and that is what is reported.
+    whose witnesses (other tables consistent with everything published, see `Witness`) hold
+    for the current pattern and move it far enough needs no programme: its interval reaches
+    at least from the lowest to the highest value they and the true table give it, and
+    that is what is reported.
     """
     graph = _Graph(table, suppressed & ~table.bekannt)
     targets = graph.hidden & (sensitive if watched is None else sensitive | watched)
@@ -109,12 +109,15 @@ def attack(
     low = np.full(len(table.wert), np.nan)
     high = np.full(len(table.wert), np.nan)
     open_ = targets.copy()
-    for cell, witness in (witnesses or {}).items():
-        need = k if sensitive[cell] else k - table.wert[cell]
-        if targets[cell] and witness.holds(graph, need):
+    for cell, found in (witnesses or {}).items():
+        if not targets[cell]:
+            continue
+        changes = [0.0, *(w.hebung for w in found if w.holds(graph))]
+        value = table.wert[cell]
+        lo, hi = value + min(changes), value + max(changes)
+        if not narrowed(np.array([lo]), np.array([hi]), sensitive[[cell]], k)[0]:
             open_[cell] = False
-            low[cell] = table.wert[cell]
-            high[cell] = table.wert[cell] + witness.hebung
+            low[cell], high[cell] = lo, hi
     examined = np.unique(graph.label[target_cells])
     for comp in np.unique(graph.label[open_]).tolist():
         cells = np.flatnonzero(graph.hidden & (graph.label == comp))
@@ -155,13 +158,12 @@ def component_sizes(
 
 @dataclass(frozen=True)
 class Witness:
-    """A change of the table that lifts one cell and is invisible to the reader.
+    """A change of the table that moves one cell and is invisible to the reader.
 
     `zellen` are the cells it changes, `aenderung` by how much. If every changed cell is
     suppressed (and not known from elsewhere), every relation still holds and no cell
     drops below 0, then the true table and the changed one are both consistent with all
-    that is published: the cell's interval reaches from at most its value to at least its
-    value + `hebung`.
+    that is published: the cell's interval holds both its value and its value + `hebung`.
     """
 
     zelle: int
@@ -174,13 +176,13 @@ class Witness:
 
     @property
     def hebung(self) -> float:
-        """How far the witnessed cell is lifted."""
+        """How far the witnessed cell is moved (negative: lowered)."""
         return float(self.aenderung[np.searchsorted(self.zellen, self.zelle)])
 
-    def holds(self, graph: _Graph, need: float) -> bool:
-        """The change is hidden, keeps every relation and lifts the cell by at least `need`."""
+    def holds(self, graph: _Graph) -> bool:
+        """The change moves the cell, is hidden and keeps every relation and bound."""
         table = graph.table
-        if self.zelle not in self.zellen or self.hebung < need - TOLERANCE:
+        if self.zelle not in self.zellen:
             return False
         if not graph.hidden[self.zellen].all():
             return False

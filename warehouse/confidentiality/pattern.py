@@ -78,7 +78,7 @@ def protect(
     high = np.full(len(table.wert), np.nan)
     # Suppressing more only widens intervals, so a cell that passed once passes for good.
     pending = small.copy()
-    witnesses: dict[int, Witness] = {}
+    witnesses: dict[int, tuple[Witness, ...]] = {}
     rounds = 0
     while True:
         proof = attack(
@@ -101,7 +101,7 @@ def protect(
                 f"Nach {MAX_ROUNDS} Runden sind noch {len(proof.fehlgeschlagen)} kleine Werte "
                 "eingrenzbar."
             )
-        shield = Shield(table, suppressed, np.where(watched, k - table.wert, k))
+        shield = Shield(table, suppressed, k, primary)
         failed = proof.fehlgeschlagen.tolist()
         for start in range(0, len(failed), BATCH):
             witnesses.update(shield.lift(failed[start : start + BATCH]))
@@ -174,10 +174,15 @@ class Shield:
     so each solve starts from the previous optimum.
     """
 
-    def __init__(self, table: LinkedTable, suppressed: np.ndarray, need: np.ndarray) -> None:
+    def __init__(
+        self, table: LinkedTable, suppressed: np.ndarray, k: int, sensitive: np.ndarray
+    ) -> None:
         self.table = table
         self.suppressed = suppressed.copy()
-        self.need = np.asarray(need, dtype=np.float64)
+        self.k = k
+        self.sensitive = sensitive
+        # How far a lift must go: k for a sensitive cell, up to k for any other.
+        self.need = np.where(sensitive, float(k), k - table.wert)
         n = len(table.wert)
         self.n = n
         coef = table.koeffizient
@@ -198,7 +203,7 @@ class Shield:
             cols=np.r_[table.zelle, table.zelle + n],
             values=np.r_[coef, -coef],
         )
-        # Cells an earlier change of this round already lifts by k: that change is theirs too.
+        # Cells an earlier change of this round already lifts far enough: it is theirs too.
         self.lifted: dict[int, Witness] = {}
 
     def _cost(self, cells: np.ndarray) -> np.ndarray:
@@ -206,39 +211,59 @@ class Shield:
         hidden = self.suppressed[cells] & ~self.table.bekannt[cells]
         return np.where(hidden, 1e-3, self.table.gewicht[cells].astype(np.float64) + 1.0)
 
-    def lift(self, cells: list[int]) -> dict[int, Witness]:
-        """Suppress the cells of the cheapest change lifting all the cells by k; their witnesses.
+    def lift(self, cells: list[int]) -> dict[int, tuple[Witness, ...]]:
+        """Suppress the cells of the cheapest change lifting all the cells; their witnesses.
 
         One change for several cells costs one programme; where no single change lifts them
-        all, they are lifted in halves.
+        all, they are lifted in halves. A cell no change can lift far enough (a known cell
+        caps it) is lowered to 0 instead, and a sensitive one also lifted by the rest of k.
         """
-        pending = [cell for cell in cells if cell not in self.lifted]
-        found = {cell: self.lifted[cell].fuer(cell) for cell in cells if cell in self.lifted}
-        batches = [pending] if pending else []
+        found = {cell: (self.lifted[cell].fuer(cell),) for cell in cells if cell in self.lifted}
+        batches = [[cell for cell in cells if cell not in found]]
         while batches:
             batch = batches.pop()
-            witness = self._lift(np.array(sorted(set(batch)), dtype=np.int32))
-            if witness is None:
-                if len(batch) == 1:
-                    raise ProtectionFailed(f"Zelle {batch[0]} lässt sich nicht schützen.")
+            if not batch:
+                continue
+            index = np.array(sorted(set(batch)), dtype=np.int32)
+            witness = self._change(index, up=self.need[index])
+            if witness is not None:
+                found.update({cell: (witness.fuer(cell),) for cell in batch})
+            elif len(batch) > 1:
                 half = len(batch) // 2
                 batches += [batch[:half], batch[half:]]
-                continue
-            for cell in batch:
-                found[cell] = witness.fuer(cell)
+            else:
+                found[batch[0]] = self._both_ways(index)
         return found
 
-    def _lift(self, cells: np.ndarray) -> Witness | None:
-        """The cheapest change lifting every cell by k, its cells suppressed; None if none."""
+    def _both_ways(self, cell: np.ndarray) -> tuple[Witness, ...]:
+        """A change lowering the cell to 0 and, if sensitive, one lifting it by k - value."""
+        value = self.table.wert[cell]
+        changes = [self._change(cell, down=value)]
+        if self.sensitive[cell[0]]:
+            changes.append(self._change(cell, up=self.k - value))
+        if any(change is None for change in changes):
+            raise ProtectionFailed(f"Zelle {int(cell[0])} lässt sich nicht schützen.")
+        return tuple(changes)
+
+    def _change(
+        self, cells: np.ndarray, up: np.ndarray | None = None, down: np.ndarray | None = None
+    ) -> Witness | None:
+        """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
+        cells suppressed; None if there is none."""
         n = self.n
         count = len(cells)
-        up, down = cells, cells + n
-        self.solver.changeColsBounds(count, up, self.need[cells], np.full(count, highspy.kHighsInf))
-        self.solver.changeColsBounds(count, down, np.zeros(count), np.zeros(count))
+        infinite = np.full(count, highspy.kHighsInf)
+        zero = np.zeros(count)
+        if up is not None:
+            self.solver.changeColsBounds(count, cells, up, infinite)
+            self.solver.changeColsBounds(count, cells + n, zero, zero)
+        else:
+            self.solver.changeColsBounds(count, cells, zero, zero)
+            self.solver.changeColsBounds(count, cells + n, down, down)
         self.solver.run()
         status = self.solver.getModelStatus()
-        self.solver.changeColsBounds(count, up, np.zeros(count), np.full(count, highspy.kHighsInf))
-        self.solver.changeColsBounds(count, down, np.zeros(count), self.down_high[cells])
+        self.solver.changeColsBounds(count, cells, zero, infinite)
+        self.solver.changeColsBounds(count, cells + n, zero, self.down_high[cells])
         if status != highspy.HighsModelStatus.kOptimal:
             return None
         y = np.asarray(self.solver.getSolution().col_value)

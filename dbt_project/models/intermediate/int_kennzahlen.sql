@@ -74,6 +74,8 @@ gestaltet as (
         *,
         case
             when aufschluesselung = '' and zielgruppe = 'alle' and handlungsfeld = 'alle' then 1
+            -- staffing by Baustein (not personal data, never suppressed)
+            when dimension = 'baustein' and ist_kreis then 1
             when dimension in ('verfahrensart', 'baustein') then 2
             when aufschluesselung <> '' and not ist_kreis then null
             when dimension = 'partner' and handlungsfeld = 'alle' then 2

@@ -180,19 +180,28 @@ def test_a_witness_holds_only_while_every_cell_it_changes_is_hidden():
         aenderung=np.array([3.0, -3.0, -3.0, 3.0])[order],
     )
     hidden = mask(len(table.wert), corners)
-    assert witness.holds(_Graph(table, hidden), K)
+    assert witness.holds(_Graph(table, hidden))
     # One changed cell published: the reader would see the change.
-    assert not witness.holds(_Graph(table, mask(len(table.wert), corners[:3])), K)
-    # A lift of less than k proves nothing.
-    assert not witness.holds(_Graph(table, hidden), K + 1)
+    assert not witness.holds(_Graph(table, mask(len(table.wert), corners[:3])))
+    # It proves the cell's interval as far as it moves it: 1 .. 4 is enough for k = 3; for
+    # k = 4 the check solves for the interval itself (from 0, reaching at least 4).
+    cell = names["r0c0"]
+    for k, interval in ((K, (1.0, 4.0)), (K + 1, (0.0, 4.0))):
+        sensitive = mask(len(table.wert), [cell])
+        proof = attack(table, hidden, sensitive, k, witnesses={cell: (witness,)})
+        assert (proof.minimum[0], proof.maximum[0]) == interval
     # A change that breaks a relation (the row total would move) is no witness.
     broken = Witness(zelle=witness.zelle, zellen=witness.zellen, aenderung=np.full(4, 3.0))
-    assert not broken.holds(_Graph(table, hidden), K)
+    assert not broken.holds(_Graph(table, hidden))
     # Nor one that drives a cell below 0 (r1c0 is 4: taking 5 leaves -1).
     deep = Witness(zelle=witness.zelle, zellen=witness.zellen, aenderung=witness.aenderung * 5 / 3)
-    assert not deep.holds(_Graph(table, hidden), K)
+    assert not deep.holds(_Graph(table, hidden))
     # The check accepts the cell through the witness, though its interval is exact anyway.
     result = attack(
-        table, hidden, mask(len(table.wert), [names["r0c0"]]), K, witnesses={witness.zelle: witness}
+        table,
+        hidden,
+        mask(len(table.wert), [names["r0c0"]]),
+        K,
+        witnesses={witness.zelle: (witness,)},
     )
     assert result.ok

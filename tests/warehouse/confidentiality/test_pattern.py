@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,10 +14,20 @@ from tests.warehouse.confidentiality.tables import (
     quarters_of_two_towns,
 )
 from warehouse.confidentiality.audit import attack
-from warehouse.confidentiality.pattern import close, protect
+from warehouse.confidentiality.pattern import ProtectionFailed, close, protect
 from warehouse.confidentiality.table import LinkedTable
 
 K = 3
+
+
+def linked(wert, equalities, bounds, known) -> LinkedTable:
+    """A linked table of equations and bounds with some cells known from another version."""
+    base = equations(wert, [0] * len(wert), equalities, bounds)
+    bekannt = np.isin(np.arange(len(wert)), known)
+    return LinkedTable.build(
+        base.wert, base.gewicht, base.gruppe, base.zelle, base.summe,
+        base.gleichung[base.gruppe], bekannt,
+    )  # fmt: skip
 
 
 def test_a_small_count_gets_a_partner_from_its_own_row_not_a_total():
@@ -81,6 +92,21 @@ def test_unpublished_cells_stay_hidden_and_the_pattern_holds_against_them_too():
     check = attack(table, result.unterdrueckt, result.primaer, K, block=10**9)
     assert check.zellen.tolist() == [n["A_H1"]]
     assert check.maximum[0] - check.minimum[0] >= K
+
+
+def test_an_unpublished_count_a_known_cell_caps_is_lowered_to_0_instead():
+    # x (unpublished, 1) + y (5) = 6, both published; x + w <= a with w = 4 and a = 6 known
+    # from a signed-off version, so x <= 2. x is pinned to 1. No change lifts it to k past
+    # that cap; one lowering it to 0 (and y to 6, so y is suppressed) keeps it out of 1 .. 2.
+    table = linked([1, 5, 6, 4, 6], equalities=[([0, 1], 2)], bounds=[([0, 3], 4)], known=[3, 4])
+    unpublished = np.array([True, False, False, False, False])
+    result = protect(table, K, unpublished=unpublished)
+    assert result.unterdrueckt[1] and not result.unterdrueckt[[3, 4]].any()
+    assert result.pruefung.zellen.tolist() == [0]
+    assert (result.pruefung.minimum[0], result.pruefung.maximum[0]) == (0.0, 1.0)
+    # Published, the same 1 cannot be protected at all: no pattern is published.
+    with pytest.raises(ProtectionFailed, match="lässt sich nicht schützen"):
+        protect(table, K)
 
 
 @settings(max_examples=60, deadline=None)
