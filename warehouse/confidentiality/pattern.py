@@ -36,7 +36,7 @@ from warehouse.confidentiality.table import LinkedTable
 MAX_ROUNDS = 200
 # Narrowed cells lifted together by one change (see `Shield.lift`): one change per cell
 # suppresses least, but at scale 1 about 2.000 programmes over the whole table take minutes;
-# 16 at a time take about a sixth of that for about a tenth more suppressions.
+# 16 at a time take about a fifth of that for about a tenth more suppressions.
 BATCH = 16
 
 

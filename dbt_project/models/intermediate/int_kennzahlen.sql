@@ -93,25 +93,27 @@ gestaltet as (
     )
 ),
 
+feinste as (
+    select
+        *,
+        -- the Kreis publishes the finest grain of a combination
+        min(ab_periodenrang) over (
+            partition by indikator, zielgruppe, handlungsfeld, aufschluesselung
+        ) as kreis_ab_periodenrang
+    from gestaltet
+),
+
 veroeffentlicht as (
     select
         *,
         coalesce(periodenrang >= ab_periodenrang, false) as ist_veroeffentlicht
-    from (
-        select
-            *,
-            -- the Kreis publishes the finest grain of a combination
-            min(ab_periodenrang) over (
-                partition by indikator, zielgruppe, handlungsfeld, aufschluesselung
-            ) as kreis_ab_periodenrang
-        from gestaltet
-    )
+    from feinste
     where
         periodenrang >= ab_periodenrang
-        -- Unpublished town counts at periods the Kreis publishes (its quarters of a target
-        -- group a town shows by half-year, its breakdowns a town does not show): they add
-        -- up to a published Kreis cell and are bounded by published town cells, so a reader
-        -- can combine them (docs/confidentiality.md, "Cells that are not published").
+        -- Unpublished town counts at periods the Kreis publishes (a target group and a
+        -- topic together, breakdowns, partners: combinations a town does not show): they
+        -- add up to a published Kreis cell and are bounded by published town cells, so a
+        -- reader can combine them (docs/confidentiality.md, "Cells that are not published").
         or (
             not ist_kreis
             and geheimhaltung = 'anzahl'
