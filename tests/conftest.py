@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -65,6 +66,20 @@ def sample_installation(root: Path) -> Kim:
     assert kim.run("load").returncode in (0, 1)
     kim.run("build", check=True)
     return kim
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory) -> Kim:
+    """The sample installation, built once for the whole run: read it, or change a copy."""
+    return sample_installation(tmp_path_factory.mktemp("beispiel"))
+
+
+def copy_installation(kim: Kim, root: Path) -> Kim:
+    """A private copy of an installation under `root` (its archived files stay shared)."""
+    copy = Kim(home=root / "home", exports=root / "exports")
+    shutil.copytree(kim.home, copy.home, ignore=shutil.ignore_patterns("builds", "*.lock"))
+    shutil.copytree(kim.exports, copy.exports)
+    return copy
 
 
 @pytest.fixture

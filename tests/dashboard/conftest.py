@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import Kim, sample_installation
+from tests.conftest import Kim, copy_installation
 
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -40,10 +40,9 @@ CARD = """
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Kim:
-    """Sample data generated, loaded and built once for all dashboard tests."""
-    root = tmp_path_factory.mktemp("dashboard")
-    kim = sample_installation(root)
+def published(sample: Kim, tmp_path_factory) -> Kim:
+    """The sample installation with the test account, for all dashboard tests."""
+    kim = copy_installation(sample, tmp_path_factory.mktemp("dashboard"))
     add_account(kim, USER, "koordination")
     return kim
 

@@ -17,7 +17,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
-from tests.conftest import Kim, sample_installation
+from tests.conftest import Kim, copy_installation
 
 REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
 KREIS = "05954"
@@ -144,10 +144,10 @@ def comment(kim: Kim, indikator: str, zeitraum: str, gebiet: str, text: str) -> 
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Reports:
-    """Sample data built once, comments added, then both reports in all three formats."""
+def reports(sample: Kim, tmp_path_factory) -> Reports:
+    """The sample installation with comments added, then both reports in all three formats."""
     root = tmp_path_factory.mktemp("berichte")
-    kim = sample_installation(root)
+    kim = copy_installation(sample, root)
     for text in ATTACKS:
         comment(kim, "faelle_neu", YEAR, KREIS, text)
     comment(kim, "faelle_aktiv", f"{YEAR}-Q2", "05954036", QUARTER_NOTE)

@@ -8,6 +8,8 @@ linear programming (HiGHS), one component of linked suppressed cells at a time.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import highspy
@@ -23,6 +25,8 @@ TOLERANCE = 1e-6
 # pieces; beyond, the solves of single cells get slow enough for pieces to win.
 BLOCK = 1_500
 PIECE = 400
+# Programmes solved at the same time.
+WORKERS = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -119,19 +123,30 @@ def attack(
             open_[cell] = False
             low[cell], high[cell] = lo, hi
     examined = np.unique(graph.label[target_cells])
+
+    def examine(piece: np.ndarray, wanted: np.ndarray) -> None:
+        low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted])
+
+    pieces: list[np.ndarray] = []
+    large: list[np.ndarray] = []
     for comp in np.unique(graph.label[open_]).tolist():
         cells = np.flatnonzero(graph.hidden & (graph.label == comp))
-        pieces = [cells] if len(cells) <= block else graph.pieces(cells, min(block, PIECE))
-        for piece in pieces:
-            wanted = piece[open_[piece]]
-            if len(wanted):
-                low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted])
         if len(cells) > block:
-            failing = open_[cells] & narrowed(low[cells], high[cells], sensitive[cells], k)
-            for cell in cells[failing].tolist():
-                piece = graph.ball(cell, min(block, PIECE))
-                one = np.array([cell])
-                low[one], high[one] = graph.intervals(piece, one, k, ~sensitive[one])
+            large.append(cells)
+        pieces += [cells] if len(cells) <= block else graph.pieces(cells, min(block, PIECE))
+    pieces = [piece for piece in pieces if open_[piece].any()]
+    # The programmes are independent, and HiGHS solves without holding Python's lock.
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(examine, pieces, [piece[open_[piece]] for piece in pieces]))
+        failing = [
+            cell
+            for cells in large
+            for cell in cells[
+                open_[cells] & narrowed(low[cells], high[cells], sensitive[cells], k)
+            ].tolist()
+        ]
+        size = min(block, PIECE)
+        list(pool.map(lambda cell: examine(graph.ball(cell, size), np.array([cell])), failing))
     lo_t, hi_t = low[target_cells], high[target_cells]
     sensible = sensitive[target_cells]
     return Attack(

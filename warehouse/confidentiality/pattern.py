@@ -38,6 +38,8 @@ MAX_ROUNDS = 200
 # suppresses least, but at scale 1 about 2.000 programmes over the whole table take minutes;
 # 16 at a time take about a fifth of that for about a tenth more suppressions.
 BATCH = 16
+# Cells a change may first touch (see `Shield`).
+REGION = 4_000
 
 
 class ProtectionFailed(Exception):
@@ -162,16 +164,16 @@ def close(table: LinkedTable, suppressed: np.ndarray, sensitive: np.ndarray, k: 
 
 
 class Shield:
-    """Finds, for one narrowed cell at a time, the cheapest visible cells to suppress.
+    """Finds, for narrowed cells, the cheapest visible cells to suppress.
 
-    A linear programme over the whole table: a change y that keeps every relation, keeps
-    every cell >= 0, leaves known cells alone and lifts the cell by k, at least cost (the
-    `gewicht` of each visible cell it changes, times the change; suppressed cells are
-    nearly free). Once the changed cells are suppressed, the true table and the true table
-    + y are both consistent with what is published, so the cell's interval is at least k
-    wide, whatever else is suppressed later. One model serves all cells of a round: only
-    the lifted cell's bounds and the costs of newly suppressed cells change between solves,
-    so each solve starts from the previous optimum.
+    A linear programme: a change y that keeps every relation, keeps every cell >= 0, leaves
+    known cells alone and lifts the cells far enough, at least cost (the `gewicht` of each
+    visible cell it changes, times the change; suppressed cells are nearly free). Once the
+    changed cells are suppressed, the true table and the true table + y are both consistent
+    with what is published, so each cell's interval holds both values, whatever else is
+    suppressed later. The programme first allows changes only in a region of about REGION
+    cells around the lifted cells (a change there is a change of the whole table, as every
+    other cell keeps its value); only where that has no solution, in the whole table.
     """
 
     def __init__(
@@ -183,25 +185,10 @@ class Shield:
         self.sensitive = sensitive
         # How far a lift must go: k for a sensitive cell, up to k for any other.
         self.need = np.where(sensitive, float(k), k - table.wert)
-        n = len(table.wert)
-        self.n = n
-        coef = table.koeffizient
+        self.n = len(table.wert)
         # Room left in each bound by the true values (0 for an equation).
-        slack = -np.bincount(table.gruppe, coef * table.wert[table.zelle], table.groups)
-        infinity = highspy.kHighsInf
-        known = table.bekannt
-        # Columns: y_up (0 .. n-1), y_down (n .. 2n-1); y = y_up - y_down.
-        self.down_high = np.where(known, 0.0, table.wert)
-        cost = self._cost(np.arange(n))
-        self.solver = highs_model(
-            cost=np.r_[cost, cost],
-            col_lower=np.zeros(2 * n),
-            col_upper=np.r_[np.where(known, 0.0, infinity), self.down_high],
-            row_lower=np.where(table.gleichung, 0.0, -infinity),
-            row_upper=np.where(table.gleichung, 0.0, slack),
-            rows=np.r_[table.gruppe, table.gruppe],
-            cols=np.r_[table.zelle, table.zelle + n],
-            values=np.r_[coef, -coef],
+        self.slack = -np.bincount(
+            table.gruppe, table.koeffizient * table.wert[table.zelle], table.groups
         )
         # Cells an earlier change of this round already lifts far enough: it is theirs too.
         self.lifted: dict[int, Witness] = {}
@@ -224,7 +211,7 @@ class Shield:
             batch = batches.pop()
             if not batch:
                 continue
-            index = np.array(sorted(set(batch)), dtype=np.int32)
+            index = np.array(sorted(set(batch)), dtype=np.int64)
             witness = self._change(index, up=self.need[index])
             if witness is not None:
                 found.update({cell: (witness.fuer(cell),) for cell in batch})
@@ -250,32 +237,80 @@ class Shield:
     ) -> Witness | None:
         """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
         cells suppressed; None if there is none."""
-        n = self.n
-        count = len(cells)
-        infinite = np.full(count, highspy.kHighsInf)
-        zero = np.zeros(count)
-        if up is not None:
-            self.solver.changeColsBounds(count, cells, up, infinite)
-            self.solver.changeColsBounds(count, cells + n, zero, zero)
-        else:
-            self.solver.changeColsBounds(count, cells, zero, zero)
-            self.solver.changeColsBounds(count, cells + n, down, down)
-        self.solver.run()
-        status = self.solver.getModelStatus()
-        self.solver.changeColsBounds(count, cells, zero, infinite)
-        self.solver.changeColsBounds(count, cells + n, zero, self.down_high[cells])
-        if status != highspy.HighsModelStatus.kOptimal:
-            return None
-        y = np.asarray(self.solver.getSolution().col_value)
-        change = y[:n] - y[n:]
+        size = REGION
+        while True:
+            region = self._region(cells, size)
+            change = self._solve(cells, up, down, region)
+            if change is not None:
+                break
+            if len(region) < size:  # all cells linked to the lifted ones
+                return None
+            size *= 4
         changed = np.flatnonzero(np.abs(change) > TOLERANCE)
-        new = changed[~self.suppressed[changed]]
-        if len(new):
-            self.suppressed[new] = True
-            cost = self._cost(new)
-            cols = np.r_[new, new + n].astype(np.int32)
-            self.solver.changeColsCost(len(cols), cols, np.r_[cost, cost])
+        self.suppressed[changed] = True
         witness = Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
         for other in changed[change[changed] >= self.need[changed] - TOLERANCE].tolist():
             self.lifted.setdefault(other, witness)
         return witness
+
+    def _region(self, cells: np.ndarray, size: int) -> np.ndarray:
+        """About `size` cells nearest the cells through shared relations, hidden ones first."""
+        table = self.table
+        inside = np.zeros(self.n, dtype=bool)
+        inside[cells] = True
+        while (room := size - int(inside.sum())) > 0:
+            touched = np.bincount(table.gruppe, inside[table.zelle], table.groups) > 0
+            ring = np.flatnonzero(
+                (np.bincount(table.zelle, touched[table.gruppe], self.n) > 0) & ~inside
+            )
+            if not len(ring):
+                break
+            inside[ring[np.argsort(~self.suppressed[ring], kind="stable")[:room]]] = True
+        return np.flatnonzero(inside)
+
+    def _solve(
+        self,
+        cells: np.ndarray,
+        up: np.ndarray | None,
+        down: np.ndarray | None,
+        region: np.ndarray,
+    ) -> np.ndarray | None:
+        """The cheapest change (one value per cell of the table) changing only the region's
+        cells; None if there is none."""
+        table = self.table
+        size = len(region)
+        members = np.flatnonzero(np.isin(table.zelle, region))
+        groups, rows = np.unique(table.gruppe[members], return_inverse=True)
+        cols = np.searchsorted(region, table.zelle[members])
+        coef = table.koeffizient[members]
+        equal = table.gleichung[groups]
+        # Columns: y_up (0 .. size-1), y_down (size .. 2 size-1); y = y_up - y_down.
+        up_high = np.where(table.bekannt[region], 0.0, highspy.kHighsInf)
+        down_high = np.where(table.bekannt[region], 0.0, table.wert[region])
+        up_low = np.zeros(size)
+        down_low = np.zeros(size)
+        at = np.searchsorted(region, cells)
+        if up is not None:
+            up_low[at] = up
+            down_high[at] = 0.0
+        else:
+            up_high[at] = 0.0
+            down_low[at] = down_high[at] = down
+        cost = self._cost(region)
+        solver = highs_model(
+            cost=np.r_[cost, cost],
+            col_lower=np.r_[up_low, down_low],
+            col_upper=np.r_[up_high, down_high],
+            row_lower=np.where(equal, 0.0, -highspy.kHighsInf),
+            row_upper=np.where(equal, 0.0, self.slack[groups]),
+            rows=np.r_[rows, rows],
+            cols=np.r_[cols, cols + size],
+            values=np.r_[coef, -coef],
+        )
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        y = np.asarray(solver.getSolution().col_value)
+        change = np.zeros(self.n)
+        change[region] = y[:size] - y[size:]
+        return change

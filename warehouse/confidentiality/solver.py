@@ -36,5 +36,6 @@ def highs_model(
     lp.a_matrix_.value_ = values[order]
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
-    solver.passModel(lp)
+    if solver.passModel(lp) != highspy.HighsStatus.kOk:
+        raise ValueError("HiGHS nimmt das lineare Programm nicht an (doppelte Einträge?)")
     return solver

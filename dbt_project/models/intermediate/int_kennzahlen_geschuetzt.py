@@ -61,11 +61,14 @@ def model(dbt, session):
         """
     ).fetchnumpy()
     zellen = counts["zelle"]
+    position = np.searchsorted(zellen, members["zelle"]).clip(max=len(zellen) - 1)
+    if not np.array_equal(zellen[position], members["zelle"]):
+        raise ValueError("int_geheimhaltung_gruppen nennt Zellen, die keine Zählungen sind")
     table = LinkedTable.build(
         wert=counts["wert"],
         gewicht=counts["gewicht"],
         gruppe=members["gruppe"],
-        zelle=np.searchsorted(zellen, members["zelle"]),
+        zelle=position,
         summe=members["ist_summe"],
         gleichung=members["ist_gleichung"],
         bekannt=counts["bekannt"],
