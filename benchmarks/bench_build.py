@@ -44,14 +44,12 @@ def run(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedPro
 
 def kim(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
     """Run a kim command."""
-    return run(sys.executable, "-m", "warehouse.cli", *args, env=env)
+    return run(sys.executable, "-m", "cli", *args, env=env)
 
 
 def build(env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess, int]:
     """Run `kim build`; wall time, result and peak RSS in bytes (of the build alone)."""
-    seconds, result = run(
-        sys.executable, "-c", PEAK, sys.executable, "-m", "warehouse.cli", "build", env=env
-    )
+    seconds, result = run(sys.executable, "-c", PEAK, sys.executable, "-m", "cli", "build", env=env)
     return seconds, result, int(result.stderr.strip().splitlines()[-1]) * 1024
 
 

@@ -61,7 +61,7 @@ TIMINGS = """
 def kim(*args: str, env: dict[str, str]) -> None:
     """Run a kim command, failing loudly."""
     subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -140,15 +140,13 @@ def main() -> None:
     try:
         kim("generate", "--out", str(work / "exports"), "--scale", str(args.scale), env=env)
         # `kim load` exits 1 when it quarantined rows (the sample data has some on purpose).
-        subprocess.run(
-            [sys.executable, "-m", "warehouse.cli", "load"], env=env, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([sys.executable, "-m", "cli", "load"], env=env, stdout=subprocess.DEVNULL)
         kim("build", env=env)
         subprocess.run(
             [
                 sys.executable,
                 "-m",
-                "warehouse.cli",
+                "cli",
                 "benutzer",
                 "add",
                 USER,
@@ -164,7 +162,7 @@ def main() -> None:
         )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "warehouse.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "cli", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

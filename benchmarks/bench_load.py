@@ -26,7 +26,7 @@ def kim(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedPro
     """Run a kim command; wall time in seconds and the result."""
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", *args], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "cli", *args], env=env, capture_output=True, text=True
     )
     return time.perf_counter() - started, result
 

@@ -26,7 +26,7 @@ def kim(*args: str, env: dict[str, str]) -> float:
     """Run a kim command; its wall time (fails loudly)."""
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", *args], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "cli", *args], env=env, capture_output=True, text=True
     )
     took = time.perf_counter() - started
     if result.returncode not in (0, 1) or (args[0] != "load" and result.returncode):

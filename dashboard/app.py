@@ -16,6 +16,7 @@ from dashboard.charts import BUILDERS, build, to_csv, to_xlsx
 from dashboard.components import DROPDOWN_LABELS
 from dashboard.filters import KEYS, Filters, from_search, latest_period, to_search
 from warehouse import audit
+from warehouse.errors import NotPublished
 from warehouse.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
@@ -315,7 +316,7 @@ def sync_filters(search, pathname, kind, zeitraum, gebiet, zielgruppe, handlungs
         else:
             filters = current
         options = filter_options(filters)
-    except queries.NoData:
+    except NotPublished:
         return (no_update,) * 11 + (True,) * len(hidden)
     new_search = to_search(filters)
     url = new_search if ctx.triggered_id in FILTER_INPUTS and new_search != search else no_update

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import flask
 
 from warehouse import audit, users
+from warehouse.errors import UserError
 from warehouse.settings import Settings, load_settings
 
 LOGIN = "/login"
@@ -123,7 +124,7 @@ def _guard() -> flask.Response | None:
         return _refuse(401, "Bitte anmelden (die Sitzung ist abgelaufen oder beendet).")
     try:
         user = users.get(settings, name)
-    except users.EditorialError:
+    except UserError:
         _forget(session)
         return _refuse(401, "Das Konto gibt es nicht mehr.")
     token = str(session.get("csrf", ""))
@@ -172,7 +173,7 @@ def _from_header(settings: Settings) -> flask.Response | None:
         return flask.Response("Anmeldung fehlt (Single Sign-on).", 401, mimetype="text/plain")
     try:
         user = users.get(settings, name.lower())
-    except users.EditorialError:
+    except UserError:
         audit.record(settings, name, "anmeldung_abgelehnt", grund="unbekannt", modus="header")
         return flask.Response("Kein Konto für diesen Benutzer.", 403, mimetype="text/plain")
     # The browser sends Kerberos credentials on its own, also for other sites' requests:

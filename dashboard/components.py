@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 from dashboard import display, ids, queries
 from dashboard.charts import ChartData
 from warehouse.comments import Comment
+from warehouse.errors import NotPublished
 
 # Goal status: text and a distinct symbol, never colour alone (catalogue §4).
 STATUS_ICONS = {
@@ -225,7 +226,7 @@ def guarded(layout: Callable[..., Component]) -> Callable[..., Component]:
     def wrapper(**query: str) -> Component:
         try:
             return layout(**query)
-        except queries.NoData as err:
+        except NotPublished as err:
             return make_no_data(str(err))
 
     return wrapper

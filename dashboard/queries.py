@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.errors import NotPublished
 from warehouse.settings import load_settings
 
 # The other dimension of a target group or topic breakdown (always `alle` or one code).
@@ -35,10 +36,6 @@ _SOURCE: ContextVar[Path | None] = ContextVar("kim_query_source", default=None)
 _SCOPE: ContextVar[Scope | None] = ContextVar("kim_query_scope", default=None)
 # Opening a DuckDB file costs more than most of these queries; no extensions are used.
 _CONFIG = {"threads": 1, "autoload_known_extensions": False, "autoinstall_known_extensions": False}
-
-
-class NoData(Exception):
-    """No build has been published yet (or the serving file cannot be read)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def _version(path: Path) -> tuple[str, int, int]:
     try:
         stat = os.stat(path)
     except FileNotFoundError as err:
-        raise NoData("Es wurde noch kein Stand veröffentlicht (kim build).") from err
+        raise NotPublished("Es wurde noch kein Stand veröffentlicht (kim build).") from err
     return str(path), stat.st_ino, stat.st_mtime_ns
 
 
@@ -135,7 +132,7 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(path, read_only=True, config=_CONFIG)
     except duckdb.Error as err:
-        raise NoData(f"Der veröffentlichte Stand ist nicht lesbar: {err}") from err
+        raise NotPublished(f"Der veröffentlichte Stand ist nicht lesbar: {err}") from err
 
 
 @lru_cache(maxsize=1024)

@@ -16,7 +16,7 @@ from dashboard import charts, display, queries
 from dashboard.charts import ChartData
 from dashboard.filters import Filters, period_type, previous_period
 from warehouse import comments, signoffs
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings
 
@@ -149,18 +149,18 @@ class Report:
 def check_period(zeitraum: str) -> None:
     """Reports cover a year or a half-year that has published data."""
     if period_type(zeitraum) not in ("jahr", "halbjahr"):
-        raise EditorialError(
+        raise UserError(
             f"Berichte gibt es für ein Jahr oder ein Halbjahr (z. B. 2025 oder 2025-H1), "
             f"nicht für „{zeitraum}“."
         )
     if zeitraum not in set(queries.periods()["zeitraum"]):
-        raise EditorialError(f"Für den Zeitraum {zeitraum} gibt es keine veröffentlichten Daten.")
+        raise UserError(f"Für den Zeitraum {zeitraum} gibt es keine veröffentlichten Daten.")
 
 
 def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
     """Build a report from the frozen values of a signed-off period or the current build."""
     if art not in ARTS:
-        raise EditorialError(f"Unbekannte Berichtsart „{art}“ (land oder lenkungsgruppe).")
+        raise UserError(f"Unbekannte Berichtsart „{art}“ (land oder lenkungsgruppe).")
     signed = signoffs.current(settings, zeitraum)
     source = signed.path(settings) if signed else settings.serving_path
     with queries.reading(source), queries.session():

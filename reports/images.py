@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import kaleido
 import plotly.graph_objects as go
 
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 
 WIDTH = 900
 HEIGHT = 430
@@ -32,7 +32,7 @@ def renderer() -> Iterator[None]:
                 # mathjax=False: kaleido would otherwise fetch MathJax from a CDN per image.
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
             except Exception as err:  # kaleido raises several types when no browser is found
-                raise EditorialError(
+                raise UserError(
                     "Für Grafiken in PDF- und PPTX-Berichten wird Chromium gebraucht "
                     f"(Debian-Paket chromium), es ließ sich nicht starten: {err}"
                 ) from err

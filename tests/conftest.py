@@ -31,7 +31,7 @@ class Kim:
     ) -> subprocess.CompletedProcess:
         """Run `kim ARGS` as a subprocess (the real console entry point)."""
         result = subprocess.run(
-            [sys.executable, "-m", "warehouse.cli", *args],
+            [sys.executable, "-m", "cli", *args],
             env=self.env,
             capture_output=True,
             text=True,

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import signoffs, store
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
 
@@ -129,7 +129,7 @@ def _signed_off_values(settings: Settings) -> Path | None:
     target = settings.builds_dir / VERSIONS_NAME
     try:
         return target if signoffs.export_published(settings, target) else None
-    except (EditorialError, duckdb.Error) as err:
+    except (UserError, duckdb.Error) as err:
         raise BuildFailed(f"Freigegebene Werte nicht lesbar: {err}") from err
 
 

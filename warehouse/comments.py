@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from warehouse import editorial
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS, indicator_ids, town_codes
 from warehouse.settings import Settings
 
@@ -37,17 +37,17 @@ def add(
     # Control characters (Word pastes line breaks as \x0b) are not allowed in spreadsheets.
     text = CONTROL.sub(" ", text.replace("\r\n", "\n")).strip()
     if indikator not in indicator_ids():
-        raise EditorialError(f"Unbekannte Kennzahl „{indikator}“ (siehe Kennzahlenkatalog).")
+        raise UserError(f"Unbekannte Kennzahl „{indikator}“ (siehe Kennzahlenkatalog).")
     if not PERIOD.match(zeitraum):
-        raise EditorialError(
+        raise UserError(
             f"Unbekannter Zeitraum „{zeitraum}“ (z. B. 2025, 2025-H1, 2025-Q3, 2025-03)."
         )
     if gebiet not in (KREIS_AGS, *town_codes()):
-        raise EditorialError(f"Unbekanntes Gebiet „{gebiet}“ (AGS einer Stadt oder {KREIS_AGS}).")
+        raise UserError(f"Unbekanntes Gebiet „{gebiet}“ (AGS einer Stadt oder {KREIS_AGS}).")
     if not text:
-        raise EditorialError("Der Kommentar ist leer.")
+        raise UserError("Der Kommentar ist leer.")
     if len(text) > MAX_LENGTH:
-        raise EditorialError(f"Der Kommentar ist länger als {MAX_LENGTH} Zeichen.")
+        raise UserError(f"Der Kommentar ist länger als {MAX_LENGTH} Zeichen.")
     with editorial.connect(settings) as con:
         cursor = con.execute(
             "INSERT INTO kommentare (indikator, zeitraum, gebiet, text, autor, erstellt_am)"
@@ -63,7 +63,7 @@ def remove(settings: Settings, comment_id: int) -> Comment:
     with editorial.connect(settings) as con:
         row = con.execute("SELECT * FROM kommentare WHERE id = ?", (comment_id,)).fetchone()
         if row is None:
-            raise EditorialError(f"Es gibt keinen Kommentar mit der Nummer {comment_id}.")
+            raise UserError(f"Es gibt keinen Kommentar mit der Nummer {comment_id}.")
         con.execute("DELETE FROM kommentare WHERE id = ?", (comment_id,))
     return Comment(**dict(row))
 

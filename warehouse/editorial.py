@@ -37,10 +37,6 @@ CREATE INDEX IF NOT EXISTS freigaben_zeitraum ON freigaben (zeitraum, id);
 """
 
 
-class EditorialError(Exception):
-    """A comment or sign-off request that cannot be carried out (German message)."""
-
-
 @contextmanager
 def connect(settings: Settings, write: bool = True) -> Iterator[sqlite3.Connection]:
     """A connection in one transaction: committed on success, rolled back on error.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.errors import NotPublished
+
 COLUMNS = (
     "indikator",
     "zeitraum",
@@ -21,14 +23,10 @@ COLUMNS = (
 )
 
 
-class NotBuilt(Exception):
-    """There is no published build yet."""
-
-
 def rows(serving: Path, periods: list[str] | None = None) -> list[tuple]:
     """Protected indicator rows, optionally for some periods only, in catalogue order."""
     if not serving.exists():
-        raise NotBuilt("Es gibt noch keinen veröffentlichten Build (zuerst kim build).")
+        raise NotPublished("Es gibt noch keinen veröffentlichten Build (zuerst kim build).")
     con = duckdb.connect(str(serving), read_only=True)
     try:
         where = "WHERE i.zeitraum IN (SELECT unnest(?))" if periods else ""

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import store
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.formatting import day, number
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
@@ -266,7 +266,7 @@ def _finish(settings: Settings) -> None:
 def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Plan:
     """Delete what the retention rules say (or only measure it, `dry_run`)."""
     if settings.retention_years < 1 or settings.raw_retention_days < 0:
-        raise EditorialError(
+        raise UserError(
             "Ungültige Aufbewahrungsfrist: KIM_AUFBEWAHRUNG_JAHRE muss mindestens 1 sein, "
             "KIM_AUFBEWAHRUNG_ROHDATEN_TAGE mindestens 0."
         )
@@ -286,7 +286,7 @@ def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Pl
             if dry_run or plan.empty:
                 return plan
             if not settings.serving_path.exists():
-                raise EditorialError(
+                raise UserError(
                     "Es gibt noch keinen veröffentlichten Stand: vor dem Bereinigen bitte "
                     "kim build ausführen, damit die veröffentlichten Werte erhalten bleiben."
                 )

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import editorial
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.settings import Settings
 
 KEY = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung")
@@ -38,7 +38,7 @@ class SignOff:
         """The frozen database file (a clear error when it has gone missing)."""
         path = settings.signoff_dir / self.datei
         if not path.exists():
-            raise EditorialError(
+            raise UserError(
                 f"Die eingefrorenen Werte der Freigabe {self.zeitraum} fehlen ({path}); "
                 f"bitte aus der Sicherung wiederherstellen oder mit „kim freigabe "
                 f"{self.zeitraum} --ersetzen“ neu freigeben."
@@ -101,7 +101,7 @@ def _period(con: duckdb.DuckDBPyConnection, zeitraum: str) -> tuple[date, date]:
         "SELECT beginn, ende FROM dim_perioden WHERE zeitraum = ?", [zeitraum]
     ).fetchone()
     if row is None:
-        raise EditorialError(f"Den Zeitraum „{zeitraum}“ gibt es im veröffentlichten Stand nicht.")
+        raise UserError(f"Den Zeitraum „{zeitraum}“ gibt es im veröffentlichten Stand nicht.")
     return row
 
 
@@ -125,12 +125,12 @@ def _lagging(con: duckdb.DuckDBPyConnection, end: date) -> list[str]:
 def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
     """Freeze the published values of a completed period with the build they come from."""
     if current(settings, zeitraum) is not None and not replace:
-        raise EditorialError(
+        raise UserError(
             f"Der Zeitraum {zeitraum} ist bereits freigegeben. Eine neue Freigabe mit dem "
             "aktuellen Stand ersetzt die alte nur mit --ersetzen."
         )
     if not settings.serving_path.exists():
-        raise EditorialError("Es wurde noch kein Stand veröffentlicht (kim build).")
+        raise UserError("Es wurde noch kein Stand veröffentlicht (kim build).")
     settings.signoff_dir.mkdir(parents=True, exist_ok=True)
     scratch = settings.signoff_dir / f".{zeitraum}.{os.getpid()}.{time.monotonic_ns()}.kopie"
     # One open file: a build swapping kim.duckdb meanwhile does not mix two builds.
@@ -144,7 +144,7 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
         finally:
             con.close()
         if lagging:
-            raise EditorialError(
+            raise UserError(
                 f"Der Zeitraum {zeitraum} (bis {end:%d.%m.%Y}) ist noch nicht für alle Quellen "
                 f"abgeschlossen; der aktuelle Stand endet früher bei: {', '.join(lagging)}."
             )
@@ -166,7 +166,7 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
 def revisions(settings: Settings, signed: SignOff) -> pd.DataFrame:
     """Values of the signed-off period (and the periods inside it) that differ now."""
     if not settings.serving_path.exists():
-        raise EditorialError("Es wurde noch kein Stand veröffentlicht (kim build).")
+        raise UserError("Es wurde noch kein Stand veröffentlicht (kim build).")
     con = duckdb.connect(str(signed.path(settings)), read_only=True)
     try:
         quoted = str(settings.serving_path).replace("'", "''")

@@ -14,7 +14,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse.editorial import EditorialError, now
+from warehouse.editorial import now
+from warehouse.errors import UserError
 from warehouse.schema import town_codes
 from warehouse.settings import Settings
 
@@ -98,9 +99,9 @@ def _user(row: sqlite3.Row) -> User:
 def check_password(password: str) -> None:
     """The password rule (German message when broken)."""
     if len(password) < MIN_PASSWORD:
-        raise EditorialError(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.")
+        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.")
     if password.strip() != password:
-        raise EditorialError("Das Passwort darf nicht mit Leerzeichen beginnen oder enden.")
+        raise UserError("Das Passwort darf nicht mit Leerzeichen beginnen oder enden.")
 
 
 def add(
@@ -113,21 +114,21 @@ def add(
 ) -> User:
     """Create an account; `stadt` accounts are bound to one town."""
     if not NAME.match(name):
-        raise EditorialError(
+        raise UserError(
             f"Ungültiger Benutzername „{name}“: 2 bis 64 Zeichen, Kleinbuchstaben, Ziffern "
             "und . _ @ -"
         )
     if rolle not in ROLES:
-        raise EditorialError(f"Unbekannte Rolle „{rolle}“ ({', '.join(ROLES)}).")
+        raise UserError(f"Unbekannte Rolle „{rolle}“ ({', '.join(ROLES)}).")
     if rolle == "stadt" and gebiet not in town_codes():
-        raise EditorialError("Die Rolle stadt braucht --gebiet mit dem AGS einer Stadt.")
+        raise UserError("Die Rolle stadt braucht --gebiet mit dem AGS einer Stadt.")
     if rolle != "stadt" and gebiet:
-        raise EditorialError("Nur die Rolle stadt ist an ein Gebiet gebunden.")
+        raise UserError("Nur die Rolle stadt ist an ein Gebiet gebunden.")
     check_password(password)
     stamp = now()
     with _connect(settings) as con:
         if con.execute("SELECT 1 FROM benutzer WHERE name = ?", (name,)).fetchone():
-            raise EditorialError(f"Den Benutzer „{name}“ gibt es schon.")
+            raise UserError(f"Den Benutzer „{name}“ gibt es schon.")
         con.execute(
             "INSERT INTO benutzer VALUES (?, ?, ?, ?, ?, ?, ?)",
             (name, rolle, gebiet, HASHER.hash(password), int(demo), stamp, stamp),
@@ -140,7 +141,7 @@ def get(settings: Settings, name: str) -> User:
     with _connect(settings) as con:
         row = con.execute("SELECT * FROM benutzer WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise EditorialError(f"Den Benutzer „{name}“ gibt es nicht.")
+        raise UserError(f"Den Benutzer „{name}“ gibt es nicht.")
     return _user(row)
 
 

@@ -11,7 +11,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import access, auth, display
 from dashboard.components import make_card, make_choice, make_page_header, make_table
 from warehouse import audit, users
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.settings import load_settings
 
 dash.register_page(
@@ -178,6 +178,6 @@ def edit_accounts(_create, _remove, name, role, area, password, chosen):
             gone = users.remove(settings, chosen)
             audit.record(settings, user.name, "benutzer_geloescht", name=gone.name)
             message = f"Konto {gone.name} gelöscht."
-    except EditorialError as err:
+    except UserError as err:
         return no_update, no_update, f"Nicht gespeichert: {err}", ""
     return make_account_table(), make_remove_choice(), message, ""

@@ -12,7 +12,7 @@ from dashboard import access, auth, display, queries
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from reports import FORMATS, content
 from warehouse import audit, comments, signoffs
-from warehouse.editorial import EditorialError
+from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 
@@ -127,7 +127,7 @@ def make_signoffs() -> html.Section:
     for signed in listed:
         try:
             revised = signoffs.revisions(settings, signed)
-        except EditorialError:
+        except UserError:
             revised = pd.DataFrame()
         rows.append(
             {
@@ -305,7 +305,7 @@ def create_report(clicks: list[int | None], period: str | None, art: str | None)
     try:
         report = content.assemble(load_settings(), art, period)
         data = FORMATS[trigger["format"]](report)
-    except (EditorialError, queries.NoData) as err:
+    except UserError as err:
         return no_update, f"Der Bericht ließ sich nicht erstellen: {err}"
     name = f"{report.file_stem}.{trigger['format']}"
     audit.record(load_settings(), _author(), "bericht", art=art, zeitraum=period, dateien=[name])
@@ -349,7 +349,7 @@ def edit_comments(
             note = comments.remove(settings, int(trigger["id"]))
             audit.record(settings, _author(), "kommentar_geloescht", id=note.id, **_figure(note))
             message = f"Kommentar {note.id} gelöscht."
-    except EditorialError as err:
+    except UserError as err:
         message = f"Nicht gespeichert: {err}"
     return make_comment_list(period), message, kept
 

@@ -22,6 +22,7 @@ from dashboard.components import (
     status_label,
 )
 from dashboard.filters import Filters, from_query, periods_in_year
+from warehouse.errors import NotPublished
 from warehouse.schema import KREIS_AGS, town_codes
 from warehouse.settings import load_settings
 
@@ -30,7 +31,7 @@ def _title(ags: str | None = None, **_: str) -> str:
     """The browser tab's title: the town's name."""
     try:
         name = town_name(ags)
-    except queries.NoData:
+    except NotPublished:
         name = None
     return f"{name or 'Stadt'} – KIM Monitor"
 

@@ -53,7 +53,7 @@ def add_account(kim: Kim, name: str, role: str, *args: str, password: str = PASS
         [
             sys.executable,
             "-m",
-            "warehouse.cli",
+            "cli",
             "benutzer",
             "add",
             name,
@@ -140,7 +140,7 @@ def free_port() -> int:
 def spawn(command: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     """`kim COMMAND --port PORT` in the background, its output captured."""
     return subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", command, "--port", str(port)],
+        [sys.executable, "-m", "cli", command, "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 
 from dashboard import queries
-from tests.conftest import Kim
+from tests.conftest import Kim, copy_installation
+from warehouse.errors import NotPublished
 
 
 @pytest.fixture
 def copy(published, tmp_path, monkeypatch) -> Kim:
     """A private copy of the published installation (this test builds again)."""
-    kim = Kim(home=tmp_path / "home", exports=tmp_path / "exports")
-    shutil.copytree(published.home, kim.home, ignore=shutil.ignore_patterns("builds", "*.lock"))
-    kim.exports.mkdir()
+    kim = copy_installation(published, tmp_path)
     monkeypatch.setenv("KIM_HOME", str(kim.home))
     return kim
 
@@ -33,7 +30,7 @@ def test_a_new_build_is_read_at_once_and_the_file_stays_writable(copy):
 
 def test_without_a_published_build_the_queries_say_so(copy):
     (copy.home / "kim.duckdb").unlink()
-    with pytest.raises(queries.NoData, match="kim build"):
+    with pytest.raises(NotPublished, match="kim build"):
         queries.periods()
 
 

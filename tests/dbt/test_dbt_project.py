@@ -6,8 +6,10 @@ tests/warehouse/test_build.py.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,18 @@ from tests.conftest import Kim
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = ROOT / "dbt_project"
 BIN = Path(sys.executable).parent
+# Dashboard pages that show no data of the warehouse, so no exposure.
+PAGES_WITHOUT_DATA = {"/barrierefreiheit", "/benutzer"}
+
+
+def page_paths() -> set[str]:
+    """URL paths of the dashboard's pages, read from their `register_page` calls."""
+    pattern = re.compile(r'\bpath(?:_template)?="([^"]+)"')
+    return {
+        match.group(1)
+        for page in (ROOT / "dashboard" / "pages").glob("*.py")
+        if (match := pattern.search(page.read_text("utf-8")))
+    }
 
 
 def test_sql_passes_sqlfluff():
@@ -107,6 +121,17 @@ def test_docs_generate_documents_every_model(kim: Kim, tmp_path: Path):
             if not described.strip():
                 undocumented.append(f"{name}.{column}")
     assert not undocumented, undocumented
+
+    # One exposure per page with data and per kind of report, each reading marts only.
+    exposures = list(manifest["exposures"].values())
+    pages = {e["url"].removeprefix("http://127.0.0.1:8050") for e in exposures if e["url"]}
+    assert pages == page_paths() - PAGES_WITHOUT_DATA
+    kinds = re.search(r"^ARTS = (\{.*\})$", (ROOT / "reports" / "content.py").read_text(), re.M)
+    reports = set(ast.literal_eval(kinds.group(1)).values())
+    assert {e["label"] for e in exposures if not e["url"]} == reports
+    for exposure in exposures:
+        nodes = exposure["depends_on"]["nodes"]
+        assert nodes and all(n.split(".")[-1].startswith(("fct_", "dim_")) for n in nodes)
 
 
 def test_unit_tests_pass(kim: Kim, tmp_path: Path):

@@ -206,7 +206,7 @@ def test_readers_keep_working_while_a_build_runs(built):
     (builds / "arbeit.duckdb.tmp").mkdir()
     (builds / "arbeit.duckdb.tmp" / "duckdb_temp_storage-0.tmp").write_bytes(b"roh")
     process = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "build"],
+        [sys.executable, "-m", "cli", "build"],
         env=built.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -72,7 +72,7 @@ def assert_consistent(home: Path) -> None:
 def start_load(kim: Kim) -> subprocess.Popen:
     """Start `kim load` in the background."""
     return subprocess.Popen(
-        [sys.executable, "-m", "warehouse.cli", "load"],
+        [sys.executable, "-m", "cli", "load"],
         env=kim.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -136,7 +136,7 @@ def test_a_load_that_cannot_get_the_lock_says_why_and_stops(kim):
     kim.home.mkdir()
     with exclusive(kim.home / "kim.lock", timeout=5):
         result = subprocess.run(
-            [sys.executable, "-m", "warehouse.cli", "load"],
+            [sys.executable, "-m", "cli", "load"],
             env=kim.env | {"KIM_LOCK_TIMEOUT": "1"},
             capture_output=True,
             text=True,
@@ -153,7 +153,7 @@ def test_two_loads_at_once_both_complete(kim, tmp_path):
     write_town(second, "05954036", STICHTAG, town_snapshot("05954036", ["FALL002"], STICHTAG))
     first = start_load(kim)
     other = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "load", str(second)],
+        [sys.executable, "-m", "cli", "load", str(second)],
         env=kim.env,
         capture_output=True,
         text=True,

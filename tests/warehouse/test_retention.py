@@ -200,7 +200,7 @@ def test_cleanup_needs_a_published_state(kim: Kim):
     assert result.returncode == 1 and "kim build" in result.stderr
     for years in ("0", "-2"):
         env_run = subprocess.run(
-            [sys.executable, "-m", "warehouse.cli", "bereinigen", "--probelauf"],
+            [sys.executable, "-m", "cli", "bereinigen", "--probelauf"],
             env=kim.env | {"KIM_AUFBEWAHRUNG_JAHRE": years},
             capture_output=True,
             text=True,

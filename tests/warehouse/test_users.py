@@ -18,7 +18,7 @@ PASSWORD = "ein-langes-passwort-42"
 def add(kim: Kim, name: str, *args: str, password: str = PASSWORD) -> subprocess.CompletedProcess:
     """`kim benutzer add NAME ARGS --passwort-stdin` with the password on stdin."""
     return subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "benutzer", "add", name, *args, "--passwort-stdin"],
+        [sys.executable, "-m", "cli", "benutzer", "add", name, *args, "--passwort-stdin"],
         input=password + "\n",
         env=kim.env,
         capture_output=True,
@@ -90,7 +90,7 @@ def test_password_change_and_removal(kim):
     assert add(kim, "anna", "--rolle", "koordination").returncode == 0
     before = stored(kim)["anna"][3]
     changed = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "benutzer", "passwd", "anna", "--passwort-stdin"],
+        [sys.executable, "-m", "cli", "benutzer", "passwd", "anna", "--passwort-stdin"],
         input="ein-neues-passwort-43\n",
         env=kim.env,
         capture_output=True,

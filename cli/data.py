@@ -1,0 +1,181 @@
+"""Commands on the data: generate, load, status, build, indicators, bereinigen."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+
+from cli.common import EXIT_BUSY, EXIT_USAGE, author
+from warehouse.errors import NotPublished, UserError
+from warehouse.settings import Settings
+from warehouse.status import proof_line
+
+
+def _generate(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim generate`."""
+    from warehouse.generate import DEFAULT_UNTIL, generate
+
+    written = generate(
+        args.out,
+        seed=args.seed,
+        scale=args.scale,
+        until=args.bis or DEFAULT_UNTIL,
+        history=args.historie,
+        errors=not args.fehlerfrei,
+    )
+    print(f"{len(written)} Dateien nach {args.out} geschrieben.")
+    return 0
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim load`."""
+    from warehouse import report
+    from warehouse.loader import load
+    from warehouse.lock import Busy
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"Pfad nicht gefunden: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = args.paths or [settings.exports]
+    if not args.paths and not settings.exports.is_dir():
+        print(f"Eingangsordner nicht gefunden: {settings.exports} (KIM_EXPORTS)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with _progress(enabled=not args.json) as progress:
+            result = load(settings, paths, progress)
+    except Busy as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BUSY
+    from warehouse import audit
+
+    audit.record(
+        settings,
+        author(None),
+        "laden",
+        pfade=[str(p) for p in paths],
+        exit_code=result.exit_code,
+    )
+    print(report.as_json(result) if args.json else report.as_text(result))
+    return result.exit_code
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim status`."""
+    from warehouse import status
+    from warehouse.lock import Busy
+
+    try:
+        data = status.collect(settings)
+    except Busy as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BUSY
+    print(status.as_json(data) if args.json else status.as_text(data))
+    return 0
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim build`."""
+    from warehouse.build import BuildFailed, build
+    from warehouse.lock import Busy
+
+    print("Berechne Kennzahlen (dbt) …", file=sys.stderr)
+    from warehouse import audit
+
+    try:
+        record = build(settings)
+    except (BuildFailed, Busy) as err:
+        audit.record(settings, author(None), "build_fehlgeschlagen")
+        print(str(err), file=sys.stderr)
+        return 1
+    audit.record(settings, author(None), "build", build_id=record.build_id)
+    print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
+    if record.pruefung:
+        print(proof_line(record.pruefung))
+    return 0
+
+
+def _indicators(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim indicators`."""
+    from warehouse import indicators
+
+    try:
+        data = indicators.rows(settings.serving_path, args.zeitraum)
+    except NotPublished as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    text = indicators.as_csv(data) if args.format == "csv" else indicators.as_json(data)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim bereinigen`: delete what the retention rules say, then build again."""
+    from warehouse import audit, retention
+    from warehouse.lock import Busy
+
+    try:
+        plan = retention.clean(settings, dry_run=args.probelauf)
+    except (UserError, Busy) as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    if not args.probelauf and not plan.empty:
+        audit.record(settings, author(None), "bereinigung", **plan.as_json())
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(retention.describe(plan, dry_run=args.probelauf)))
+    if args.probelauf and not plan.empty and not settings.serving_path.exists():
+        print(
+            "Hinweis: ohne veröffentlichten Stand (kim build) bricht das Bereinigen ab.",
+            file=sys.stderr,
+        )
+    if args.probelauf or plan.empty:
+        return 0
+    # The published file still holds quarantined values of deleted deliveries: replace it.
+    # With --json, stdout carries only the JSON document.
+    with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+        return _build(args, settings)
+
+
+class _progress:
+    """A tqdm progress bar on stderr for long loads (only on a terminal)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        def update(done: int) -> None:
+            if not self.enabled:
+                return
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(
+                    desc="Lade Tabellen", unit=" Tabellen", file=sys.stderr, leave=False
+                )
+            self.bar.n = done
+            self.bar.refresh()
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# Subcommand -> handler.
+COMMANDS = {
+    "generate": _generate,
+    "load": _load,
+    "status": _status,
+    "build": _build,
+    "indicators": _indicators,
+    "bereinigen": _cleanup,
+}

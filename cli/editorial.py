@@ -1,0 +1,155 @@
+"""Commands of the editorial work: report, kommentar, freigabe."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cli.common import EXIT_USAGE, author
+from warehouse.comments import Comment
+from warehouse.errors import UserError
+from warehouse.settings import Settings
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim report`."""
+    import reports
+
+    out = args.out or settings.reports_dir
+    try:
+        written = reports.write(settings, args.art, args.zeitraum, args.format, out)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    from warehouse import audit
+
+    audit.record(
+        settings,
+        author(None),
+        "bericht",
+        art=args.art,
+        zeitraum=args.zeitraum,
+        dateien=[p.name for p in written],
+    )
+    for path in written:
+        print(path)
+    return 0
+
+
+def _comment(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim kommentar add|list|remove`."""
+    from dataclasses import asdict
+
+    from dashboard import display
+    from warehouse import audit, comments
+
+    try:
+        if args.aktion == "add":
+            note = comments.add(
+                settings,
+                args.indikator,
+                args.zeitraum,
+                args.gebiet,
+                args.text,
+                author(args.autor),
+            )
+            audit.record(settings, note.autor, "kommentar_angelegt", **_comment_details(note))
+            print(f"Kommentar {note.id} gespeichert.")
+        elif args.aktion == "remove":
+            note = comments.remove(settings, args.id)
+            audit.record(settings, author(None), "kommentar_geloescht", **_comment_details(note))
+            print(f"Kommentar {note.id} gelöscht.")
+        else:
+            found = comments.listed(settings, zeitraum=args.zeitraum)
+            if args.json:
+                print(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=2))
+            for note in [] if args.json else found:
+                print(f"[{note.id}] {display.period(note.zeitraum)} · {display.comment(note)}")
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _comment_details(note: Comment) -> dict[str, object]:
+    """What the audit trail keeps of a comment (the figure it belongs to, not its text)."""
+    return {k: getattr(note, k) for k in ("id", "indikator", "zeitraum", "gebiet")}
+
+
+def _signoff(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim freigabe P`, `kim freigabe [P] --diff`, `kim freigabe --liste`."""
+    from dataclasses import asdict
+
+    import pandas as pd
+
+    from dashboard import display
+    from warehouse import audit, signoffs
+
+    try:
+        if args.liste or (args.diff and not args.zeitraum):
+            chosen = signoffs.listed(settings)
+        elif args.diff:
+            signed = signoffs.current(settings, args.zeitraum)
+            if signed is None:
+                raise UserError(f"Der Zeitraum {args.zeitraum} ist nicht freigegeben.")
+            chosen = [signed]
+        elif args.zeitraum:
+            signed = signoffs.sign_off(
+                settings, args.zeitraum, author(args.autor), replace=args.ersetzen
+            )
+            audit.record(
+                settings,
+                signed.freigegeben_von,
+                "freigabe",
+                zeitraum=signed.zeitraum,
+                build_id=signed.build_id,
+                ersetzt=args.ersetzen,
+            )
+            print(
+                f"{display.period(signed.zeitraum)} freigegeben: Build {signed.build_id}, "
+                f"eingefroren in {signed.path(settings)}."
+            )
+            return 0
+        else:
+            print("Bitte einen Zeitraum, --diff oder --liste angeben.", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.diff:
+            if args.json:
+                print(json.dumps([asdict(s) for s in chosen], ensure_ascii=False, indent=2))
+            for signed in [] if args.json else chosen:
+                print(
+                    f"{signed.zeitraum}: Build {signed.build_id}, freigegeben am "
+                    f"{signed.freigegeben_am} von {signed.freigegeben_von}"
+                )
+            return 0
+        result = []
+        for signed in chosen:
+            frame = signoffs.revisions(settings, signed)
+            if args.json:
+                rows = [
+                    {k: None if pd.isna(v) else v for k, v in row.items()}
+                    for row in frame.astype(object).to_dict(orient="records")
+                ]
+                result.append({**asdict(signed), "aenderungen": rows})
+                continue
+            print(
+                f"{display.period(signed.zeitraum)} (Build {signed.build_id}, freigegeben am "
+                f"{signed.freigegeben_am[:10]}): {len(frame)} geänderte Werte"
+            )
+            if len(frame):
+                print(display.revisions(frame).to_string(index=False))
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    return 0
+
+
+# Subcommand -> handler.
+COMMANDS = {
+    "report": _report,
+    "kommentar": _comment,
+    "freigabe": _signoff,
+}

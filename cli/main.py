@@ -1,0 +1,159 @@
+"""The `kim` command line (documented in README.md and docs/loading.md)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from cli import accounts, data, editorial, serving
+from warehouse.schema import KREIS_AGS
+from warehouse.settings import load_settings
+
+
+def _date_arg(text: str) -> date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"kein Datum im Format JJJJ-MM-TT: {text}") from None
+
+
+def _formats(text: str) -> list[str]:
+    """argparse type for `pdf,xlsx,pptx`."""
+    chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in ("pdf", "xlsx", "pptx")]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unbekanntes Format: {', '.join(unknown) or text}")
+    return list(dict.fromkeys(chosen))
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="kim",
+        description="KIM Monitor – Warehouse und Dashboard für das Kommunale "
+        "Integrationsmanagement",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    generate = commands.add_parser("generate", help="synthetische Beispiel-Exporte erzeugen")
+    generate.add_argument("--out", type=Path, required=True, help="Zielordner")
+    generate.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard 1)")
+    generate.add_argument(
+        "--scale", type=float, default=1.0, help="Größenfaktor (1 = Ennepe-Ruhr-Kreis)"
+    )
+    generate.add_argument("--bis", type=_date_arg, help="letzter Stichtag (JJJJ-MM-TT)")
+    generate.add_argument("--historie", type=int, default=2, help="Anzahl Stichtage je Quelle")
+    generate.add_argument(
+        "--fehlerfrei", action="store_true", help="ohne absichtliche Fehlerzeilen"
+    )
+
+    load = commands.add_parser("load", help="Exporte laden (Standard: Eingangsordner KIM_EXPORTS)")
+    load.add_argument("paths", nargs="*", type=Path, metavar="PFAD", help="Dateien oder Ordner")
+    load.add_argument("--json", action="store_true", help="Bericht als JSON ausgeben")
+
+    status = commands.add_parser(
+        "status", help="geladene Stände, Quarantäne und letzten Build zeigen"
+    )
+    status.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
+    commands.add_parser("build", help="Kennzahlen mit dbt berechnen und veröffentlichen")
+
+    indicators = commands.add_parser("indicators", help="Kennzahlentabelle ausgeben")
+    indicators.add_argument(
+        "--zeitraum", action="append", metavar="P", help="z. B. 2025, 2025-H1, 2025-Q3, 2025-03"
+    )
+    indicators.add_argument("--format", choices=["csv", "json"], default="csv")
+    indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")
+
+    report = commands.add_parser("report", help="Bericht (PDF, XLSX, PPTX) erstellen")
+    report.add_argument("--zeitraum", required=True, metavar="P", help="Jahr oder Halbjahr")
+    report.add_argument("--art", choices=["land", "lenkungsgruppe"], default="land")
+    report.add_argument(
+        "--format",
+        type=_formats,
+        default=["pdf", "xlsx", "pptx"],
+        help="Formate, durch Komma getrennt (Standard: pdf,xlsx,pptx)",
+    )
+    report.add_argument("--out", type=Path, help="Zielordner (Standard: KIM_HOME/berichte)")
+
+    comment = commands.add_parser("kommentar", help="Kommentare der Koordinierungsstelle")
+    comment_commands = comment.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    add = comment_commands.add_parser("add", help="Kommentar zu Kennzahl, Zeitraum, Gebiet")
+    add.add_argument("--indikator", required=True, help="Kennzahl-ID, z. B. faelle_neu")
+    add.add_argument("--zeitraum", required=True, metavar="P")
+    add.add_argument("--gebiet", default=KREIS_AGS, help=f"AGS (Standard: Kreis {KREIS_AGS})")
+    add.add_argument("--text", required=True)
+    add.add_argument("--autor", default=None, help="Standard: Anmeldename")
+    listing = comment_commands.add_parser("list", help="Kommentare zeigen")
+    listing.add_argument("--zeitraum", metavar="P")
+    listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    remove = comment_commands.add_parser("remove", help="Kommentar löschen")
+    remove.add_argument("id", type=int, metavar="NR")
+
+    signoff = commands.add_parser(
+        "freigabe", help="Zeitraum freigeben (Werte einfrieren) oder Änderungen zeigen"
+    )
+    signoff.add_argument("zeitraum", nargs="?", metavar="P", help="z. B. 2025 oder 2025-H1")
+    signoff.add_argument(
+        "--diff", action="store_true", help="seit der Freigabe geänderte Werte zeigen"
+    )
+    signoff.add_argument("--liste", action="store_true", help="alle Freigaben zeigen")
+    signoff.add_argument(
+        "--ersetzen", action="store_true", help="eine bestehende Freigabe neu setzen"
+    )
+    signoff.add_argument("--autor", default=None, help="Standard: Anmeldename")
+    signoff.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
+    accounts = commands.add_parser("benutzer", help="Benutzerkonten verwalten")
+    account_commands = accounts.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    add_account = account_commands.add_parser("add", help="Konto anlegen")
+    add_account.add_argument("name", metavar="NAME")
+    add_account.add_argument(
+        "--rolle", required=True, choices=["leitung", "koordination", "stadt", "admin"]
+    )
+    add_account.add_argument("--gebiet", metavar="AGS", help="Stadt eines Kontos mit Rolle stadt")
+    passwd = account_commands.add_parser("passwd", help="Passwort ändern")
+    passwd.add_argument("name", metavar="NAME")
+    for command in (add_account, passwd):
+        command.add_argument(
+            "--passwort-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen"
+        )
+    account_list = account_commands.add_parser("list", help="Konten zeigen")
+    account_list.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    account_remove = account_commands.add_parser("remove", help="Konto löschen")
+    account_remove.add_argument("name", metavar="NAME")
+
+    audit = commands.add_parser("audit", help="Audit-Protokoll lesen oder prüfen")
+    audit.add_argument("--seit", type=_date_arg, help="ab diesem Tag (JJJJ-MM-TT)")
+    audit.add_argument("--benutzer", metavar="NAME", help="nur Einträge dieses Benutzers")
+    audit.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    audit.add_argument("--pruefen", action="store_true", help="die Hash-Kette prüfen")
+
+    cleanup = commands.add_parser(
+        "bereinigen", help="Falldaten nach Ablauf der Aufbewahrungsfrist löschen"
+    )
+    cleanup.add_argument("--probelauf", action="store_true", help="nur zeigen, was gelöscht würde")
+    cleanup.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
+    serve = commands.add_parser("serve", help="Dashboard starten")
+    demo = commands.add_parser(
+        "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
+    )
+    for command in (serve, demo):
+        command.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
+        command.add_argument("--port", type=int, default=8050, help="Port (Standard: 8050)")
+    demo.add_argument(
+        "--ohne-dashboard", action="store_true", help="nach Laden und Berechnen beenden"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    settings = load_settings()
+    commands = data.COMMANDS | editorial.COMMANDS | accounts.COMMANDS | serving.COMMANDS
+    return commands[args.command](args, settings)

@@ -1,0 +1,71 @@
+"""Imports run one way (docs/architecture.md), including imports inside functions."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Lowest first; a module may import from its own layer and the layers below it.
+LAYERS = (
+    ("warehouse.settings", "warehouse.errors", "warehouse.schema"),
+    ("warehouse",),
+    ("reports",),
+    ("dashboard",),
+    ("cli",),
+)
+# Imports that still run upwards, until issue 14 moves the chart content out of dashboard/.
+KNOWN = {("reports", "dashboard")}
+
+
+def layer(module: str) -> int | None:
+    """Index of the layer a module belongs to (the most specific match), None if not ours."""
+    matches = [
+        (len(prefix), index)
+        for index, prefixes in enumerate(LAYERS)
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    return max(matches)[1] if matches else None
+
+
+def imports(root: Path = ROOT) -> list[tuple[str, str, str]]:
+    """(importing module, imported module, where) for every import in our packages."""
+    found = []
+    for package in ("warehouse", "reports", "dashboard", "cli"):
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root).with_suffix("")
+            module = ".".join(relative.parts).removesuffix(".__init__")
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                else:
+                    continue
+                found += [(module, name, f"{relative}.py:{node.lineno}") for name in names]
+    return found
+
+
+def test_no_import_runs_upwards():
+    upwards = set()
+    wrong = []
+    for importer, imported, where in imports():
+        low, high = layer(importer), layer(imported)
+        if high is None or high <= low:
+            continue
+        pair = (importer.split(".")[0], imported.split(".")[0])
+        upwards.add(pair)
+        if pair not in KNOWN:
+            wrong.append(f"{where}: {importer} imports {imported}")
+    assert not wrong, "\n".join(wrong)
+    # A known exception that is gone must leave the list too.
+    assert upwards == KNOWN
+
+
+def test_the_check_sees_imports_inside_functions(tmp_path: Path):
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "late.py").write_text("def f():\n    from dashboard import app\n")
+    found = imports(tmp_path)
+    assert ("warehouse.late", "dashboard", "warehouse/late.py:2") in found
+    assert layer("dashboard.app") > layer("warehouse.late") > layer("warehouse.settings")
