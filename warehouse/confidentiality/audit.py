@@ -108,8 +108,6 @@ def attack(
     graph = _Graph(table, suppressed & ~table.bekannt)
     targets = graph.hidden & (sensitive if watched is None else sensitive | watched)
     target_cells = np.flatnonzero(targets)
-    comps, sizes = np.unique(graph.label[graph.hidden], return_counts=True)
-    size_of = dict(zip(comps.tolist(), sizes.tolist(), strict=True))
     low = np.full(len(table.wert), np.nan)
     high = np.full(len(table.wert), np.nan)
     open_ = targets.copy()
@@ -122,7 +120,6 @@ def attack(
         if not narrowed(np.array([lo]), np.array([hi]), sensitive[[cell]], k)[0]:
             open_[cell] = False
             low[cell], high[cell] = lo, hi
-    examined = np.unique(graph.label[target_cells])
 
     def examine(piece: np.ndarray, wanted: np.ndarray) -> None:
         low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted])
@@ -149,13 +146,14 @@ def attack(
         list(pool.map(lambda cell: examine(graph.ball(cell, size), np.array([cell])), failing))
     lo_t, hi_t = low[target_cells], high[target_cells]
     sensible = sensitive[target_cells]
+    count, largest = graph.sizes(target_cells)
     return Attack(
         zellen=target_cells,
         sensibel=sensible,
         minimum=lo_t,
         maximum=hi_t,
-        komponenten=len(examined),
-        groesste_komponente=max((size_of[c] for c in examined.tolist()), default=0),
+        komponenten=count,
+        groesste_komponente=largest,
         fehlgeschlagen=target_cells[narrowed(lo_t, hi_t, sensible, k)],
     )
 
@@ -164,11 +162,7 @@ def component_sizes(
     table: LinkedTable, suppressed: np.ndarray, cells: np.ndarray
 ) -> tuple[int, int]:
     """Number of components of linked suppressed cells holding the cells, and the largest."""
-    graph = _Graph(table, suppressed & ~table.bekannt)
-    labels = graph.label[cells[graph.hidden[cells]]]
-    comps, sizes = np.unique(graph.label[graph.hidden], return_counts=True)
-    held = np.isin(comps, labels)
-    return int(held.sum()), int(sizes[held].max(initial=0))
+    return _Graph(table, suppressed & ~table.bekannt).sizes(cells)
 
 
 @dataclass(frozen=True)
@@ -251,6 +245,13 @@ class _Graph:
         self.link_start = np.searchsorted(table.gruppe[by_group], np.arange(table.groups + 1))
         first = self.group_cells[self.link_start[table.gruppe[by_group]]]
         self.label = components(len(hidden), first, self.group_cells)
+
+    def sizes(self, cells: np.ndarray) -> tuple[int, int]:
+        """Number of components holding the hidden ones of the cells, and the largest size."""
+        labels = self.label[cells[self.hidden[cells]]]
+        comps, sizes = np.unique(self.label[self.hidden], return_counts=True)
+        held = np.isin(comps, labels)
+        return int(held.sum()), int(sizes[held].max(initial=0))
 
     def neighbours(self, cell: int) -> np.ndarray:
         """Hidden cells sharing a relation with the cell."""
