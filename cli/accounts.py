@@ -27,30 +27,26 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
     """`kim benutzer add|list|remove|passwd`."""
     from dataclasses import asdict
 
-    from warehouse import audit, users
+    from warehouse import users
 
     actor = author(None)
     try:
         if args.aktion == "add":
             user = users.add(
-                settings, args.name, args.rolle, read_password(args.passwort_stdin), args.gebiet
-            )
-            audit.record(
                 settings,
-                actor,
-                "benutzer_angelegt",
-                name=user.name,
-                rolle=user.rolle,
-                gebiet=user.gebiet,
+                args.name,
+                args.rolle,
+                read_password(args.passwort_stdin),
+                args.gebiet,
+                by=actor,
             )
             print(f"Benutzer {user.name} ({user.rolle}) angelegt.")
         elif args.aktion == "passwd":
-            user = users.set_password(settings, args.name, read_password(args.passwort_stdin))
-            audit.record(settings, actor, "passwort_geaendert", name=user.name)
+            password = read_password(args.passwort_stdin)
+            user = users.set_password(settings, args.name, password, by=actor)
             print(f"Passwort von {user.name} geändert.")
         elif args.aktion == "remove":
-            user = users.remove(settings, args.name)
-            audit.record(settings, actor, "benutzer_geloescht", name=user.name)
+            user = users.remove(settings, args.name, by=actor)
             print(f"Benutzer {user.name} gelöscht.")
         else:
             found = users.listed(settings)

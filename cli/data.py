@@ -54,7 +54,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     audit.record(
         settings,
         author(None),
-        "laden",
+        audit.Action.LADEN,
         pfade=[str(p) for p in paths],
         exit_code=result.exit_code,
     )
@@ -87,10 +87,10 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     try:
         record = build(settings)
     except (BuildFailed, Busy) as err:
-        audit.record(settings, author(None), "build_fehlgeschlagen")
+        audit.record(settings, author(None), audit.Action.BUILD_FEHLGESCHLAGEN)
         print(str(err), file=sys.stderr)
         return 1
-    audit.record(settings, author(None), "build", build_id=record.build_id)
+    audit.record(settings, author(None), audit.Action.BUILD, build_id=record.build_id)
     print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
     if record.pruefung:
         print(proof_line(record.pruefung))
@@ -125,7 +125,7 @@ def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
         print(str(err), file=sys.stderr)
         return 1
     if not args.probelauf and not plan.empty:
-        audit.record(settings, author(None), "bereinigung", **plan.as_json())
+        audit.record(settings, author(None), audit.Action.BEREINIGUNG, **plan.as_json())
     if args.json:
         print(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
     else:

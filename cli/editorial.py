@@ -7,7 +7,6 @@ import json
 import sys
 
 from cli.common import EXIT_USAGE, author
-from warehouse.comments import Comment
 from warehouse.errors import UserError
 from warehouse.settings import Settings
 
@@ -27,7 +26,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     audit.record(
         settings,
         author(None),
-        "bericht",
+        audit.Action.BERICHT,
         art=args.art,
         zeitraum=args.zeitraum,
         dateien=[p.name for p in written],
@@ -42,7 +41,7 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
     from dashboard import display
-    from warehouse import audit, comments
+    from warehouse import comments
 
     try:
         if args.aktion == "add":
@@ -54,11 +53,9 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
                 args.text,
                 author(args.autor),
             )
-            audit.record(settings, note.autor, "kommentar_angelegt", **_comment_details(note))
             print(f"Kommentar {note.id} gespeichert.")
         elif args.aktion == "remove":
-            note = comments.remove(settings, args.id)
-            audit.record(settings, author(None), "kommentar_geloescht", **_comment_details(note))
+            note = comments.remove(settings, args.id, by=author(None))
             print(f"Kommentar {note.id} gelöscht.")
         else:
             found = comments.listed(settings, zeitraum=args.zeitraum)
@@ -72,11 +69,6 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _comment_details(note: Comment) -> dict[str, object]:
-    """What the audit trail keeps of a comment (the figure it belongs to, not its text)."""
-    return {k: getattr(note, k) for k in ("id", "indikator", "zeitraum", "gebiet")}
-
-
 def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     """`kim freigabe P`, `kim freigabe [P] --diff`, `kim freigabe --liste`."""
     from dataclasses import asdict
@@ -84,7 +76,7 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
     import pandas as pd
 
     from dashboard import display
-    from warehouse import audit, signoffs
+    from warehouse import signoffs
 
     try:
         if args.liste or (args.diff and not args.zeitraum):
@@ -97,14 +89,6 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
         elif args.zeitraum:
             signed = signoffs.sign_off(
                 settings, args.zeitraum, author(args.autor), replace=args.ersetzen
-            )
-            audit.record(
-                settings,
-                signed.freigegeben_von,
-                "freigabe",
-                zeitraum=signed.zeitraum,
-                build_id=signed.build_id,
-                ersetzt=args.ersetzen,
             )
             print(
                 f"{display.period(signed.zeitraum)} freigegeben: Build {signed.build_id}, "

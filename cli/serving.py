@@ -35,14 +35,13 @@ def _demo_account(settings: Settings) -> None:
     """A demo account with a fresh random password, printed for the person trying it out."""
     import secrets
 
-    from warehouse import audit, users
+    from warehouse import users
 
     password = secrets.token_urlsafe(12)
     if any(u.name == DEMO_USER for u in users.listed(settings)):
-        users.set_password(settings, DEMO_USER, password)
+        users.set_password(settings, DEMO_USER, password, by=author(None))
     else:
-        users.add(settings, DEMO_USER, "koordination", password, demo=True)
-        audit.record(settings, author(None), "benutzer_angelegt", name=DEMO_USER, demo=True)
+        users.add(settings, DEMO_USER, "koordination", password, demo=True, by=author(None))
     print(f"Demo-Zugang: Benutzer „{DEMO_USER}“, Passwort „{password}“")
 
 

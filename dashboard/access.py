@@ -99,9 +99,11 @@ def _guarded_layout(page: dict, original: Callable | object) -> Callable:
         shown = {k: str(v)[:MAX_LOGGED] for k, v in query.items() if k in VIEW_KEYS}
         name = user.name if user else "-"
         if not allowed(page_roles(page), user):
-            audit.record(load_settings(), name, "zugriff_verweigert", seite=page["path"], **shown)
+            audit.record(
+                load_settings(), name, audit.Action.ZUGRIFF_VERWEIGERT, seite=page["path"], **shown
+            )
             return make_refused()
-        audit.record(load_settings(), name, "seitenaufruf", seite=page["path"], **shown)
+        audit.record(load_settings(), name, audit.Action.SEITENAUFRUF, seite=page["path"], **shown)
         return original(**query) if callable(original) else original
 
     return layout
@@ -150,7 +152,10 @@ def install(app: dash.Dash) -> None:
             return None
         user = auth.current()
         audit.record(
-            load_settings(), user.name if user else "-", "zugriff_verweigert", aufruf=module
+            load_settings(),
+            user.name if user else "-",
+            audit.Action.ZUGRIFF_VERWEIGERT,
+            aufruf=module,
         )
         return flask.jsonify({"fehler": "Für Ihre Rolle nicht freigegeben."}), 403
 

@@ -376,7 +376,7 @@ def download(clicks, pathname, search):
     audit.record(
         load_settings(),
         user.name if user else "-",
-        "download",
+        audit.Action.DOWNLOAD,
         diagramm=trigger["chart"],
         format=trigger["format"],
         **{key: getattr(filters, key) for key in KEYS},

@@ -119,7 +119,7 @@ def _guard() -> flask.Response | None:
     name = users.touch_session(settings, session_id) if session_id else None
     if name is None:
         if session_id:
-            audit.record(settings, str(session.get("name", "-")), "sitzung_abgelaufen")
+            audit.record(settings, str(session.get("name", "-")), audit.Action.SITZUNG_ABGELAUFEN)
             _forget(session)
         return _refuse(401, "Bitte anmelden (die Sitzung ist abgelaufen oder beendet).")
     try:
@@ -174,7 +174,9 @@ def _from_header(settings: Settings) -> flask.Response | None:
     try:
         user = users.get(settings, name.lower())
     except UserError:
-        audit.record(settings, name, "anmeldung_abgelehnt", grund="unbekannt", modus="header")
+        audit.record(
+            settings, name, audit.Action.ANMELDUNG_ABGELEHNT, grund="unbekannt", modus="header"
+        )
         return flask.Response("Kein Konto für diesen Benutzer.", 403, mimetype="text/plain")
     # The browser sends Kerberos credentials on its own, also for other sites' requests:
     # callbacks need the CSRF token here too (kept in the signed session cookie).
@@ -212,7 +214,7 @@ def _login() -> flask.Response:
     password = flask.request.form.get("passwort", "")[:1024]
     wait = users.locked_for(settings, name, _address())
     if wait > 0:
-        audit.record(settings, name, "anmeldung_gesperrt", adresse=_address())
+        audit.record(settings, name, audit.Action.ANMELDUNG_GESPERRT, adresse=_address())
         minutes = max(1, round(wait / 60))
         return _page(
             expected,
@@ -223,13 +225,15 @@ def _login() -> flask.Response:
     user = users.authenticate(settings, name, password) if name else None
     if user is None:
         users.record_failure(settings, name, _address())
-        audit.record(settings, name or "-", "anmeldung_fehlgeschlagen", adresse=_address())
+        audit.record(
+            settings, name or "-", audit.Action.ANMELDUNG_FEHLGESCHLAGEN, adresse=_address()
+        )
         return _page(expected, target, error="Benutzername oder Passwort ist falsch.", status=401)
     users.clear_failures(settings, name)
     session.clear()
     token = secrets.token_urlsafe(32)
     session.update(name=user.name, sitzung=users.start_session(settings, user.name), csrf=token)
-    audit.record(settings, user.name, "anmeldung", adresse=_address())
+    audit.record(settings, user.name, audit.Action.ANMELDUNG, adresse=_address())
     if target == "/" and user.rolle == "admin":
         target = ADMIN_START  # the administrator's only page with something to do
     response = flask.redirect(target)
@@ -243,7 +247,7 @@ def _logout() -> flask.Response:
     """End the session (the guard has checked the form's CSRF token)."""
     user = current()
     if user is not None:
-        audit.record(load_settings(), user.name, "abmeldung")
+        audit.record(load_settings(), user.name, audit.Action.ABMELDUNG)
     users.end_sessions(load_settings(), session_id=str(flask.session.get("sitzung", "")))
     flask.session.clear()
     response = flask.redirect(f"{LOGIN}?abgemeldet=1")

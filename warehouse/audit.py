@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from warehouse.settings import Settings
 
@@ -50,7 +51,34 @@ def _last(handle: object) -> tuple[int, str]:
     return int(entry["nr"]), str(entry["hash"])
 
 
-def record(settings: Settings, benutzer: str, aktion: str, **details: object) -> dict[str, object]:
+class Action(StrEnum):
+    """What an audit entry records (its `aktion`, German as all data)."""
+
+    ABMELDUNG = "abmeldung"
+    ANMELDUNG = "anmeldung"
+    ANMELDUNG_ABGELEHNT = "anmeldung_abgelehnt"
+    ANMELDUNG_FEHLGESCHLAGEN = "anmeldung_fehlgeschlagen"
+    ANMELDUNG_GESPERRT = "anmeldung_gesperrt"
+    BENUTZER_ANGELEGT = "benutzer_angelegt"
+    BENUTZER_GELOESCHT = "benutzer_geloescht"
+    BEREINIGUNG = "bereinigung"
+    BERICHT = "bericht"
+    BUILD = "build"
+    BUILD_FEHLGESCHLAGEN = "build_fehlgeschlagen"
+    DOWNLOAD = "download"
+    FREIGABE = "freigabe"
+    KOMMENTAR_ANGELEGT = "kommentar_angelegt"
+    KOMMENTAR_GELOESCHT = "kommentar_geloescht"
+    LADEN = "laden"
+    PASSWORT_GEAENDERT = "passwort_geaendert"
+    SEITENAUFRUF = "seitenaufruf"
+    SITZUNG_ABGELAUFEN = "sitzung_abgelaufen"
+    ZUGRIFF_VERWEIGERT = "zugriff_verweigert"
+
+
+def record(
+    settings: Settings, benutzer: str, aktion: Action, **details: object
+) -> dict[str, object]:
     """Append one entry (who, what, details) and return it."""
     settings.home.mkdir(parents=True, exist_ok=True)
     path = settings.audit_path

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from warehouse import editorial
+from warehouse import audit, editorial
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS, indicator_ids, town_codes
 from warehouse.settings import Settings
@@ -28,6 +28,11 @@ class Comment:
     text: str
     autor: str
     erstellt_am: str
+
+    @property
+    def figure(self) -> dict[str, object]:
+        """What the audit trail keeps of it: the figure it belongs to, not its text."""
+        return {k: getattr(self, k) for k in ("id", "indikator", "zeitraum", "gebiet")}
 
 
 def add(
@@ -55,17 +60,21 @@ def add(
             (indikator, zeitraum, gebiet, text, autor, editorial.now()),
         )
         row = con.execute("SELECT * FROM kommentare WHERE id = ?", (cursor.lastrowid,)).fetchone()
-    return Comment(**dict(row))
+    note = Comment(**dict(row))
+    audit.record(settings, autor, audit.Action.KOMMENTAR_ANGELEGT, **note.figure)
+    return note
 
 
-def remove(settings: Settings, comment_id: int) -> Comment:
-    """Delete a comment by id; the deleted comment is returned."""
+def remove(settings: Settings, comment_id: int, *, by: str) -> Comment:
+    """Delete a comment by id, audited as done `by`; the deleted comment is returned."""
     with editorial.connect(settings) as con:
         row = con.execute("SELECT * FROM kommentare WHERE id = ?", (comment_id,)).fetchone()
         if row is None:
             raise UserError(f"Es gibt keinen Kommentar mit der Nummer {comment_id}.")
         con.execute("DELETE FROM kommentare WHERE id = ?", (comment_id,))
-    return Comment(**dict(row))
+    note = Comment(**dict(row))
+    audit.record(settings, by, audit.Action.KOMMENTAR_GELOESCHT, **note.figure)
+    return note
 
 
 def listed(

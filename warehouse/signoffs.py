@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse import editorial
+from warehouse import audit, editorial
 from warehouse.errors import UserError
 from warehouse.settings import Settings
 
@@ -123,7 +123,8 @@ def _lagging(con: duckdb.DuckDBPyConnection, end: date) -> list[str]:
 
 
 def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
-    """Freeze the published values of a completed period with the build they come from."""
+    """Freeze the published values of a completed period with the build they come from
+    (audited as done by `autor`)."""
     if current(settings, zeitraum) is not None and not replace:
         raise UserError(
             f"Der Zeitraum {zeitraum} ist bereits freigegeben. Eine neue Freigabe mit dem "
@@ -160,6 +161,14 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
         )
     signed = current(settings, zeitraum)
     assert signed is not None
+    audit.record(
+        settings,
+        autor,
+        audit.Action.FREIGABE,
+        zeitraum=zeitraum,
+        build_id=build_id,
+        ersetzt=replace,
+    )
     return signed
 
 

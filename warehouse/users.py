@@ -14,6 +14,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from warehouse import audit
 from warehouse.editorial import now
 from warehouse.errors import UserError
 from warehouse.schema import town_codes
@@ -111,8 +112,10 @@ def add(
     password: str,
     gebiet: str | None = None,
     demo: bool = False,
+    *,
+    by: str,
 ) -> User:
-    """Create an account; `stadt` accounts are bound to one town."""
+    """Create an account (`stadt` accounts are bound to one town); audited as done `by`."""
     if not NAME.match(name):
         raise UserError(
             f"Ungültiger Benutzername „{name}“: 2 bis 64 Zeichen, Kleinbuchstaben, Ziffern "
@@ -133,6 +136,16 @@ def add(
             "INSERT INTO benutzer VALUES (?, ?, ?, ?, ?, ?, ?)",
             (name, rolle, gebiet, HASHER.hash(password), int(demo), stamp, stamp),
         )
+    marked = {"demo": True} if demo else {}
+    audit.record(
+        settings,
+        by,
+        audit.Action.BENUTZER_ANGELEGT,
+        name=name,
+        rolle=rolle,
+        gebiet=gebiet,
+        **marked,
+    )
     return get(settings, name)
 
 
@@ -152,17 +165,18 @@ def listed(settings: Settings) -> list[User]:
     return [_user(row) for row in rows]
 
 
-def remove(settings: Settings, name: str) -> User:
-    """Delete an account."""
+def remove(settings: Settings, name: str, *, by: str) -> User:
+    """Delete an account; audited as done `by`."""
     user = get(settings, name)
     with _connect(settings) as con:
         con.execute("DELETE FROM benutzer WHERE name = ?", (name,))
     end_sessions(settings, name=name)
+    audit.record(settings, by, audit.Action.BENUTZER_GELOESCHT, name=name)
     return user
 
 
-def set_password(settings: Settings, name: str, password: str) -> User:
-    """Replace an account's password (sessions issued before no longer count)."""
+def set_password(settings: Settings, name: str, password: str, *, by: str) -> User:
+    """Replace an account's password (sessions issued before no longer count); audited."""
     get(settings, name)
     check_password(password)
     with _connect(settings) as con:
@@ -171,6 +185,7 @@ def set_password(settings: Settings, name: str, password: str) -> User:
             (HASHER.hash(password), now(), name),
         )
     end_sessions(settings, name=name)
+    audit.record(settings, by, audit.Action.PASSWORT_GEAENDERT, name=name)
     return get(settings, name)
 
 

@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import access, auth, display
 from dashboard.components import make_card, make_choice, make_page_header, make_table
-from warehouse import audit, users
+from warehouse import users
 from warehouse.errors import UserError
 from warehouse.settings import load_settings
 
@@ -162,21 +162,14 @@ def edit_accounts(_create, _remove, name, role, area, password, chosen):
     try:
         if dash.ctx.triggered_id == CREATE:
             gebiet = area if role == "stadt" and area != NO_AREA else None
-            made = users.add(settings, (name or "").strip().lower(), role, password or "", gebiet)
-            audit.record(
-                settings,
-                user.name,
-                "benutzer_angelegt",
-                name=made.name,
-                rolle=made.rolle,
-                gebiet=made.gebiet,
+            made = users.add(
+                settings, (name or "").strip().lower(), role, password or "", gebiet, by=user.name
             )
             message = f"Konto {made.name} angelegt."
         else:
             if not chosen or chosen == user.name:
                 return no_update, no_update, "Bitte ein anderes Konto wählen.", ""
-            gone = users.remove(settings, chosen)
-            audit.record(settings, user.name, "benutzer_geloescht", name=gone.name)
+            gone = users.remove(settings, chosen, by=user.name)
             message = f"Konto {gone.name} gelöscht."
     except UserError as err:
         return no_update, no_update, f"Nicht gespeichert: {err}", ""

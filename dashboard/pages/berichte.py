@@ -341,22 +341,15 @@ def edit_comments(
     try:
         if trigger == COMMENT_SAVE:
             note = comments.add(settings, indicator, period, area, text or "", _author())
-            audit.record(settings, note.autor, "kommentar_angelegt", id=note.id, **_figure(note))
             message, kept = f"Kommentar {note.id} gespeichert.", ""
         elif isinstance(trigger, dict) and trigger.get("type") == COMMENT_DELETE:
             if not any(deletes):
                 return no_update, no_update, no_update
-            note = comments.remove(settings, int(trigger["id"]))
-            audit.record(settings, _author(), "kommentar_geloescht", id=note.id, **_figure(note))
+            note = comments.remove(settings, int(trigger["id"]), by=_author())
             message = f"Kommentar {note.id} gelöscht."
     except UserError as err:
         message = f"Nicht gespeichert: {err}"
     return make_comment_list(period), message, kept
-
-
-def _figure(note: comments.Comment) -> dict[str, str]:
-    """The figure a comment belongs to, for the audit trail."""
-    return {"indikator": note.indikator, "zeitraum": note.zeitraum, "gebiet": note.gebiet}
 
 
 def _author() -> str:

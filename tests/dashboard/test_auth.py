@@ -143,7 +143,12 @@ def test_serve_refuses_without_accounts_and_demo_accounts_off_loopback(tmp_path)
     from warehouse.settings import Settings
 
     users.add(
-        Settings(home=kim.home, exports=kim.exports), "demo", "koordination", PASSWORD, demo=True
+        Settings(home=kim.home, exports=kim.exports),
+        "demo",
+        "koordination",
+        PASSWORD,
+        demo=True,
+        by="test",
     )
     public = kim.run("serve", "--host", "0.0.0.0", "--port", str(free_port()), timeout=60)
     assert public.returncode == 1 and "Demo-Konto" in public.stderr
