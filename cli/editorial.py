@@ -40,7 +40,7 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     """`kim kommentar add|list|remove`."""
     from dataclasses import asdict
 
-    from dashboard import display
+    from views import display
     from warehouse import comments
 
     try:
@@ -75,7 +75,7 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
 
     import pandas as pd
 
-    from dashboard import display
+    from views import display
     from warehouse import signoffs
 
     try:

@@ -16,8 +16,9 @@ import dash
 import flask
 from dash import dcc, html
 
-from dashboard import auth, queries
-from dashboard.charts import BUILDERS
+from dashboard import auth
+from views import queries
+from views.charts import BUILDERS
 from warehouse import audit
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings

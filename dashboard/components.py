@@ -9,19 +9,14 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import display, ids, queries
-from dashboard.charts import ChartData
+from dashboard import ids
+from views import display, queries
+from views.charts import ChartData
+from views.display import STATUS_ICONS
 from warehouse.comments import Comment
 from warehouse.errors import NotPublished
 
 # Goal status: text and a distinct symbol, never colour alone (catalogue §4).
-STATUS_ICONS = {
-    "erreicht": "✔",
-    "im_plan": "▲",
-    "leicht_verzoegert": "◆",
-    "deutlich_verzoegert": "▼",
-    "nicht_bewertbar": "?",
-}
 # German texts of Dash's dropdown (search field, empty result, clearing).
 DROPDOWN_LABELS = {
     "search": "Suchen",
@@ -31,14 +26,6 @@ DROPDOWN_LABELS = {
     "select_all": "Alle auswählen",
     "deselect_all": "Alle abwählen",
 }
-# The figures every row of headline tiles starts with, for the Kreis and for a town.
-HEADLINE_CASES = (
-    "faelle_neu",
-    "faelle_aktiv",
-    "personen_erreicht",
-    "quote_ziele_erreicht",
-    "wartezeit_median_tage",
-)
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "de"}
 
 
@@ -161,11 +148,6 @@ def make_status(status: str, text: str) -> html.Span:
         ],
         className=f"status status-{status}",
     )
-
-
-def status_label(status: str, text: str) -> str:
-    """Goal status as symbol and text, for tables and downloads."""
-    return f"{STATUS_ICONS.get(status, '?')} {text}"
 
 
 def make_kpi(

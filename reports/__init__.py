@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import views.builders  # noqa: F401  (registers every chart builder)
 from reports import content, images, to_pdf, to_pptx, to_xlsx
 from reports.content import Report
 from warehouse.settings import Settings
@@ -23,21 +24,10 @@ MEDIA_TYPES = {
 }
 
 
-def load_builders() -> None:
-    """Register the dashboard's chart builders (they live in its page modules)."""
-    from dashboard import charts
-
-    if not charts.BUILDERS:
-        from dashboard.app import create_app
-
-        create_app()
-
-
 def write(
     settings: Settings, art: str, zeitraum: str, formats: Sequence[str], out: Path
 ) -> list[Path]:
     """Write one report in the given formats to `out`; each file appears complete or not at all."""
-    load_builders()
     report = content.assemble(settings, art, zeitraum)
     out.mkdir(parents=True, exist_ok=True)
     written = []

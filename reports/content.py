@@ -12,9 +12,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import charts, display, queries
-from dashboard.charts import ChartData
-from dashboard.filters import Filters, period_type, previous_period
+from views import charts, display, queries
+from views.charts import ChartData
+from views.filters import Filters, period_type, previous_period
 from warehouse import comments, signoffs
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS

@@ -8,10 +8,10 @@ from html import escape
 import pandas as pd
 import weasyprint
 
-from dashboard import display
-from dashboard.charts import ChartData
 from reports import images
 from reports.content import Report
+from views import display
+from views.charts import ChartData
 
 CSS = """
 @page {

@@ -11,10 +11,10 @@ from pptx.shapes.base import BaseShape as Shape
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import display
-from dashboard.charts import ChartData
 from reports import images
 from reports.content import Report
+from views import display
+from views.charts import ChartData
 
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)

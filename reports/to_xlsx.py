@@ -7,9 +7,9 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from dashboard import display
-from dashboard.charts import INDICATORS, write_sheet
 from reports.content import Report
+from views import display
+from views.charts import INDICATORS, write_sheet
 from warehouse.schema import indicators
 
 

@@ -8,9 +8,10 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import access, auth, display, queries
+from dashboard import access, auth
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from reports import FORMATS, content
+from views import display, queries
 from warehouse import audit, comments, signoffs
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import html
 
-from dashboard import access, dimensions, display, figures, queries
-from dashboard.charts import ChartData, build, chart
+from dashboard import access
 from dashboard.components import (
     guarded,
     make_card,
@@ -15,7 +13,10 @@ from dashboard.components import (
     make_notice,
     make_page_header,
 )
-from dashboard.filters import Filters, from_query
+from views import display, queries
+from views.charts import build
+from views.filters import Filters, from_query
+from views.handlungsfelder import NO_RESULTS, NOT_PUBLISHED, OVERLAP, partner_grain, view_context
 
 dash.register_page(
     __name__,
@@ -25,38 +26,6 @@ dash.register_page(
     order=3,
     filters=("zeitraum", "gebiet", "zielgruppe"),
     rollen=access.READERS,
-)
-
-OVERLAP = (
-    "Ein Fall kann in mehreren Handlungsfeldern betreut werden. Die Handlungsfelder "
-    "überschneiden sich daher und ergeben zusammen nicht die Gesamtzahl „Alle Handlungsfelder“."
-)
-REFERRAL_TOPIC = (
-    "Vermittlungen zählen im Handlungsfeld, in dem sie erfasst wurden; jede Vermittlung gehört "
-    "zu genau einem Handlungsfeld."
-)
-NO_RESULTS = (
-    "Der Kennzahlenkatalog veröffentlicht keine Vermittlungen nach Partner und Ergebnis. Das "
-    "Ergebnis der Vermittlungen zeigt die Karte „Ergebnisse je Handlungsfeld“ als Quote der "
-    "angenommenen Vermittlungen je Handlungsfeld."
-)
-NOT_PUBLISHED = (
-    "Der veröffentlichte Stand enthält keine Vermittlungen nach Handlungsfeld und Partner "
-    "zugleich, daher kann die Verbindung vom Handlungsfeld zum Partner nicht dargestellt werden. "
-    "Die Vermittlungen je Handlungsfeld und je Partner zeigen die Karten oben."
-)
-PARTNER_ONLY_ALL = (
-    "Vermittlungen nach Partner werden nur für alle Zielgruppen zusammen veröffentlicht; die "
-    "gewählte Zielgruppe gilt für diese Karte nicht."
-)
-PARTNERS = (("vermittlungen", "Vermittlungen", "ganzzahl"),)
-COUNTS = (
-    ("faelle_aktiv", "Betreute Fälle", "ganzzahl"),
-    ("vermittlungen", "Vermittlungen", "ganzzahl"),
-)
-RATES = (
-    ("quote_handlungsfeld_ziel_erreicht", "Erreichte Handlungsfeldziele", "prozent"),
-    ("quote_vermittlung_angenommen", "Angenommene Vermittlungen", "prozent"),
 )
 
 
@@ -69,7 +38,7 @@ def layout(**query: str) -> html.Div:
             make_page_header(
                 f"Handlungsfelder {display.period(filters.zeitraum)}",
                 f"Betreute Fälle, erreichte Ziele und Vermittlungen je Handlungsfeld für "
-                f"{_context(filters)}, dazu die Vermittlungen nach Partner.",
+                f"{view_context(filters)}, dazu die Vermittlungen nach Partner.",
             ),
             make_notice(OVERLAP),
             make_chart_card(build("handlungsfelder-faelle", filters)),
@@ -80,143 +49,6 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _context(filters: Filters, zielgruppe: bool = True) -> str:
-    """Area and target group of the view, e.g. `Witten, Zielgruppe Alleinerziehende`."""
-    text = queries.area_name(filters.gebiet)
-    if zielgruppe and filters.zielgruppe != "alle":
-        text += f", Zielgruppe {display.label('zielgruppe', filters.zielgruppe)}"
-    return text
-
-
-@chart("handlungsfelder-faelle", indikatoren=("faelle_aktiv",))
-def cases(filters: Filters) -> ChartData:
-    """Active cases and referrals per topic."""
-    long, table = dimensions.per_code(filters, "handlungsfeld", COUNTS)
-    total = table.iloc[0]
-    sentence = (
-        f"{display.period(filters.zeitraum)}, {_context(filters)}: insgesamt "
-        f"{display.say(total['Betreute Fälle'])} betreute Fälle und "
-        f"{display.say(total['Vermittlungen'])} Vermittlungen"
-    )
-    sentence += dimensions.largest(
-        long, "Betreute Fälle", "; die meisten Fälle hatte „{name}“ mit {text}"
-    )
-    sentence += dimensions.largest(
-        long, "Vermittlungen", ", die meisten Vermittlungen „{name}“ mit {text}"
-    )
-    return ChartData(
-        key="handlungsfelder-faelle",
-        title=f"Betreute Fälle und Vermittlungen je Handlungsfeld, "
-        f"{display.period(filters.zeitraum)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=dimensions.bar_figure(long),
-        note=dimensions.noted(f"{OVERLAP} {REFERRAL_TOPIC}", filters, "handlungsfeld"),
-    )
-
-
-@chart(
-    "handlungsfelder-ergebnisse",
-    indikatoren=("quote_handlungsfeld_ziel_erreicht", "quote_vermittlung_angenommen"),
-)
-def results(filters: Filters) -> ChartData:
-    """Goal attainment of the topic goals and acceptance rate of referrals per topic."""
-    long, table = dimensions.per_code(filters, "handlungsfeld", RATES)
-    total = table.iloc[0]
-    goals, accepted = (m[1] for m in RATES)
-    sentence = (
-        f"{display.period(filters.zeitraum)}, {_context(filters)}: über alle Handlungsfelder "
-        f"wurden {display.say(total[goals])} der entschiedenen Handlungsfeldziele erreicht und "
-        f"{display.say(total[accepted])} der Vermittlungen mit Ergebnis angenommen"
-    )
-    sentence += dimensions.largest(
-        long, goals, "; die höchste Zielerreichung hatte „{name}“ mit {text}"
-    )
-    return ChartData(
-        key="handlungsfelder-ergebnisse",
-        title=f"Ergebnisse je Handlungsfeld, {display.period(filters.zeitraum)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=dimensions.bar_figure(long, unit="%"),
-        note=dimensions.noted(
-            f"{OVERLAP} Erreichte Handlungsfeldziele: Ziele mit Status „erreicht“ je Ziel mit "
-            "Statusänderung im Zeitraum, das nicht mehr offen ist. Angenommene Vermittlungen: "
-            "Vermittlungen mit Ergebnis „angenommen“ je Vermittlung mit Ergebnis (nicht offen).",
-            filters,
-            "handlungsfeld",
-        ),
-    )
-
-
-def _partner_note(filters: Filters, *notes: str) -> str:
-    """Notes of a partner card, with the target-group caveat when a group is chosen."""
-    parts = list(notes)
-    if filters.zielgruppe != "alle":
-        parts.append(PARTNER_ONLY_ALL)
-    return " ".join(part for part in parts if part)
-
-
-def _partner_grain(filters: Filters, dimension: str = "") -> str:
-    """Why partner cells are empty (x) where referrals by partner are not published."""
-    what = "Vermittlungen nach " + ("Handlungsfeld und Partner" if dimension else "Partner")
-    published = queries.period_types(filters.gebiet, dimension, breakdown="partner")
-    area = dimensions.for_area(filters.gebiet)
-    return dimensions.grain_note(what, area, filters.periodentyp, published)
-
-
-@chart("handlungsfelder-partner", indikatoren=("vermittlungen",))
-def partners(filters: Filters) -> ChartData:
-    """Referrals of all topics by partner."""
-    frame = queries.values(
-        ["vermittlungen"], [filters.zeitraum], [filters.gebiet], breakdown="partner"
-    )
-    long, table = dimensions.by_code(
-        frame.rename(columns={"auspraegung": "gruppe"}), "partner", PARTNERS
-    )
-    sentence = (
-        f"{display.period(filters.zeitraum)}, {_context(filters, zielgruppe=False)}, alle "
-        "Zielgruppen: "
-    )
-    ranked = long[long["wert_sichtbar"] > 0].sort_values("wert_sichtbar", ascending=False)
-    if len(ranked):
-        first = ranked.iloc[0]
-        sentence += f"die meisten Vermittlungen gingen an „{first['name']}“ ({first['text']})"
-        if len(ranked) > 1:
-            second = ranked.iloc[1]
-            sentence += f", gefolgt von „{second['name']}“ ({second['text']})"
-    else:
-        sentence += "keine Vermittlungen nach Partner darstellbar"
-    return ChartData(
-        key="handlungsfelder-partner",
-        title=f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=dimensions.bar_figure(long, series=None),
-        note=_partner_note(filters, _partner_grain(filters)),
-    )
-
-
-def flow_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Published topic × partner referrals as a table (all cells) and the drawable links."""
-    frame = frame.assign(
-        text=display.values(frame, "ganzzahl"),
-        Handlungsfeld=[display.label("handlungsfeld", h) for h in frame["handlungsfeld"]],
-        Partner=[display.label("partner", p) for p in frame["partner"]],
-    )
-    topics = [display.label("handlungsfeld", h) for h in display.codes("handlungsfeld")[1:]]
-    partner_names = [display.label("partner", p) for p in display.codes("partner")]
-    table = (
-        frame.pivot(index="Handlungsfeld", columns="Partner", values="text")
-        .reindex(index=topics, columns=partner_names)
-        .fillna(display.NOT_APPLICABLE)
-        .reset_index()
-        .rename_axis(None, axis=1)
-    )
-    # Suppressed flows are left out of the diagram (they stay `.` in the table); so are zeros.
-    links = frame[~frame["unterdrueckt"].astype(bool) & (frame["wert"] > 0)]
-    return table, links
-
-
 def make_flows(filters: Filters) -> html.Section:
     """The Sankey card, or a plain note when the build publishes no topic × partner counts."""
     if len(queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)):
@@ -224,45 +56,5 @@ def make_flows(filters: Filters) -> html.Section:
     return make_card(
         "handlungsfelder-sankey",
         "Vermittlungen vom Handlungsfeld zum Partner",
-        make_notice(f"{NOT_PUBLISHED} {_partner_grain(filters, 'handlungsfeld')} {NO_RESULTS}"),
-    )
-
-
-@chart("handlungsfelder-sankey", indikatoren=("vermittlungen",))
-def flows(filters: Filters) -> ChartData:
-    """Referrals from topic to partner: a Sankey of the visible flows, the full matrix as table."""
-    frame = queries.referrals_by_topic_and_partner(filters.zeitraum, filters.gebiet)
-    table, links = flow_parts(frame)
-    secret = int(frame["unterdrueckt"].astype(bool).sum())
-    sentence = (
-        f"{display.period(filters.zeitraum)}, {_context(filters, zielgruppe=False)}, alle "
-        "Zielgruppen: "
-    )
-    if len(links):
-        top = links.loc[links["wert"].idxmax()]
-        sentence += (
-            f"die meisten Vermittlungen führten von „{top['Handlungsfeld']}“ zu "
-            f"„{top['Partner']}“ ({top['text']}); {len(links)} Verbindungen sind "
-            f"dargestellt, {secret} geheim gehaltene fehlen in der Grafik"
-        )
-    elif len(frame):
-        sentence += "keine Verbindung zwischen Handlungsfeld und Partner darstellbar"
-    else:
-        sentence += NOT_PUBLISHED.rstrip(".")
-    figure = (
-        figures.sankey(links, "Handlungsfeld", "Partner", "wert", "text") if len(links) else None
-    )
-    return ChartData(
-        key="handlungsfelder-sankey",
-        title=f"Vermittlungen vom Handlungsfeld zum Partner, {display.period(filters.zeitraum)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figure,
-        note=_partner_note(
-            filters,
-            "Geheim gehaltene Verbindungen (.) fehlen in der Grafik und stehen in der Tabelle "
-            "als „.“.",
-            NO_RESULTS,
-            _partner_grain(filters, "handlungsfeld"),
-        ),
+        make_notice(f"{NOT_PUBLISHED} {partner_grain(filters, 'handlungsfeld')} {NO_RESULTS}"),
     )

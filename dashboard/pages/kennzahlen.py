@@ -6,10 +6,12 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import access, display, queries
-from dashboard.charts import ChartData, build, chart
+from dashboard import access
 from dashboard.components import guarded, make_card, make_chart_card, make_page_header, make_table
-from dashboard.filters import Filters, from_query
+from views import display
+from views.charts import build
+from views.filters import from_query
+from views.kennzahlen import KATALOG
 
 dash.register_page(
     __name__,
@@ -20,9 +22,6 @@ dash.register_page(
     filters=(),
     rollen=access.EVERYONE,
 )
-
-KATALOG = "kennzahlen-katalog"
-NO_BASE = "entfällt"
 
 
 @guarded
@@ -40,48 +39,6 @@ def layout(**query: str) -> html.Div:
             make_symbols(),
         ]
     )
-
-
-@chart(KATALOG)
-def catalogue(filters: Filters) -> ChartData:
-    """Every indicator: number, name, unit, definition, base, rule, breakdowns."""
-    frame = queries.catalogue()
-    table = pd.DataFrame(
-        {
-            "Kennzahl": frame["name"],
-            "Nr.": [str(int(n)) for n in frame["nr"]],
-            "Einheit": frame["einheit"],
-            "Definition": frame["definition"],
-            "Basis": [_text(b, NO_BASE) for b in frame["basis"]],
-            "Geheimhaltungsregel": [_text(r, "") for r in frame["geheimhaltungsregel"]],
-            "Je Zielgruppe und Handlungsfeld": [
-                "ja" if bool(v) else "nein" for v in frame["hat_zielgruppen"]
-            ],
-        }
-    )
-    protected = int((frame["geheimhaltung"] != "keine").sum())
-    broken_down = int(frame["hat_zielgruppen"].astype(bool).sum())
-    return ChartData(
-        key=KATALOG,
-        title="Kennzahlen mit Definition und Geheimhaltungsregel",
-        sentence=(
-            f"Der Katalog umfasst {len(frame)} Kennzahlen; {protected} davon unterliegen der "
-            f"statistischen Geheimhaltung, {broken_down} gibt es auch je Zielgruppe und "
-            "Handlungsfeld."
-        ),
-        table=table,
-        note=(
-            "Basis: die Größe, deren Mindestzahl über die Geheimhaltung einer Quote, eines "
-            "Medians oder eines Verhältnisses entscheidet; „entfällt“, wo keine solche Regel gilt."
-        ),
-    )
-
-
-def _text(value: object, empty: str) -> str:
-    """A catalogue text; `empty` when the catalogue leaves it open."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
-        return empty
-    return str(value)
 
 
 def make_symbols() -> html.Section:

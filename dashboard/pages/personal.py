@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dash
-import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
-from dashboard import access, dimensions, display, figures, queries
-from dashboard.charts import ChartData, build, chart
+from dashboard import access
 from dashboard.components import guarded, make_card, make_chart_card, make_kpi, make_page_header
-from dashboard.filters import Filters, from_query, periods_in_year
-from warehouse.schema import KREIS_AGS
+from views import dimensions, display, queries
+from views.charts import build
+from views.filters import Filters, from_query
+from views.personal import SCOPE, STAFFING, in_area, posts_of, posts_text
 
 dash.register_page(
     __name__,
@@ -21,22 +20,6 @@ dash.register_page(
     order=4,
     filters=("zeitraum", "gebiet"),
     rollen=access.READERS,
-)
-
-STAFFING = ("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")
-POSTS = ("vzae_soll", "vzae_ist", "besetzungsquote")
-BAUSTEINE = ("1", "2", "3")
-SCOPE = (
-    "Stellen in Vollzeitäquivalenten (VZÄ) zum Ende des Zeitraums. Für eine Stadt zählt ihr "
-    "Case Management (Baustein II), für den Kreis zählen alle Stellen. Unbesetzt = Soll − Ist. "
-    "Stellenzahlen sind keine personenbezogenen Daten und werden nie geheim gehalten."
-)
-TIME_COLUMNS = (
-    "Soll (VZÄ)",
-    "Ist (VZÄ)",
-    "Unbesetzt (VZÄ)",
-    "Besetzungsquote",
-    "Fälle je besetzter Stelle",
 )
 
 
@@ -60,90 +43,11 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _text(cells: dimensions.Cells, key: tuple[str, str, str, str], fmt: str) -> str:
-    """The shown text of one published cell (`x` when the cell does not exist)."""
-    if key not in cells:
-        return display.NOT_APPLICABLE
-    wert, secret = cells[key]
-    return display.value(wert, secret, fmt)
-
-
-def _number(cells: dimensions.Cells, key: tuple[str, str, str, str]) -> float | None:
-    """One staffing value as a number (staffing is never suppressed)."""
-    wert, secret = cells.get(key, (None, True))
-    return None if secret else wert
-
-
-def _vacancy(soll: float | None, ist: float | None) -> float | None:
-    """Unfilled posts: Soll − Ist in VZÄ, rounded to the shown hundredths."""
-    if soll is None or ist is None:
-        return None
-    gap = round(soll - ist, 2)
-    return 0.0 if abs(gap) < 0.005 else gap
-
-
-def _vacant(posts: dict[str, object]) -> bool:
-    """Some funded posts are not filled (Soll > Ist)."""
-    gap = posts["gap"]
-    return isinstance(gap, float) and gap > 0
-
-
-def _vacancy_text(gap: float | None) -> str:
-    """Unfilled posts as shown (`–` for none)."""
-    return display.value(gap, False, "dezimal2")
-
-
-def _posts(
-    cells: dimensions.Cells, zeitraum: str, gebiet: str, auspraegung: str = ""
-) -> dict[str, object]:
-    """Soll, Ist, vacancy and Besetzungsquote of one area (or Baustein) and period."""
-    soll = _number(cells, ("vzae_soll", zeitraum, gebiet, auspraegung))
-    ist = _number(cells, ("vzae_ist", zeitraum, gebiet, auspraegung))
-    gap = _vacancy(soll, ist)
-    return {
-        "soll": soll,
-        "ist": ist,
-        "gap": gap,
-        "Soll (VZÄ)": _text(cells, ("vzae_soll", zeitraum, gebiet, auspraegung), "dezimal2"),
-        "Ist (VZÄ)": _text(cells, ("vzae_ist", zeitraum, gebiet, auspraegung), "dezimal2"),
-        "Unbesetzt (VZÄ)": _vacancy_text(gap),
-        "Besetzungsquote": _text(
-            cells, ("besetzungsquote", zeitraum, gebiet, auspraegung), "prozent"
-        ),
-    }
-
-
-def _in_area(gebiet: str) -> str:
-    """`im Ennepe-Ruhr-Kreis` or `in Witten`."""
-    name = queries.area_name(gebiet)
-    return f"im {name}" if gebiet == KREIS_AGS else f"in {name}"
-
-
-def _roman(baustein: str) -> str:
-    """`1` → `I`, `2` → `II`, `3` → `III`."""
-    return "I" * int(baustein)
-
-
-def _periods_of_year(filters: Filters) -> list[str]:
-    """Months of the year for a yearly view, else the periods of the chosen type in its year."""
-    kind = "monat" if filters.periodentyp == "jahr" else filters.periodentyp
-    return periods_in_year(kind, filters.jahr)
-
-
-def _lines(points: list[dict[str, object]], series: str) -> go.Figure | None:
-    """A line figure of prepared points, or none without points."""
-    if not points:
-        return None
-    figure = figures.lines(pd.DataFrame(points), "Zeitraum", "wert", "text", series, "VZÄ")
-    # Posts start at zero, so a small gap does not look like an empty office.
-    return figure.update_yaxes(rangemode="tozero")
-
-
 def make_headlines(filters: Filters) -> html.Section:
     """Headline figures of the chosen area at the end of the chosen period."""
     cells = dimensions.cells(queries.values(STAFFING, [filters.zeitraum], [filters.gebiet]))
-    posts = _posts(cells, filters.zeitraum, filters.gebiet)
-    load = _text(cells, ("faelle_je_vzae", filters.zeitraum, filters.gebiet, ""), "dezimal1")
+    posts = posts_of(cells, filters.zeitraum, filters.gebiet)
+    load = posts_text(cells, ("faelle_je_vzae", filters.zeitraum, filters.gebiet, ""), "dezimal1")
     tiles = [
         make_kpi("Stellen (Soll)", str(posts["Soll (VZÄ)"]), "VZÄ"),
         make_kpi("Stellen (Ist)", str(posts["Ist (VZÄ)"]), "VZÄ"),
@@ -155,202 +59,7 @@ def make_headlines(filters: Filters) -> html.Section:
     ]
     return make_card(
         "personal-kennzahlen",
-        f"Stellen {_in_area(filters.gebiet)}",
+        f"Stellen {in_area(filters.gebiet)}",
         html.P(SCOPE, className="hinweis"),
         html.Div(tiles, className="kpis"),
-    )
-
-
-@chart(
-    "personal-staedte", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")
-)
-def towns(filters: Filters) -> ChartData:
-    """Per town Soll, Ist, vacancies, Besetzungsquote and cases per filled post."""
-    areas = queries.areas()
-    zeitraum = filters.zeitraum
-    cells = dimensions.cells(queries.values(STAFFING, [zeitraum], list(areas["gebiet"])))
-    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
-    rows = []
-    bars = []
-    vacant = []
-    for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
-        if gebiet == KREIS_AGS:
-            # The towns' posts are Baustein II; the Kreis row shows the same scope.
-            posts = _posts(cells, zeitraum, gebiet, "2")
-            name = f"{name} (Baustein II)"
-        else:
-            posts = _posts(cells, zeitraum, gebiet)
-        load = _text(cells, ("faelle_je_vzae", zeitraum, gebiet, ""), "dezimal1")
-        rows.append({"Gebiet": name, **posts, "Fälle je besetzter Stelle": load})
-        if gebiet == KREIS_AGS:
-            continue
-        if _vacant(posts):
-            vacant.append(f"{name} {posts['Unbesetzt (VZÄ)']}")
-        for kind, key in (("Soll", "soll"), ("Ist", "ist")):
-            bars.append(
-                {
-                    "Gebiet": name,
-                    "Stellen": kind,
-                    "wert": posts[key],
-                    "text": posts[f"{kind} (VZÄ)"],
-                }
-            )
-    table = pd.DataFrame(rows)[["Gebiet", *TIME_COLUMNS]]
-    total = rows[-1]
-    sentence = (
-        f"Im Case Management waren zum Ende des Zeitraums {total['Ist (VZÄ)']} von "
-        f"{total['Soll (VZÄ)']} VZÄ besetzt ({total['Besetzungsquote']}); "
-    )
-    if vacant:
-        sentence += f"unbesetzt waren {total['Unbesetzt (VZÄ)']} VZÄ ({', '.join(vacant)})."
-    else:
-        sentence += "alle geförderten Stellen waren besetzt."
-    return ChartData(
-        key="personal-staedte",
-        title=f"Case-Management-Stellen je Stadt, {display.period(zeitraum)}",
-        sentence=sentence,
-        table=table,
-        figure=figures.bars(
-            pd.DataFrame(bars), "Gebiet", "wert", "text", series="Stellen", unit="VZÄ"
-        ),
-        note="Die Kreiszeile zeigt das Case Management (Baustein II) aller Städte zusammen; "
-        "Fälle je besetzter Stelle = Fallbestand zum Stichtag je besetzter Stelle.",
-    )
-
-
-@chart("personal-bausteine", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
-def bausteine(filters: Filters) -> ChartData:
-    """The Kreis' posts per Baustein in the chosen period."""
-    zeitraum = filters.zeitraum
-    cells = dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
-    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS]))
-    rows = [
-        {"Baustein": display.label("baustein", b), **_posts(cells, zeitraum, KREIS_AGS, b)}
-        for b in BAUSTEINE
-    ]
-    rows.append({"Baustein": "Alle Stellen", **_posts(cells, zeitraum, KREIS_AGS)})
-    table = pd.DataFrame(rows)[["Baustein", *TIME_COLUMNS[:4]]]
-    bars = pd.DataFrame(
-        [
-            {"Baustein": r["Baustein"], "Stellen": kind, "wert": r[key], "text": r[f"{kind} (VZÄ)"]}
-            for r in rows[:-1]
-            for kind, key in (("Soll", "soll"), ("Ist", "ist"))
-        ]
-    )
-    gaps = [f"{r['Baustein']} {r['Unbesetzt (VZÄ)']}" for r in rows[:-1] if _vacant(r)]
-    last = rows[-1]
-    sentence = (
-        f"Im Kreis waren zum Ende des Zeitraums {last['Ist (VZÄ)']} von {last['Soll (VZÄ)']} VZÄ "
-        f"besetzt ({last['Besetzungsquote']}); "
-    )
-    if gaps:
-        sentence += f"unbesetzt waren {last['Unbesetzt (VZÄ)']} VZÄ ({', '.join(gaps)})."
-    else:
-        sentence += "in keinem Baustein war eine Stelle unbesetzt."
-    return ChartData(
-        key="personal-bausteine",
-        title=f"Stellen des Kreises je Baustein, {display.period(zeitraum)}",
-        sentence=sentence,
-        table=table,
-        figure=figures.bars(bars, "Baustein", "wert", "text", series="Stellen", unit="VZÄ"),
-    )
-
-
-@chart("personal-verlauf", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
-def over_time(filters: Filters) -> ChartData:
-    """Soll and Ist of the chosen area over the periods of the chosen year."""
-    periods = _periods_of_year(filters)
-    gebiet = filters.gebiet
-    cells = dimensions.cells(queries.values(STAFFING, periods, [gebiet]))
-    rows = []
-    points = []
-    for zeitraum in periods:
-        posts = _posts(cells, zeitraum, gebiet)
-        load = _text(cells, ("faelle_je_vzae", zeitraum, gebiet, ""), "dezimal1")
-        rows.append(
-            {"Zeitraum": display.period(zeitraum), **posts, "Fälle je besetzter Stelle": load}
-        )
-        for kind, key in (("Soll", "soll"), ("Ist", "ist")):
-            points.append(
-                {
-                    "Zeitraum": display.short_period(zeitraum),
-                    "Stellen": kind,
-                    "wert": posts[key],
-                    "text": posts[f"{kind} (VZÄ)"],
-                }
-            )
-    table = pd.DataFrame(rows, columns=["Zeitraum", *TIME_COLUMNS])
-    where = _in_area(gebiet)
-    if rows:
-        last = rows[-1]
-        gaps = [f"{r['Zeitraum']} {r['Unbesetzt (VZÄ)']} VZÄ" for r in rows if _vacant(r)]
-        sentence = (
-            f"Zuletzt ({last['Zeitraum']}) waren {where} {last['Ist (VZÄ)']} von "
-            f"{last['Soll (VZÄ)']} VZÄ besetzt; "
-        )
-        if gaps:
-            sentence += (
-                f"unbesetzte Stellen gab es in {len(gaps)} von {len(rows)} Zeiträumen: "
-                f"{', '.join(gaps)}."
-            )
-        else:
-            sentence += f"in allen {len(rows)} Zeiträumen waren alle Stellen besetzt."
-    else:
-        sentence = f"Für {filters.jahr} liegen keine Stellendaten vor."
-    kind = "monat" if filters.periodentyp == "jahr" else filters.periodentyp
-    return ChartData(
-        key="personal-verlauf",
-        title=f"Soll- und Ist-Stellen {where} je {display.label('periodentyp', kind)} "
-        f"{filters.jahr}",
-        sentence=sentence,
-        table=table,
-        figure=_lines(points, "Stellen"),
-    )
-
-
-@chart("personal-verlauf-bausteine", indikatoren=("vzae_soll", "vzae_ist", "besetzungsquote"))
-def bausteine_over_time(filters: Filters) -> ChartData:
-    """The Kreis' Soll and Ist per Baustein over the periods of the chosen year."""
-    periods = _periods_of_year(filters)
-    cells = dimensions.cells(queries.values(POSTS, periods, [KREIS_AGS], breakdown="baustein"))
-    rows = []
-    points = []
-    for zeitraum in periods:
-        row: dict[str, object] = {"Zeitraum": display.period(zeitraum)}
-        for baustein in BAUSTEINE:
-            posts = _posts(cells, zeitraum, KREIS_AGS, baustein)
-            name = f"Baustein {_roman(baustein)}"
-            for kind in ("Soll", "Ist"):
-                row[f"{name} {kind}"] = posts[f"{kind} (VZÄ)"]
-                points.append(
-                    {
-                        "Zeitraum": display.short_period(zeitraum),
-                        "Reihe": f"{name} {kind}",
-                        "wert": posts[kind.lower()],
-                        "text": posts[f"{kind} (VZÄ)"],
-                    }
-                )
-            row[f"{name} unbesetzt"] = posts["Unbesetzt (VZÄ)"]
-            row[name] = posts
-        rows.append(row)
-    names = [f"Baustein {_roman(b)}" for b in BAUSTEINE]
-    columns = ["Zeitraum", *(f"{n} {c}" for n in names for c in ("Soll", "Ist", "unbesetzt"))]
-    table = pd.DataFrame(rows, columns=columns)
-    if rows:
-        last = rows[-1]
-        filled = ", ".join(f"{n} {last[n]['Ist (VZÄ)']} von {last[n]['Soll (VZÄ)']}" for n in names)
-        gaps = [f"{n} {last[n]['Unbesetzt (VZÄ)']}" for n in names if _vacant(last[n])]
-        sentence = f"Zuletzt ({last['Zeitraum']}) waren im Kreis besetzt: {filled} VZÄ; " + (
-            f"unbesetzt: {', '.join(gaps)} VZÄ." if gaps else "keine Stelle war unbesetzt."
-        )
-    else:
-        sentence = f"Für {filters.jahr} liegen keine Stellendaten vor."
-    return ChartData(
-        key="personal-verlauf-bausteine",
-        title=f"Soll- und Ist-Stellen des Kreises je Baustein {filters.jahr}",
-        sentence=sentence,
-        table=table,
-        figure=_lines(points, "Reihe"),
-        note="Baustein I: Koordinierung, Baustein II: Case Management, "
-        "Baustein III: Ausländerbehörden. Unbesetzt = Soll − Ist in VZÄ.",
     )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import dash
-import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import access, display, figures, queries
-from dashboard.charts import ChartData, build, chart
+from dashboard import access
 from dashboard.components import guarded, make_card, make_chart_card, make_page_header
-from dashboard.filters import Filters, from_query
+from views import display
+from views.charts import build
+from views.filters import Filters, from_query
+from views.staedte import selection, town_links
 
 dash.register_page(
     __name__,
@@ -22,17 +21,6 @@ dash.register_page(
     order=1,
     filters=("zeitraum", "zielgruppe", "handlungsfeld"),
     rollen=access.READERS,
-)
-
-CASES = (
-    ("faelle_neu", "Neue Fälle"),
-    ("faelle_aktiv", "Betreute Fälle"),
-    ("personen_erreicht", "Erreichte Personen"),
-)
-PER_POST_NOTE = (
-    "Fälle je besetzter Stelle: Fallbestand am Ende des Zeitraums je besetzter "
-    "Case-Management-Stelle (Baustein II, Vollzeitäquivalente), immer über alle Zielgruppen "
-    "und Handlungsfelder; „x“, wenn keine Stelle besetzt ist."
 )
 
 
@@ -59,19 +47,18 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def town_href(gebiet: str, filters: Filters) -> str:
-    """The address of a town's page for the view's period."""
-    return f"/stadt/{gebiet}?zeitraum={filters.zeitraum}"
-
-
-def town_links(filters: Filters) -> dict[str, str]:
-    """Town name → address of its page (the Kreis has no town page)."""
-    areas = queries.areas()
-    towns = areas[~areas["ist_kreis"].astype(bool)]
-    return {
-        str(name): town_href(str(gebiet), filters)
-        for gebiet, name in towns[["gebiet", "name"]].itertuples(index=False)
-    }
+def make_town_list(filters: Filters) -> html.Section:
+    """Links to every town's page."""
+    items = [html.Li(dcc.Link(name, href=href)) for name, href in town_links(filters).items()]
+    return make_card(
+        "staedteseiten",
+        "Seiten der Städte",
+        html.P(
+            "Alle Zahlen einer Stadt im gewählten Zeitraum: Fälle je Monat, Zielgruppen, "
+            "Handlungsfelder, Vermittlungen, Personal, Ziele und Datenstand."
+        ),
+        html.Ul(items, className="datenstand"),
+    )
 
 
 def with_town_links(component: Component, links: dict[str, str]) -> Component:
@@ -88,218 +75,3 @@ def with_town_links(component: Component, links: dict[str, str]) -> Component:
     elif isinstance(children, Component):
         with_town_links(children, links)
     return component
-
-
-def make_town_list(filters: Filters) -> html.Section:
-    """Links to every town's page."""
-    items = [html.Li(dcc.Link(name, href=href)) for name, href in town_links(filters).items()]
-    return make_card(
-        "staedteseiten",
-        "Seiten der Städte",
-        html.P(
-            "Alle Zahlen einer Stadt im gewählten Zeitraum: Fälle je Monat, Zielgruppen, "
-            "Handlungsfelder, Vermittlungen, Personal, Ziele und Datenstand."
-        ),
-        html.Ul(items, className="datenstand"),
-    )
-
-
-def selection(filters: Filters) -> str:
-    """The chosen target group and topic in words."""
-    return (
-        f"{display.label('zielgruppe', filters.zielgruppe)}, "
-        f"{display.label('handlungsfeld', filters.handlungsfeld)}"
-    )
-
-
-def _suffix(filters: Filters) -> str:
-    """Title suffix with the period and (if chosen) target group and topic."""
-    parts = [display.period(filters.zeitraum)]
-    if filters.zielgruppe != "alle":
-        parts.append(display.label("zielgruppe", filters.zielgruppe))
-    if filters.handlungsfeld != "alle":
-        parts.append(f"Handlungsfeld {display.label('handlungsfeld', filters.handlungsfeld)}")
-    return ", ".join(parts)
-
-
-def _cell(frame: pd.DataFrame, indikator: str, gebiet: str) -> pd.Series | None:
-    """The published row of one indicator and area, if any."""
-    part = frame[(frame["indikator"] == indikator) & (frame["gebiet"] == gebiet)]
-    return part.iloc[0] if len(part) else None
-
-
-def _shown(row: pd.Series | None, fmt: str) -> str:
-    """A published value as shown (`x` when the row is missing)."""
-    if row is None:
-        return display.NOT_APPLICABLE
-    return display.value(row["wert"], bool(row["unterdrueckt"]), fmt)
-
-
-def _visible(row: pd.Series | None) -> float:
-    """The value for a figure: NaN when secret or missing."""
-    if row is None:
-        return math.nan
-    return display.visible(row["wert"], bool(row["unterdrueckt"]))
-
-
-def _case_values(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The areas and their published case counts (`CASES`) for the view's selection."""
-    areas = queries.areas()
-    indicators = [indikator for indikator, _ in CASES]
-    frame = queries.values(
-        indicators,
-        [filters.zeitraum],
-        list(areas["gebiet"]),
-        filters.zielgruppe,
-        filters.handlungsfeld,
-    )
-    return areas, frame
-
-
-def per_10000(row: pd.Series | None, einwohner: float) -> tuple[str, float]:
-    """A count per 10.000 inhabitants (shown text, value); `.` when the count is secret."""
-    if row is None:
-        return display.NOT_APPLICABLE, math.nan
-    if bool(row["unterdrueckt"]):
-        return display.SUPPRESSED, math.nan
-    wert = _visible(row)
-    if math.isnan(wert) or not einwohner:
-        return display.NOT_APPLICABLE, math.nan
-    rate = wert * 10_000 / einwohner
-    return display.value(rate, False, "dezimal1"), rate
-
-
-def _extremes(texts: list[str], values: list[float], names: list[str]) -> str:
-    """`von 12,3 in Breckerfeld bis 45,6 in Witten` over the visible values of the towns."""
-    shown = [(v, n, t) for v, n, t in zip(values, names, texts, strict=True) if not math.isnan(v)]
-    if len(shown) < 2:
-        return ""
-    low = min(shown, key=lambda item: item[0])
-    high = max(shown, key=lambda item: item[0])
-    if high[0] <= low[0]:
-        return ""
-    return f"von {low[2]} in {low[1]} bis {high[2]} in {high[1]}"
-
-
-@chart("staedte-faelle", indikatoren=("faelle_neu", "faelle_aktiv", "personen_erreicht"))
-def cases(filters: Filters) -> ChartData:
-    """Per town and the Kreis: new cases, cases in care and persons reached."""
-    areas, frame = _case_values(filters)
-    rows = []
-    for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
-        cells = {"Gebiet": name}
-        for indikator, column in CASES:
-            cells[column] = _shown(_cell(frame, indikator, gebiet), "ganzzahl")
-        rows.append(cells)
-    table = pd.DataFrame(rows, columns=["Gebiet", *(c for _, c in CASES)])
-    kreis = table.iloc[-1]
-    towns = areas[~areas["ist_kreis"].astype(bool)]
-    active = [_visible(_cell(frame, "faelle_aktiv", g)) for g in towns["gebiet"]]
-    sentence = (
-        f"Im Kreis wurden {display.in_period(filters.zeitraum)} {kreis['Betreute Fälle']} "
-        f"Fälle betreut und {kreis['Erreichte Personen']} Personen erreicht, neue Fälle: "
-        f"{kreis['Neue Fälle']}"
-    )
-    visible = [(v, n) for v, n in zip(active, towns["name"], strict=True) if v > 0]
-    if visible:
-        most, name = max(visible)
-        sentence += (
-            f"; die meisten Fälle betreute {name} ({display.value(most, False, 'ganzzahl')})"
-        )
-    return ChartData(
-        key="staedte-faelle",
-        title=f"Fälle und erreichte Personen je Stadt, {_suffix(filters)}",
-        sentence=sentence + ".",
-        table=table,
-        note=(
-            "Erreichte Personen des Kreises sind über alle Städte verschieden gezählt; eine "
-            "Person, die in zwei Städten betreut wurde, zählt im Kreis einmal."
-        ),
-    )
-
-
-@chart("staedte-einwohner", indikatoren=("faelle_neu", "faelle_aktiv", "personen_erreicht"))
-def per_inhabitants(filters: Filters) -> ChartData:
-    """Per town and the Kreis: the case counts per 10.000 inhabitants."""
-    areas, frame = _case_values(filters)
-    rows = []
-    bars = []
-    for gebiet, name, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
-        cells = {"Gebiet": name, "Einwohner": display.plain(einwohner, "ganzzahl")}
-        for indikator, column in CASES:
-            text, rate = per_10000(_cell(frame, indikator, gebiet), float(einwohner))
-            label = f"{column} je 10.000 Einwohner"
-            cells[label] = text
-            bars.append({"Gebiet": name, "Kennzahl": column, "wert": rate, "text": text})
-        rows.append(cells)
-    table = pd.DataFrame(rows)
-    bars_frame = pd.DataFrame(bars)
-    column = "Betreute Fälle je 10.000 Einwohner"
-    towns = table.iloc[:-1]
-    active = bars_frame[(bars_frame["Kennzahl"] == "Betreute Fälle")].iloc[:-1]
-    sentence = (
-        f"Je 10.000 Einwohner wurden im Kreis {display.in_period(filters.zeitraum)} "
-        f"{table.iloc[-1][column]} Fälle betreut"
-    )
-    spread = _extremes(list(towns[column]), list(active["wert"]), list(towns["Gebiet"]))
-    if spread:
-        sentence += f", in den Städten {spread}"
-    stand = sorted({display.day(pd.Timestamp(d).date()) for d in areas["einwohner_stand"]})
-    return ChartData(
-        key="staedte-einwohner",
-        title=f"Fälle je 10.000 Einwohner, {_suffix(filters)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.bars(
-            bars_frame, "Gebiet", "wert", "text", series="Kennzahl", horizontal=True
-        ),
-        note=(
-            "Einwohner: amtliche Bevölkerungszahlen (IT.NRW) zum Stichtag "
-            f"{', '.join(stand)}, wie in den Gebietsdaten des KIM Monitors hinterlegt. "
-            "Je 10.000 Einwohner = Zahl ÷ Einwohner × 10.000; „.“, wenn die Zahl geheim "
-            "gehalten wird."
-        ),
-    )
-
-
-@chart("staedte-stellen", indikatoren=("faelle_je_vzae",))
-def per_post(filters: Filters) -> ChartData:
-    """Per town and the Kreis: cases per filled case-management post."""
-    areas = queries.areas()
-    posts = queries.staedte_posts(filters.zeitraum)
-    frame = posts[posts["aufschluesselung"] == ""]
-    kreis_posts = posts[posts["aufschluesselung"] == "baustein=2"]
-    rows = []
-    values = []
-    for gebiet, name, ist_kreis in areas[["gebiet", "name", "ist_kreis"]].itertuples(index=False):
-        posts = kreis_posts if ist_kreis else frame
-        ratio = _cell(frame, "faelle_je_vzae", gebiet)
-        rows.append(
-            {
-                "Gebiet": name,
-                "Fallbestand zum Stichtag": _shown(
-                    _cell(frame, "faelle_bestand", gebiet), "ganzzahl"
-                ),
-                "Besetzte Stellen (VZÄ)": _shown(_cell(posts, "vzae_ist", gebiet), "dezimal2"),
-                "Fälle je besetzter Stelle": _shown(ratio, "dezimal1"),
-            }
-        )
-        values.append(_visible(ratio))
-    table = pd.DataFrame(rows)
-    column = "Fälle je besetzter Stelle"
-    figure_frame = pd.DataFrame({"Gebiet": table["Gebiet"], "wert": values, "text": table[column]})
-    sentence = (
-        f"Im Kreis kamen am Ende des Zeitraums {table.iloc[-1][column]} Fälle auf eine besetzte "
-        "Case-Management-Stelle"
-    )
-    spread = _extremes(list(table[column][:-1]), values[:-1], list(table["Gebiet"][:-1]))
-    if spread:
-        sentence += f", in den Städten {spread}"
-    return ChartData(
-        key="staedte-stellen",
-        title=f"Fälle je besetzter Stelle, {display.period(filters.zeitraum)}",
-        sentence=sentence + ".",
-        table=table,
-        figure=figures.bars(figure_frame, "Gebiet", "wert", "text", horizontal=True),
-        note=PER_POST_NOTE,
-    )

@@ -39,6 +39,13 @@ CARD = """
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the browser, so that `-m "not browser"` skips them."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def published(sample: Kim, tmp_path_factory) -> Kim:
     """The sample installation with the test account, for all dashboard tests."""

@@ -11,7 +11,6 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from dashboard.app import create_app
-from dashboard.charts import ChartData
 from tests.dashboard.conftest import (
     card_sentence,
     card_table,
@@ -22,6 +21,7 @@ from tests.dashboard.conftest import (
     published_query,
     query_of,
 )
+from views.charts import ChartData
 
 KREIS = "05954"
 GEVELSBERG = "05954012"

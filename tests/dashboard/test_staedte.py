@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
     assert_grain_note,
     assert_headlines,
@@ -31,6 +30,7 @@ from tests.dashboard.conftest import (
     wait_until_idle,
 )
 from tests.reference_indicators import period_level
+from views.display import MONTHS
 
 KREIS = "05954"
 WITTEN = "05954036"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dashboard.display import MONTHS
 from tests.dashboard.conftest import (
     assert_cards_per_code,
     assert_grain_note,
@@ -16,6 +15,7 @@ from tests.dashboard.conftest import (
     published_values,
     query_of,
 )
+from views.display import MONTHS
 
 KREIS = "05954"
 BRECKERFELD = "05954004"

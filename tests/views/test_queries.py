@@ -5,15 +5,15 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard import queries
 from tests.conftest import Kim, copy_installation
+from views import queries
 from warehouse.errors import NotPublished
 
 
 @pytest.fixture
-def copy(published, tmp_path, monkeypatch) -> Kim:
-    """A private copy of the published installation (this test builds again)."""
-    kim = copy_installation(published, tmp_path)
+def copy(sample, tmp_path, monkeypatch) -> Kim:
+    """A private copy of the sample installation (some tests build again or delete)."""
+    kim = copy_installation(sample, tmp_path)
     monkeypatch.setenv("KIM_HOME", str(kim.home))
     return kim
 

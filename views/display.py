@@ -218,3 +218,27 @@ def breakdown(aufschluesselung: str) -> str:
         return ""
     dimension, _, code = aufschluesselung.partition("=")
     return f"{BREAKDOWNS.get(dimension, dimension)}: {label(dimension, code)}"
+
+
+# Symbols of the goal status (shown beside the text, never alone).
+STATUS_ICONS = {
+    "erreicht": "✔",
+    "im_plan": "▲",
+    "leicht_verzoegert": "◆",
+    "deutlich_verzoegert": "▼",
+    "nicht_bewertbar": "?",
+}
+
+# The figures every row of headline tiles starts with, for the Kreis and for a town.
+HEADLINE_CASES = (
+    "faelle_neu",
+    "faelle_aktiv",
+    "personen_erreicht",
+    "quote_ziele_erreicht",
+    "wartezeit_median_tage",
+)
+
+
+def status_label(status: str, text: str) -> str:
+    """Goal status as symbol and text, for tables and downloads."""
+    return f"{STATUS_ICONS.get(status, '?')} {text}"

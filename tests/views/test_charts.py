@@ -8,7 +8,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from dashboard.charts import ChartData, to_csv, to_xlsx
+from views.charts import ChartData, to_csv, to_xlsx
 
 TABLE = pd.DataFrame(
     {

@@ -21,8 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import display, queries
-from dashboard.filters import Filters
+from views import display, queries
+from views.filters import Filters
 from warehouse import comments
 from warehouse.comments import Comment
 from warehouse.settings import load_settings

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import display, figures, queries
-from dashboard.charts import ChartData
-from dashboard.filters import Filters
+from views import display, figures, queries
+from views.charts import ChartData
+from views.filters import Filters
 
 # One measure of a card: (indikator, column name, format).
 Measure = tuple[str, str, str]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
-from dashboard import display, queries
+from views import display, queries
 from warehouse.schema import KREIS_AGS
 
 KEYS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")

@@ -1,0 +1,75 @@
+"""Chart content of the Überblick page (shared by the dashboard and the reports)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from views import dimensions, display, queries
+from views.charts import ChartData, chart
+from views.filters import Filters, periods_in_year
+from warehouse.schema import KREIS_AGS
+
+HEADLINES = (*display.HEADLINE_CASES, "vermittlungen", "b3_antraege", "besetzungsquote")
+
+
+def source_name(quelle: str, names: dict[str, str]) -> str:
+    """A source's German name: towns by name, the Kreis as coordination office and authority."""
+    if quelle == KREIS_AGS:
+        return display.KREIS_SOURCE
+    return names.get(quelle, quelle)
+
+
+@chart("ueberblick-faelle-monat", indikatoren=("faelle_neu", "faelle_aktiv"))
+def cases_by_month(filters: Filters) -> ChartData:
+    """New and active cases of the Kreis per month of the filter's year."""
+    months = periods_in_year("monat", filters.jahr)
+    return dimensions.cases_by_month(
+        "ueberblick-faelle-monat",
+        f"Neue und betreute Fälle je Monat {filters.jahr}",
+        "im Kreis",
+        queries.values(list(dimensions.MONTHLY), months, [KREIS_AGS]),
+        queries.values(["faelle_neu"], [str(filters.jahr)], [KREIS_AGS]),
+        filters.jahr,
+    )
+
+
+@chart("ueberblick-staedte", indikatoren=("faelle_neu", "faelle_aktiv", "faelle_je_vzae"))
+def towns(filters: Filters) -> ChartData:
+    """Per town: cases, cases per filled post and the status of its goals."""
+    areas = queries.areas()
+    frame = queries.values(
+        ["faelle_aktiv", "faelle_neu", "faelle_je_vzae"], [filters.zeitraum], list(areas["gebiet"])
+    )
+    goals = queries.goals(filters.jahr)
+    rows = []
+    for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
+        cells = {"Gebiet": name}
+        for indikator, column, fmt in (
+            ("faelle_neu", "Neue Fälle", "ganzzahl"),
+            ("faelle_aktiv", "Betreute Fälle", "ganzzahl"),
+            ("faelle_je_vzae", "Fälle je besetzter Stelle", "dezimal1"),
+        ):
+            part = frame[(frame["gebiet"] == gebiet) & (frame["indikator"] == indikator)]
+            cells[column] = display.first_value(part, fmt)
+        own = goals[goals["gebiet"] == gebiet]
+        cells[f"Ziele {filters.jahr}"] = (
+            "; ".join(
+                f"{n}: {display.status_label(s, t)}"
+                for n, s, t in own[["indikator_name", "status", "status_text"]].itertuples(
+                    index=False
+                )
+            )
+            or "kein Ziel gesetzt"
+        )
+        rows.append(cells)
+    table = pd.DataFrame(rows)
+    kreis = table.iloc[-1]
+    return ChartData(
+        key="ueberblick-staedte",
+        title=f"Städte im Überblick, {display.period(filters.zeitraum)}",
+        sentence=(
+            f"Im Kreis wurden {kreis['Betreute Fälle']} Fälle betreut, "
+            f"{kreis['Fälle je besetzter Stelle']} je besetzter Stelle."
+        ),
+        table=table,
+    )
