@@ -74,12 +74,7 @@ vollstaendig as (
         coalesce(aggregiert.neu_mit_erstkontakt, 0) as neu_mit_erstkontakt,
         coalesce(aggregiert.strukturhinweise, 0) as strukturhinweise
     from {{ ref('int_raster_faelle') }} as raster
-    left join aggregiert
-        on
-            raster.zeitraum = aggregiert.zeitraum
-            and raster.gebiet = aggregiert.gebiet
-            and raster.zielgruppe = aggregiert.zielgruppe
-            and raster.handlungsfeld = aggregiert.handlungsfeld
+    left join aggregiert on {{ gleiche_zelle('raster', 'aggregiert') }}
 ),
 
 lang as (
@@ -99,19 +94,7 @@ lang as (
         ('wartezeit_median_tage', 'wartezeit_median', 'neu_mit_erstkontakt'),
         ('strukturhinweise', 'strukturhinweise', 'null'),
     ] %}
-    {% for indikator, wert, basis in werte %}
-        select
-            '{{ indikator }}' as indikator,
-            zeitraum,
-            gebiet,
-            zielgruppe,
-            handlungsfeld,
-            '' as aufschluesselung,
-            cast({{ wert }} as double) as wert,
-            cast({{ basis }} as bigint) as basis
-        from vollstaendig
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ lange_form('vollstaendig', werte) }}
 )
 
 select * from lang

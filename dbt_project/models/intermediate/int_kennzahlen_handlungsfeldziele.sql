@@ -46,9 +46,4 @@ select
     100.0 * aggregiert.erreicht / nullif(aggregiert.entschieden, 0) as wert,
     cast(coalesce(aggregiert.entschieden, 0) as bigint) as basis
 from {{ ref('int_raster_faelle') }} as raster
-left join aggregiert
-    on
-        raster.zeitraum = aggregiert.zeitraum
-        and raster.gebiet = aggregiert.gebiet
-        and raster.zielgruppe = aggregiert.zielgruppe
-        and raster.handlungsfeld = aggregiert.handlungsfeld
+left join aggregiert on {{ gleiche_zelle('raster', 'aggregiert') }}

@@ -54,32 +54,15 @@ vollstaendig as (
         coalesce(aggregiert.kontakte, 0) as kontakte,
         faelle.faelle_aktiv
     from faelle
-    left join aggregiert
-        on
-            faelle.zeitraum = aggregiert.zeitraum
-            and faelle.gebiet = aggregiert.gebiet
-            and faelle.zielgruppe = aggregiert.zielgruppe
-            and faelle.handlungsfeld = aggregiert.handlungsfeld
+    left join aggregiert on {{ gleiche_zelle('faelle', 'aggregiert') }}
+),
+
+lang as (
+    {% set werte = [
+        ('kontakte', 'kontakte', 'null'),
+        ('kontakte_je_fall', 'kontakte / nullif(faelle_aktiv, 0)', 'faelle_aktiv'),
+    ] %}
+    {{ lange_form('vollstaendig', werte) }}
 )
 
-select
-    'kontakte' as indikator,
-    zeitraum,
-    gebiet,
-    zielgruppe,
-    handlungsfeld,
-    '' as aufschluesselung,
-    cast(kontakte as double) as wert,
-    cast(null as bigint) as basis
-from vollstaendig
-union all
-select
-    'kontakte_je_fall' as indikator,
-    zeitraum,
-    gebiet,
-    zielgruppe,
-    handlungsfeld,
-    '' as aufschluesselung,
-    kontakte / nullif(faelle_aktiv, 0) as wert,
-    cast(faelle_aktiv as bigint) as basis
-from vollstaendig
+select * from lang

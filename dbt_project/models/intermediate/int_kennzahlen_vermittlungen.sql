@@ -48,32 +48,17 @@ vollstaendig as (
         coalesce(aggregiert.angenommen, 0) as angenommen,
         coalesce(aggregiert.mit_ergebnis, 0) as mit_ergebnis
     from {{ ref('int_raster_faelle') }} as raster
-    left join aggregiert
-        on
-            raster.zeitraum = aggregiert.zeitraum
-            and raster.gebiet = aggregiert.gebiet
-            and raster.zielgruppe = aggregiert.zielgruppe
-            and raster.handlungsfeld = aggregiert.handlungsfeld
+    left join aggregiert on {{ gleiche_zelle('raster', 'aggregiert') }}
+),
+
+lang as (
+    {% set werte = [
+        ('vermittlungen', 'vermittlungen', 'null'),
+        ('quote_vermittlung_angenommen',
+         '100.0 * angenommen / nullif(mit_ergebnis, 0)',
+         'mit_ergebnis'),
+    ] %}
+    {{ lange_form('vollstaendig', werte) }}
 )
 
-select
-    'vermittlungen' as indikator,
-    zeitraum,
-    gebiet,
-    zielgruppe,
-    handlungsfeld,
-    '' as aufschluesselung,
-    cast(vermittlungen as double) as wert,
-    cast(null as bigint) as basis
-from vollstaendig
-union all
-select
-    'quote_vermittlung_angenommen' as indikator,
-    zeitraum,
-    gebiet,
-    zielgruppe,
-    handlungsfeld,
-    '' as aufschluesselung,
-    100.0 * angenommen / nullif(mit_ergebnis, 0) as wert,
-    cast(mit_ergebnis as bigint) as basis
-from vollstaendig
+select * from lang
