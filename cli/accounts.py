@@ -27,7 +27,7 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
     """`kim benutzer add|list|remove|passwd`."""
     from dataclasses import asdict
 
-    from warehouse import users
+    from accounts import users
 
     actor = author(None)
     try:
@@ -65,7 +65,7 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
     """`kim audit [--seit D] [--benutzer N] [--json]`, `kim audit --pruefen`."""
 
-    from warehouse import audit
+    from accounts import audit
 
     if args.pruefen:
         count, finding = audit.verify(settings)

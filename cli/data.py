@@ -15,7 +15,7 @@ from warehouse.status import proof_line
 
 def _generate(args: argparse.Namespace, settings: Settings) -> int:
     """`kim generate`."""
-    from warehouse.generate import DEFAULT_UNTIL, generate
+    from sample.generate import DEFAULT_UNTIL, generate
 
     written = generate(
         args.out,
@@ -49,7 +49,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     except Busy as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY
-    from warehouse import audit
+    from accounts import audit
 
     audit.record(
         settings,
@@ -82,7 +82,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     from warehouse.lock import Busy
 
     print("Berechne Kennzahlen (dbt) …", file=sys.stderr)
-    from warehouse import audit
+    from accounts import audit
 
     try:
         record = build(settings)
@@ -116,7 +116,8 @@ def _indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
     """`kim bereinigen`: delete what the retention rules say, then build again."""
-    from warehouse import audit, retention
+    from accounts import audit
+    from warehouse import retention
     from warehouse.lock import Busy
 
     try:

@@ -21,7 +21,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     except UserError as err:
         print(str(err), file=sys.stderr)
         return 1
-    from warehouse import audit
+    from accounts import audit
 
     audit.record(
         settings,
@@ -40,8 +40,8 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
     """`kim kommentar add|list|remove`."""
     from dataclasses import asdict
 
+    from editorial import comments
     from views import display
-    from warehouse import comments
 
     try:
         if args.aktion == "add":
@@ -75,8 +75,8 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
 
     import pandas as pd
 
+    from editorial import signoffs
     from views import display
-    from warehouse import signoffs
 
     try:
         if args.liste or (args.diff and not args.zeitraum):

@@ -15,7 +15,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     """`kim demo`: sample exports into an empty landing folder, load, build, serve."""
-    from warehouse.generate import generate
+    from sample.generate import generate
 
     settings.exports.mkdir(parents=True, exist_ok=True)
     if not any(p for p in settings.exports.iterdir() if p.name.lower() != "readme.md"):
@@ -35,7 +35,7 @@ def _demo_account(settings: Settings) -> None:
     """A demo account with a fresh random password, printed for the person trying it out."""
     import secrets
 
-    from warehouse import users
+    from accounts import users
 
     password = secrets.token_urlsafe(12)
     if any(u.name == DEMO_USER for u in users.listed(settings)):
@@ -47,8 +47,8 @@ def _demo_account(settings: Settings) -> None:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """`kim serve`: the dashboard on a production WSGI server."""
+    from accounts import users
     from dashboard.server import serve
-    from warehouse import users
 
     if settings.auth_mode == "intern":
         accounts = users.listed(settings) if settings.users_path.exists() else []

@@ -16,10 +16,10 @@ import dash
 import flask
 from dash import dcc, html
 
+from accounts import audit
 from dashboard import auth
 from views import queries
 from views.charts import BUILDERS
-from warehouse import audit
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 

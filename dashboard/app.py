@@ -11,12 +11,12 @@ import dash
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from accounts import audit
 from dashboard import access, auth, hardening, ids
 from dashboard.components import DROPDOWN_LABELS
 from views import display, queries
 from views.charts import BUILDERS, build, to_csv, to_xlsx
 from views.filters import KEYS, Filters, from_search, latest_period, to_search
-from warehouse import audit
 from warehouse.errors import NotPublished
 from warehouse.settings import load_settings
 

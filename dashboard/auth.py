@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import flask
 
-from warehouse import audit, users
+from accounts import audit, users
 from warehouse.errors import UserError
 from warehouse.settings import Settings, load_settings
 

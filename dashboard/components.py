@@ -10,10 +10,10 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
+from editorial.comments import Comment
 from views import display, queries
 from views.charts import ChartData
 from views.display import STATUS_ICONS
-from warehouse.comments import Comment
 from warehouse.errors import NotPublished
 
 # Goal status: text and a distinct symbol, never colour alone (catalogue §4).

@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from editorial import comments, signoffs
 from views import charts, display, queries
 from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
-from warehouse import comments, signoffs
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings

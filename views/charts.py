@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from editorial import comments
+from editorial.comments import Comment
 from views import display, queries
 from views.filters import Filters
-from warehouse import comments
-from warehouse.comments import Comment
 from warehouse.settings import load_settings
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pandas as pd
 
-from warehouse.comments import Comment
+from editorial.comments import Comment
 from warehouse.formatting import number
 from warehouse.schema import KREIS_AGS, indicators, towns
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import signoffs, store
+from editorial import signoffs
+from warehouse import store
 from warehouse.errors import UserError
 from warehouse.lock import exclusive
 from warehouse.settings import Settings

@@ -8,10 +8,10 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
+from accounts import users
 from dashboard import access, auth
 from dashboard.components import make_card, make_choice, make_page_header, make_table
 from views import display
-from warehouse import users
 from warehouse.errors import UserError
 from warehouse.settings import load_settings
 

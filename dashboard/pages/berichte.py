@@ -8,11 +8,12 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from accounts import audit
 from dashboard import access, auth
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
+from editorial import comments, signoffs
 from reports import FORMATS, content
 from views import display, queries
-from warehouse import audit, comments, signoffs
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings

@@ -139,7 +139,7 @@ def test_serve_refuses_without_accounts_and_demo_accounts_off_loopback(tmp_path)
     kim.exports.mkdir()
     refused = kim.run("serve", "--port", str(free_port()), timeout=60)
     assert refused.returncode == 1 and "noch kein Benutzerkonto" in refused.stderr
-    from warehouse import users
+    from accounts import users
     from warehouse.settings import Settings
 
     users.add(

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from datetime import date
 
+from tests.accounts.test_users import add
 from tests.conftest import Kim
-from tests.warehouse.test_users import add
 
 WRITER = """
 import sys
 from pathlib import Path
-from warehouse import audit
+from accounts import audit
 from warehouse.settings import Settings
 settings = Settings(home=Path(sys.argv[1]), exports=Path(sys.argv[1]))
 for n in range(int(sys.argv[3])):

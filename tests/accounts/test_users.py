@@ -7,8 +7,8 @@ import sqlite3
 import subprocess
 import sys
 
+from accounts import users
 from tests.conftest import Kim
-from warehouse import users
 from warehouse.settings import Settings
 
 WITTEN = "05954036"

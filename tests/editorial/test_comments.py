@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from editorial import comments
 from tests.conftest import Kim
-from warehouse import comments
 from warehouse.settings import Settings
 
 REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"

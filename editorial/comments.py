@@ -7,7 +7,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from warehouse import audit, editorial
+from accounts import audit
+from editorial import database
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS, indicator_ids, town_codes
 from warehouse.settings import Settings
@@ -53,11 +54,11 @@ def add(
         raise UserError("Der Kommentar ist leer.")
     if len(text) > MAX_LENGTH:
         raise UserError(f"Der Kommentar ist länger als {MAX_LENGTH} Zeichen.")
-    with editorial.connect(settings) as con:
+    with database.connect(settings) as con:
         cursor = con.execute(
             "INSERT INTO kommentare (indikator, zeitraum, gebiet, text, autor, erstellt_am)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (indikator, zeitraum, gebiet, text, autor, editorial.now()),
+            (indikator, zeitraum, gebiet, text, autor, database.now()),
         )
         row = con.execute("SELECT * FROM kommentare WHERE id = ?", (cursor.lastrowid,)).fetchone()
     note = Comment(**dict(row))
@@ -67,7 +68,7 @@ def add(
 
 def remove(settings: Settings, comment_id: int, *, by: str) -> Comment:
     """Delete a comment by id, audited as done `by`; the deleted comment is returned."""
-    with editorial.connect(settings) as con:
+    with database.connect(settings) as con:
         row = con.execute("SELECT * FROM kommentare WHERE id = ?", (comment_id,)).fetchone()
         if row is None:
             raise UserError(f"Es gibt keinen Kommentar mit der Nummer {comment_id}.")
@@ -96,7 +97,7 @@ def listed(
             chosen = list(wanted)
             sql += f" AND {column} IN ({', '.join('?' * len(chosen)) or 'NULL'})"
             params += chosen
-    with editorial.connect(settings, write=False) as con:
+    with database.connect(settings, write=False) as con:
         rows = con.execute(sql + " ORDER BY erstellt_am, id", params).fetchall()
     return [Comment(**dict(row)) for row in rows]
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse import audit, editorial
+from accounts import audit
+from editorial import database
 from warehouse.errors import UserError
 from warehouse.settings import Settings
 
@@ -56,7 +57,7 @@ def listed(settings: Settings) -> list[SignOff]:
     """The sign-off in force per period, newest period first."""
     if not settings.editorial_path.exists():
         return []
-    with editorial.connect(settings, write=False) as con:
+    with database.connect(settings, write=False) as con:
         rows = con.execute(
             """
             SELECT zeitraum, build_id, datei, freigegeben_am, freigegeben_von
@@ -153,11 +154,11 @@ def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = Fals
         os.replace(scratch, settings.signoff_dir / name)
     finally:
         scratch.unlink(missing_ok=True)
-    with editorial.connect(settings) as sql:
+    with database.connect(settings) as sql:
         sql.execute(
             "INSERT INTO freigaben (zeitraum, build_id, datei, freigegeben_am, freigegeben_von)"
             " VALUES (?, ?, ?, ?, ?)",
-            (zeitraum, build_id, name, editorial.now(), autor),
+            (zeitraum, build_id, name, database.now(), autor),
         )
     signed = current(settings, zeitraum)
     assert signed is not None

@@ -1,4 +1,4 @@
-"""Tests of the synthetic export generator (warehouse.generate).
+"""Tests of the synthetic export generator (sample.generate).
 
 The files are parsed here with the csv module and openpyxl, independently of the loader.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from warehouse.generate import DEFAULT_UNTIL, generate
+from sample.generate import DEFAULT_UNTIL, generate
 from warehouse.schema import (
     KREIS_AGS,
     TABLES,

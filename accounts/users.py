@@ -14,8 +14,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse import audit
-from warehouse.editorial import now
+from accounts import audit
+from editorial.database import now
 from warehouse.errors import UserError
 from warehouse.schema import town_codes
 from warehouse.settings import Settings

@@ -1,0 +1,1 @@
+"""Who may do what: the dashboard's accounts and the audit trail of who did what."""

@@ -1,0 +1,1 @@
+"""The coordination office's own records: comments on published values and sign-offs."""
