@@ -1,0 +1,115 @@
+"""Baustein III procedures and the coordination office's staffing and goals."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+from sample.calendar import PROGRAMME_START, demand, months, weekday
+from sample.randomness import Choice, Pseudonyms, between, poisson
+from sample.shapes import Day, Row
+from sample.staffing import post_of, posts, staffing_rows
+from warehouse.schema import (
+    KREIS_AGS,
+    WITTEN_AGS,
+    authority_towns,
+    towns,
+)
+
+Procedure = tuple[str, str, str, str, Day | None, Day | None, Day | None, str]  # verfahren row
+PROCEDURES_PER_YEAR = {KREIS_AGS: 120, WITTEN_AGS: 50}
+PROCEDURE_TYPE = Choice({"bleiberecht_25a": 25, "bleiberecht_25b": 20, "einbuergerung": 55})
+PROCEDURE_RESULT = Choice({"erteilt": 76, "abgelehnt": 10, "zurueckgenommen": 14})
+
+
+def simulate_procedures(authority: str, seed: int, scale: float, until: date) -> list[Procedure]:
+    """Procedures of an Ausländerbehörde: id, person, ags, type, anstoss, antrag, decision."""
+    rng = random.Random(f"{seed}-{authority}-verfahren")
+    ids, person_ids = Pseudonyms("AV", rng), Pseudonyms("AP", rng)
+    post = post_of("auslaenderbehoerde", authority)
+    served = [t for t in towns() if t.ags in authority_towns(authority)]
+    residence_town = Choice({t.ags: t.population for t in served})
+    rows = []
+    for month, first, last in months(PROGRAMME_START, until):
+        share = post.filled(month + timedelta(days=14)) / post.soll
+        lam = PROCEDURES_PER_YEAR[authority] / 12 * scale * share * demand(month)
+        for _ in range(poisson(rng, lam)):
+            kind, start = PROCEDURE_TYPE(rng), weekday(between(rng, first, last))
+            anstoss = start if rng.random() < 0.7 else None
+            antrag = (
+                start
+                if anstoss is None
+                else (weekday(start + between(rng, 20, 150)) if rng.random() < 0.62 else None)
+            )
+            decided, result = None, "offen"
+            if antrag is not None:
+                result = PROCEDURE_RESULT(rng)
+                days = between(rng, 120, 540) if kind == "einbuergerung" else between(rng, 60, 270)
+                if result == "zurueckgenommen":
+                    days = between(rng, 30, days)
+                decided = weekday(antrag + days)
+            rows.append(
+                (ids(), person_ids(), residence_town(rng), kind, anstoss, antrag, decided, result)
+            )
+    return rows
+
+
+def verfahren_rows(procedures: Iterable[Procedure], stichtag: Day) -> Iterator[Row]:
+    """`verfahren` as of the Stichtag: later steps are not yet known."""
+    for vid, pid, ags, kind, anstoss, antrag, decided, result in procedures:
+        if (anstoss if anstoss is not None else antrag) > stichtag:
+            continue
+        filed = antrag is not None and antrag <= stichtag
+        known = decided is not None and decided <= stichtag
+        yield (
+            vid,
+            pid,
+            ags,
+            kind,
+            anstoss,
+            antrag if filed else None,
+            decided if known else None,
+            result if known else "offen",
+        )
+
+
+def stellen_rows(stichtag: Day) -> Iterator[Row]:
+    """The staffing plan as known on the Stichtag (later ends not yet known)."""
+    for post in posts():
+        for baustein, ags, funktion, soll, ist, start, end in staffing_rows(post):
+            if start <= stichtag:
+                yield (
+                    baustein,
+                    ags,
+                    funktion,
+                    soll,
+                    ist,
+                    start,
+                    end if end is not None and end <= stichtag else None,
+                )
+
+
+GOAL_TOWNS = ("05954036", "05954016", "05954004")  # Witten, Hattingen, Breckerfeld
+
+
+def ziele_rows(scale: float, until: date, stichtag: Day) -> Iterator[Row]:
+    """Example programme goals for the last two years, as far as set by the Stichtag."""
+    posts = {t.ags: t.case_management_posts for t in towns()}
+    posts_by_area = {KREIS_AGS: sum(posts.values())} | {ags: posts[ags] for ags in GOAL_TOWNS}
+    applications = 0.7 * sum(PROCEDURES_PER_YEAR.values()) * scale
+    for year in (until.year - 1, until.year):
+        if year > date.fromordinal(stichtag).year:
+            continue
+        growth = 1.0 if year < until.year else 1.05
+        new_cases = {ags: round(n * 50 * scale * growth) for ags, n in posts_by_area.items()}
+        goals = [
+            *(("faelle_neu", ags, n, "mindestens") for ags, n in new_cases.items()),
+            ("quote_ziele_erreicht", KREIS_AGS, 42.5, "mindestens"),
+            ("quote_ziele_erreicht", WITTEN_AGS, 45, "mindestens"),
+            ("wartezeit_median_tage", KREIS_AGS, 14, "hoechstens"),
+            ("besetzungsquote", KREIS_AGS, 95, "mindestens"),
+            ("b3_antraege", KREIS_AGS, round(applications * growth), "mindestens"),
+        ]
+        for indikator, ags, value, direction in goals:
+            yield year, indikator, ags, float(value), direction
