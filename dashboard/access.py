@@ -38,6 +38,29 @@ MAX_LOGGED = 40
 NOTHING = queries.Scope(frozenset(), frozenset())
 
 
+def register_page(
+    module: str,
+    path: str,
+    name: str,
+    order: int,
+    filters: tuple[str, ...] = (),
+    rollen: tuple[str, ...] = READERS,
+) -> None:
+    """Register a page: address, name (navigation and tab title), position in the
+    navigation, the filters the shell shows for it and the roles that may open it.
+
+    Keeps Dash's name: Dash imports only the files of pages/ whose text holds it."""
+    dash.register_page(
+        module,
+        path=path,
+        name=name,
+        title=f"{name} – KIM Monitor",
+        order=order,
+        filters=filters,
+        rollen=rollen,
+    )
+
+
 def scope_of(user: auth.SignedIn | None) -> queries.Scope | None:
     """What a user's queries may return (None: everything)."""
     if user is None:

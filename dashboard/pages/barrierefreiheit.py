@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 
-import dash
 from dash import html
 
 from dashboard import access
 from dashboard.components import make_card, make_page_header
 from warehouse.settings import load_settings
 
-dash.register_page(
-    __name__,
-    path="/barrierefreiheit",
-    name="Barrierefreiheit",
-    title="Barrierefreiheit – KIM Monitor",
-    order=10,
-    filters=(),
-    rollen=access.EVERYONE,
-)
+access.register_page(__name__, "/barrierefreiheit", "Barrierefreiheit", 10, (), access.EVERYONE)
 
 STATEMENT_DATE = "24.11.2026"
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")

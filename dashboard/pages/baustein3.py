@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import html
 
 from dashboard import access
@@ -12,15 +11,7 @@ from views.baustein3 import ALL, RESPONSIBILITY, VERFAHREN
 from views.charts import build
 from views.filters import from_query
 
-dash.register_page(
-    __name__,
-    path="/baustein3",
-    name="Baustein III",
-    title="Baustein III – KIM Monitor",
-    order=5,
-    filters=("zeitraum",),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/baustein3", "Baustein III", 5, ("zeitraum",))
 
 
 @guarded

@@ -15,15 +15,7 @@ from views import display
 from warehouse.errors import UserError
 from warehouse.settings import load_settings
 
-dash.register_page(
-    __name__,
-    path="/benutzer",
-    name="Benutzer",
-    title="Benutzer – KIM Monitor",
-    order=11,
-    filters=(),
-    rollen=("admin",),
-)
+access.register_page(__name__, "/benutzer", "Benutzer", 11, (), ("admin",))
 
 NAME = "benutzer-name"
 ROLE = "benutzer-rolle"

@@ -18,15 +18,7 @@ from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 
-dash.register_page(
-    __name__,
-    path="/berichte",
-    name="Berichte",
-    title="Berichte – KIM Monitor",
-    order=8,
-    filters=(),
-    rollen=access.REPORTERS,
-)
+access.register_page(__name__, "/berichte", "Berichte", 8, (), access.REPORTERS)
 
 PERIOD = "bericht-zeitraum"
 ART = "bericht-art"

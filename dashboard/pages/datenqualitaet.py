@@ -7,7 +7,6 @@ pseudonym columns (case, person, contact ids) are never shown.
 
 from __future__ import annotations
 
-import dash
 from dash import html
 
 from dashboard import access
@@ -26,15 +25,7 @@ from views.datenqualitaet import (
 from views.filters import from_query
 from warehouse.schema import KREIS_AGS
 
-dash.register_page(
-    __name__,
-    path="/datenqualitaet",
-    name="Datenqualität",
-    title="Datenqualität – KIM Monitor",
-    order=7,
-    filters=("gebiet",),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/datenqualitaet", "Datenqualität", 7, ("gebiet",))
 
 
 @guarded

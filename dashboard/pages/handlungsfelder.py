@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import html
 
 from dashboard import access
@@ -18,14 +17,8 @@ from views.charts import build
 from views.filters import Filters, from_query
 from views.handlungsfelder import NO_RESULTS, NOT_PUBLISHED, OVERLAP, partner_grain, view_context
 
-dash.register_page(
-    __name__,
-    path="/handlungsfelder",
-    name="Handlungsfelder",
-    title="Handlungsfelder – KIM Monitor",
-    order=3,
-    filters=("zeitraum", "gebiet", "zielgruppe"),
-    rollen=access.READERS,
+access.register_page(
+    __name__, "/handlungsfelder", "Handlungsfelder", 3, ("zeitraum", "gebiet", "zielgruppe")
 )
 
 

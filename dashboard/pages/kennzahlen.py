@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import pandas as pd
 from dash import html
 
@@ -13,15 +12,7 @@ from views.charts import build
 from views.filters import from_query
 from views.kennzahlen import KATALOG
 
-dash.register_page(
-    __name__,
-    path="/kennzahlen",
-    name="Kennzahlen",
-    title="Kennzahlen – KIM Monitor",
-    order=9,
-    filters=(),
-    rollen=access.EVERYONE,
-)
+access.register_page(__name__, "/kennzahlen", "Kennzahlen", 9, (), access.EVERYONE)
 
 
 @guarded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import html
 
 from dashboard import access
@@ -12,15 +11,7 @@ from views.charts import build
 from views.filters import Filters, from_query
 from views.personal import SCOPE, STAFFING, in_area, posts_of, posts_text
 
-dash.register_page(
-    __name__,
-    path="/personal",
-    name="Personal",
-    title="Personal – KIM Monitor",
-    order=4,
-    filters=("zeitraum", "gebiet"),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/personal", "Personal", 4, ("zeitraum", "gebiet"))
 
 
 @guarded

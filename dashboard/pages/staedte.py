@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
@@ -13,15 +12,7 @@ from views.charts import build
 from views.filters import Filters, from_query
 from views.staedte import selection, town_links
 
-dash.register_page(
-    __name__,
-    path="/staedte",
-    name="Städte",
-    title="Städte – KIM Monitor",
-    order=1,
-    filters=("zeitraum", "zielgruppe", "handlungsfeld"),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/staedte", "Städte", 1, ("zeitraum", "zielgruppe", "handlungsfeld"))
 
 
 @guarded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import pandas as pd
 from dash import html
 
@@ -22,15 +21,7 @@ from views.ueberblick import HEADLINES, source_name
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
 
-dash.register_page(
-    __name__,
-    path="/",
-    name="Überblick",
-    title="Überblick – KIM Monitor",
-    order=0,
-    filters=("zeitraum",),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/", "Überblick", 0, ("zeitraum",))
 
 
 @guarded

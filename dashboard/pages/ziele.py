@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import pandas as pd
 from dash import html
 
@@ -13,15 +12,7 @@ from views.charts import build
 from views.filters import from_query
 from views.ziele import ON_TRACK, SLIGHTLY_LATE, stichtag_of
 
-dash.register_page(
-    __name__,
-    path="/ziele",
-    name="Ziele",
-    title="Ziele – KIM Monitor",
-    order=6,
-    filters=("zeitraum",),
-    rollen=access.READERS,
-)
+access.register_page(__name__, "/ziele", "Ziele", 6, ("zeitraum",))
 
 
 @guarded

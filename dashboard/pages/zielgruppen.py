@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import html
 
 from dashboard import access
@@ -12,14 +11,8 @@ from views.charts import build
 from views.filters import from_query
 from views.zielgruppen import OVERLAP, view_context
 
-dash.register_page(
-    __name__,
-    path="/zielgruppen",
-    name="Zielgruppen",
-    title="Zielgruppen – KIM Monitor",
-    order=2,
-    filters=("zeitraum", "gebiet", "handlungsfeld"),
-    rollen=access.READERS,
+access.register_page(
+    __name__, "/zielgruppen", "Zielgruppen", 2, ("zeitraum", "gebiet", "handlungsfeld")
 )
 
 

@@ -24,8 +24,8 @@ PAGES_WITHOUT_DATA = {"/barrierefreiheit", "/benutzer"}
 
 
 def page_paths() -> set[str]:
-    """URL paths of the dashboard's pages, read from their `register_page` calls."""
-    pattern = re.compile(r'\bpath(?:_template)?="([^"]+)"')
+    """URL paths of the dashboard's pages, read from their registration calls."""
+    pattern = re.compile(r'(?:\bpath(?:_template)?=|register_page\(\s*__name__,\s*)"([^"]+)"')
     return {
         match.group(1)
         for page in (ROOT / "dashboard" / "pages").glob("*.py")
