@@ -180,7 +180,6 @@ def datenstand(filters: Filters) -> ChartData:
     deliveries = queries.datenqualitaet_deliveries(_scope(filters))
     names = _source_names()
     stale_days = load_settings().stale_after_days
-    today = queries.reference_day()
     known = deliveries[deliveries["quelle"].notna() & deliveries["tabelle"].notna()]
     groups: dict[tuple[str, str], list[dict]] = {}
     for record in _by_source(known).to_dict("records"):
@@ -193,7 +192,7 @@ def datenstand(filters: Filters) -> ChartData:
         current = next((r for r in part if r["ist_aktuell"]), None)
         counted = [r for r in part if r["status"] not in ("bereits_geladen", "unbekannt")]
         if current is not None:
-            age = (today - pd.Timestamp(current["stichtag"]).date()).days
+            age = queries.age_in_days(current["stichtag"])
             ages.append((age, cells["Quelle"]))
             cells |= {
                 "Aktueller Stichtag": _day(current["stichtag"]),
@@ -203,7 +202,7 @@ def datenstand(filters: Filters) -> ChartData:
                 "Zeilen in Quarantäne": _count(current["zeilen_quarantaene"]),
                 "Veränderung zur Vorlieferung": _change(current),
             }
-            if age > stale_days:
+            if queries.is_stale(age):
                 hints.append(f"veraltet (älter als {stale_days} Tage)")
             newer = [
                 r
@@ -248,7 +247,7 @@ def datenstand(filters: Filters) -> ChartData:
     table = pd.DataFrame(rows, columns=columns)
     subject = _subject(filters)
     if ages:
-        stale = sum(1 for age, _ in ages if age > stale_days)
+        stale = sum(1 for age, _ in ages if queries.is_stale(age))
         oldest_age, oldest_source = max(ages)
         days = sorted({d for d in table["Aktueller Stichtag"] if "." in d}, key=_date_key)
         span = days[0] if len(days) == 1 else f"vom {days[0]} bis {days[-1]}"

@@ -176,6 +176,16 @@ def reference_day() -> date:
     return pd.Timestamp(build_info()["veroeffentlicht"]).date()
 
 
+def age_in_days(stichtag: object) -> int:
+    """Days from a Stichtag to the reference day."""
+    return (reference_day() - pd.Timestamp(stichtag).date()).days
+
+
+def is_stale(age: int) -> bool:
+    """A Stichtag this many days old counts as outdated (KIM_DATENSTAND_TAGE)."""
+    return age > load_settings().stale_after_days
+
+
 def data_end() -> pd.Timestamp:
     """The latest Stichtag of the current deliveries: the data reach up to this day."""
     frame = _query("SELECT max(stichtag) AS ende FROM fct_lieferungen WHERE ist_aktuell")

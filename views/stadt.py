@@ -361,21 +361,20 @@ def data_status(filters: Filters) -> ChartData:
     ]
     frame = pd.concat([own, kreis], ignore_index=True)
     frame = frame.groupby(["quelle", "tabelle"], as_index=False, sort=False)["stichtag"].max()
-    today = queries.reference_day()
     rows = []
     stale = []
     for quelle, tabelle, stichtag in frame.itertuples(index=False):
         day = pd.Timestamp(stichtag).date()
         source = name if quelle == filters.gebiet else display.KREIS_SOURCE
-        age = (today - day).days
-        if age > settings.stale_after_days:
+        age = queries.age_in_days(day)
+        if queries.is_stale(age):
             stale.append(display.label("tabelle", tabelle))
         rows.append(
             {
                 "Tabelle": display.label("tabelle", tabelle),
                 "Geliefert von": source,
                 "Stichtag": display.day(day),
-                "Aktuell": f"nein, {age} Tage alt" if age > settings.stale_after_days else "ja",
+                "Aktuell": f"nein, {age} Tage alt" if queries.is_stale(age) else "ja",
             }
         )
     table = pd.DataFrame(rows, columns=["Tabelle", "Geliefert von", "Stichtag", "Aktuell"])

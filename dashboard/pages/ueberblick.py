@@ -55,15 +55,14 @@ def make_datenstand() -> html.Section:
     snapshots = queries.current_snapshots()
     names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
     latest = snapshots.groupby("quelle", as_index=False)["stichtag"].max()
-    today = queries.reference_day()
     items = []
     stale = []
     for quelle, stichtag in latest.itertuples(index=False):
         day = pd.Timestamp(stichtag).date()
         name = source_name(quelle, names)
-        age = (today - day).days
+        age = queries.age_in_days(day)
         text = f"{name}: Stichtag {display.day(day)}"
-        if age > settings.stale_after_days:
+        if queries.is_stale(age):
             stale.append(name)
             items.append(
                 html.Li([text, html.Strong(f" – veraltet ({age} Tage alt)")], className="veraltet")
