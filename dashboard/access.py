@@ -101,11 +101,15 @@ def _module_roles(module: str) -> tuple[str, ...] | None:
 
 
 def chart_allowed(key: str) -> bool:
-    """Whether the current user may have the chart under `key` (e.g. as a download)."""
+    """Whether the current user may have the chart under `key` (e.g. as a download): the
+    roles of its page (views/<page>.py holds the charts of pages/<page>.py); charts that
+    belong to no page (the reports' own) are for no one here."""
     builder = BUILDERS.get(key)
     if builder is None:
         return False
-    return allowed(_module_roles(builder.__module__) or ())
+    module = builder.__module__
+    page = "pages." + module.removeprefix("views.") if module.startswith("views.") else module
+    return allowed(_module_roles(page) or ())
 
 
 def protect_pages() -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import load_workbook
 
-from dashboard.app import create_app
 from tests.dashboard.conftest import (
     card_sentence,
     card_table,
@@ -21,7 +18,6 @@ from tests.dashboard.conftest import (
     published_query,
     query_of,
 )
-from views.charts import ChartData
 
 KREIS = "05954"
 GEVELSBERG = "05954012"
@@ -289,27 +285,3 @@ def test_error_list_xlsx_holds_every_quarantined_row_of_the_town(server, browser
         key = (r["Datei"], int(r["Zeile"]), r["Spalte"])
         if key in visible and isinstance(r["Wert"], str):
             assert r["Wert"] == visible[key]
-
-
-def test_long_tables_show_200_rows_and_say_how_many_there_are():
-    create_app()  # Dash imports the page modules (as `pages.*`) and registers them
-    page = sys.modules["pages.datenqualitaet"]
-    table = pd.DataFrame({"Datei": [f"datei_{i}.csv" for i in range(250)], "Zeile": "2"})
-    data = ChartData(key="probe", title="Probe", sentence="Satz.", table=table, note="Hinweis.")
-    screen = page.on_screen(data)
-    assert len(screen.table) == 200 and list(screen.table["Datei"])[-1] == "datei_199.csv"
-    assert "ersten 200 von 250 Zeilen" in screen.note and screen.note.startswith("Hinweis.")
-    assert len(data.table) == 250  # the download is built from the full table
-    small = ChartData(key="probe", title="Probe", sentence="Satz.", table=table.head(200))
-    assert page.on_screen(small) is small
-
-    assert (
-        page._messages(
-            [
-                "ersetzt die bisherige Lieferung zum selben Stichtag",
-                "Zeile 4, Spalte fall_id: Fall-ID fehlt (Wert: „F123456“)",
-                "… und 7 weitere Fehler (vollständige Liste in der Quarantäne)",
-            ]
-        )
-        == "ersetzt die bisherige Lieferung zum selben Stichtag; 8 Zeilenfehler in Quarantäne"
-    )

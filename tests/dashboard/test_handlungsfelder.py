@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import sys
-
-import pandas as pd
-
-from dashboard.app import create_app
 from tests.dashboard.conftest import (
     assert_cards_per_code,
     assert_grain_note,
@@ -141,25 +135,3 @@ def test_filters_change_numbers_and_url(server, browser, published):
     open_page(browser, server + "/handlungsfelder?zeitraum=2025-03&gebiet=05954036")
     values = published_values(published, "2025-03")
     assert_page_equals_published(browser, values, "2025-03", "05954036", "alle")
-
-
-def test_sankey_draws_only_visible_flows_and_keeps_secret_ones_in_the_table():
-    create_app()  # Dash imports the page modules (as `pages.*`) and registers them
-    flow_parts = sys.modules["pages.handlungsfelder"].flow_parts
-
-    frame = pd.DataFrame(
-        {
-            "handlungsfeld": ["arbeit", "arbeit", "wohnen"],
-            "partner": ["jobcenter", "sozialamt", "wohnungswesen"],
-            "wert": [12.0, math.nan, 0.0],
-            "unterdrueckt": [False, True, False],
-        }
-    )
-    table, links = flow_parts(frame)
-    rows = {r["Handlungsfeld"]: r for r in table.to_dict("records")}
-    assert rows["Arbeit"]["Jobcenter"] == "12"
-    assert rows["Arbeit"]["Sozialamt"] == "."
-    assert rows["Wohnen"]["Wohnungswesen"] == "–"
-    assert list(zip(links["Handlungsfeld"], links["Partner"], strict=True)) == [
-        ("Arbeit", "Jobcenter")
-    ]
