@@ -17,20 +17,12 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     out = args.out or settings.reports_dir
     try:
-        written = reports.write(settings, args.art, args.zeitraum, args.format, out)
+        written = reports.write(
+            settings, args.art, args.zeitraum, args.format, out, by=author(None)
+        )
     except UserError as err:
         print(str(err), file=sys.stderr)
         return 1
-    from accounts import audit
-
-    audit.record(
-        settings,
-        author(None),
-        audit.Action.BERICHT,
-        art=args.art,
-        zeitraum=args.zeitraum,
-        dateien=[p.name for p in written],
-    )
     for path in written:
         print(path)
     return 0

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import views.builders  # noqa: F401  (registers every chart builder)
+from accounts import audit
 from reports import content, images, to_pdf, to_pptx, to_xlsx
 from reports.content import Report
 from warehouse.settings import Settings
@@ -25,9 +26,16 @@ MEDIA_TYPES = {
 
 
 def write(
-    settings: Settings, art: str, zeitraum: str, formats: Sequence[str], out: Path
+    settings: Settings,
+    art: str,
+    zeitraum: str,
+    formats: Sequence[str],
+    out: Path,
+    *,
+    by: str,
 ) -> list[Path]:
-    """Write one report in the given formats to `out`; each file appears complete or not at all."""
+    """Write one report in the given formats to `out` (each file complete or not at all);
+    audited as made `by`."""
     report = content.assemble(settings, art, zeitraum)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -42,4 +50,21 @@ def write(
             finally:
                 scratch.unlink(missing_ok=True)
             written.append(path)
+    _record(settings, by, art, zeitraum, [path.name for path in written])
     return written
+
+
+def download(
+    settings: Settings, art: str, zeitraum: str, fmt: str, *, by: str
+) -> tuple[str, bytes]:
+    """One report in one format for the browser: file name and content; audited as made `by`."""
+    report = content.assemble(settings, art, zeitraum)
+    name = f"{report.file_stem}.{fmt}"
+    data = FORMATS[fmt](report)
+    _record(settings, by, art, zeitraum, [name])
+    return name, data
+
+
+def _record(settings: Settings, by: str, art: str, zeitraum: str, names: list[str]) -> None:
+    """The audit entry of a report made."""
+    audit.record(settings, by, audit.Action.BERICHT, art=art, zeitraum=zeitraum, dateien=names)

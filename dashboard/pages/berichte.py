@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from accounts import audit
+import reports
 from dashboard import access, auth
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from editorial import comments, signoffs
@@ -297,12 +297,9 @@ def create_report(clicks: list[int | None], period: str | None, art: str | None)
     if not period or period not in report_periods() or art not in content.ARTS:
         return no_update, "Bitte Zeitraum und Art des Berichts wählen."
     try:
-        report = content.assemble(load_settings(), art, period)
-        data = FORMATS[trigger["format"]](report)
+        name, data = reports.download(load_settings(), art, period, trigger["format"], by=_author())
     except UserError as err:
         return no_update, f"Der Bericht ließ sich nicht erstellen: {err}"
-    name = f"{report.file_stem}.{trigger['format']}"
-    audit.record(load_settings(), _author(), "bericht", art=art, zeitraum=period, dateien=[name])
     return dcc.send_bytes(data, name), f"{name} wurde erstellt und heruntergeladen."
 
 
