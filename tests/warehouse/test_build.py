@@ -110,6 +110,27 @@ def test_no_published_count_is_one_or_two(built):
             assert float(row["wert"]) == 0 or float(row["wert"]) >= 3, row
 
 
+def test_the_kreis_yearly_values_stay_visible(built):
+    # The Landrat's first numbers: with hundreds of cases a year nothing forces their
+    # suppression, so the joint pattern must leave every one of them published.
+    con = duckdb.connect(str(built.home / "kim.duckdb"), read_only=True)
+    try:
+        hidden = con.execute(
+            "SELECT indikator, zeitraum FROM fct_indikatoren WHERE gebiet = '05954' "
+            "AND periodentyp = 'jahr' AND zielgruppe = 'alle' AND handlungsfeld = 'alle' "
+            "AND aufschluesselung = '' AND unterdrueckt AND indikator IN "
+            "(SELECT indikator FROM dim_kennzahlen WHERE geheimhaltung = 'anzahl')"
+        ).fetchall()
+        shown = con.execute(
+            "SELECT count(*) FROM fct_indikatoren WHERE gebiet = '05954' "
+            "AND periodentyp = 'jahr' AND aufschluesselung = '' AND NOT unterdrueckt"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert shown > 0
+    assert hidden == []
+
+
 def test_no_single_suppressed_town_next_to_a_visible_kreis_total(built):
     rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-Q2")
     groups: dict[tuple, list[dict[str, str]]] = {}

@@ -62,11 +62,14 @@ def protect(
     k: int,
     forced: np.ndarray | None = None,
     unpublished: np.ndarray | None = None,
+    spared: np.ndarray | None = None,
 ) -> Protection:
     """Suppression pattern for the table, proven by the attacker check.
 
     `forced` cells are suppressed from the start; `unpublished` cells are never shown (always
-    hidden, not sensitive, but their small counts must not be narrowed into 1 .. k-1 either).
+    hidden, not sensitive, but their small counts must not be narrowed into 1 .. k-1 either);
+    `spared` cells (the Kreis's yearly totals) are suppressed only to shield one cell that
+    nothing else shields, never for several cells lifted together.
     """
     started = time.perf_counter()
     none = np.zeros(len(table.wert), dtype=bool)
@@ -103,7 +106,7 @@ def protect(
                 f"Nach {MAX_ROUNDS} Runden sind noch {len(proof.fehlgeschlagen)} kleine Werte "
                 "eingrenzbar."
             )
-        shield = Shield(table, suppressed, k, primary)
+        shield = Shield(table, suppressed, k, primary, none if spared is None else spared)
         failed = proof.fehlgeschlagen.tolist()
         for start in range(0, len(failed), BATCH):
             witnesses.update(shield.lift(failed[start : start + BATCH]))
@@ -177,12 +180,18 @@ class Shield:
     """
 
     def __init__(
-        self, table: LinkedTable, suppressed: np.ndarray, k: int, sensitive: np.ndarray
+        self,
+        table: LinkedTable,
+        suppressed: np.ndarray,
+        k: int,
+        sensitive: np.ndarray,
+        spared: np.ndarray,
     ) -> None:
         self.table = table
         self.suppressed = suppressed.copy()
         self.k = k
         self.sensitive = sensitive
+        self.spared = spared
         # How far a lift must go: k for a sensitive cell, up to k for any other.
         self.need = np.where(sensitive, float(k), k - table.wert)
         self.n = len(table.wert)
@@ -212,7 +221,7 @@ class Shield:
             if not batch:
                 continue
             index = np.array(sorted(set(batch)), dtype=np.int64)
-            witness = self._change(index, up=self.need[index])
+            witness = self._change(index, up=self.need[index], spare=len(index) > 1)
             if witness is not None:
                 found.update({cell: (witness.fuer(cell),) for cell in batch})
             elif len(batch) > 1:
@@ -233,10 +242,15 @@ class Shield:
         return tuple(changes)
 
     def _change(
-        self, cells: np.ndarray, up: np.ndarray | None = None, down: np.ndarray | None = None
+        self,
+        cells: np.ndarray,
+        up: np.ndarray | None = None,
+        down: np.ndarray | None = None,
+        spare: bool = False,
     ) -> Witness | None:
         """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
-        cells suppressed; None if there is none."""
+        cells suppressed; None if there is none (or, with `spare`, if it needs a visible
+        spared cell)."""
         size = REGION
         while True:
             region = self._region(cells, size)
@@ -247,6 +261,8 @@ class Shield:
                 return None
             size *= 4
         changed = np.flatnonzero(np.abs(change) > TOLERANCE)
+        if spare and (self.spared[changed] & ~self.suppressed[changed]).any():
+            return None
         self.suppressed[changed] = True
         witness = Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
         for other in changed[change[changed] >= self.need[changed] - TOLERANCE].tolist():

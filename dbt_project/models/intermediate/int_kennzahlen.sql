@@ -133,7 +133,7 @@ gewichtet as (
         + 2 * (zielgruppe = 'alle')::integer
         + 2 * (handlungsfeld = 'alle')::integer
         + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
-        + 100 * (
+        + {{ var('gewicht_kreis_jahreswert') }} * (
             gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
             and zielgruppe = 'alle' and handlungsfeld = 'alle'
         )::integer as eigenes_gewicht

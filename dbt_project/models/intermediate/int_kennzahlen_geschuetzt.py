@@ -35,6 +35,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     k = int(dbt.config.get("geheimhaltung_k"))
     base = int(dbt.config.get("mindestbasis"))
+    # The Kreis's yearly totals, and the stocks equal to them, cost at least this much.
+    spared_from = int(dbt.config.get("gewicht_kreis_jahreswert"))
     # Temporary objects only: nothing of this model may reach the build file (profiles.yml).
     zellen_sql = dbt.ref("int_kennzahlen").sql_query()
     session.execute(f"CREATE OR REPLACE TEMP VIEW gk_zellen AS {zellen_sql}")
@@ -78,7 +80,11 @@ def model(dbt, session):
     )
     table.check()
     result = protect(
-        table, k, forced=counts["erzwungen"], unpublished=~counts["ist_veroeffentlicht"]
+        table,
+        k,
+        forced=counts["erzwungen"],
+        unpublished=~counts["ist_veroeffentlicht"],
+        spared=counts["gewicht"] >= spared_from,
     )
     proof = result.pruefung
     low = np.full(len(zellen), np.nan)
