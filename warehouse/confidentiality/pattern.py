@@ -18,6 +18,7 @@ then a part before its total, then the smallest value; in 3, the least `gewicht`
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import highspy
@@ -25,6 +26,7 @@ import numpy as np
 
 from warehouse.confidentiality.audit import (
     TOLERANCE,
+    WORKERS,
     Attack,
     Witness,
     attack,
@@ -40,6 +42,9 @@ MAX_ROUNDS = 200
 BATCH = 16
 # Cells a change may first touch (see `Shield`).
 REGION = 4_000
+# Batches lifted side by side, each for the pattern as it stood before them (a fixed number,
+# not the machine's cores, so that every machine chooses the same pattern).
+WAVE = 4
 
 
 class ProtectionFailed(Exception):
@@ -108,8 +113,12 @@ def protect(
             )
         shield = Shield(table, suppressed, k, primary, none if spared is None else spared)
         failed = proof.fehlgeschlagen.tolist()
-        for start in range(0, len(failed), BATCH):
-            witnesses.update(shield.lift(failed[start : start + BATCH]))
+        batches = [failed[start : start + BATCH] for start in range(0, len(failed), BATCH)]
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for start in range(0, len(batches), WAVE):
+                for found in pool.map(shield.lift, batches[start : start + WAVE]):
+                    shield.keep(found)
+                    witnesses.update(found)
         suppressed = close(table, shield.suppressed, primary, k)
     examined = np.flatnonzero(small)
     count, largest = component_sizes(table, suppressed, examined)
@@ -202,18 +211,20 @@ class Shield:
         # Cells an earlier change of this round already lifts far enough: it is theirs too.
         self.lifted: dict[int, Witness] = {}
 
-    def _cost(self, cells: np.ndarray) -> np.ndarray:
+    def _cost(self, cells: np.ndarray, hidden: np.ndarray) -> np.ndarray:
         """Cost of changing each cell by one: its weight if visible, almost 0 if suppressed."""
-        hidden = self.suppressed[cells] & ~self.table.bekannt[cells]
-        return np.where(hidden, 1e-3, self.table.gewicht[cells].astype(np.float64) + 1.0)
+        free = hidden[cells] & ~self.table.bekannt[cells]
+        return np.where(free, 1e-3, self.table.gewicht[cells].astype(np.float64) + 1.0)
 
     def lift(self, cells: list[int]) -> dict[int, tuple[Witness, ...]]:
-        """Suppress the cells of the cheapest change lifting all the cells; their witnesses.
+        """Witnesses of the cheapest changes lifting the cells, for the pattern as it stands.
 
         One change for several cells costs one programme; where no single change lifts them
         all, they are lifted in halves. A cell no change can lift far enough (a known cell
         caps it) is lowered to 0 instead, and a sensitive one also lifted by the rest of k.
+        Nothing is suppressed yet (`keep` does that), so lifts can run side by side.
         """
+        hidden = self.suppressed.copy()
         found = {cell: (self.lifted[cell].fuer(cell),) for cell in cells if cell in self.lifted}
         batches = [[cell for cell in cells if cell not in found]]
         while batches:
@@ -221,22 +232,31 @@ class Shield:
             if not batch:
                 continue
             index = np.array(sorted(set(batch)), dtype=np.int64)
-            witness = self._change(index, up=self.need[index], spare=len(index) > 1)
+            witness = self._change(index, hidden, up=self.need[index], spare=len(index) > 1)
             if witness is not None:
                 found.update({cell: (witness.fuer(cell),) for cell in batch})
             elif len(batch) > 1:
                 half = len(batch) // 2
                 batches += [batch[:half], batch[half:]]
             else:
-                found[batch[0]] = self._both_ways(index)
+                found[batch[0]] = self._both_ways(index, hidden)
         return found
 
-    def _both_ways(self, cell: np.ndarray) -> tuple[Witness, ...]:
+    def keep(self, found: dict[int, tuple[Witness, ...]]) -> None:
+        """Suppress the cells the witnesses change; remember the cells they lift far enough."""
+        for witnesses in found.values():
+            for witness in witnesses:
+                self.suppressed[witness.zellen] = True
+                far = witness.aenderung >= self.need[witness.zellen] - TOLERANCE
+                for other in witness.zellen[far].tolist():
+                    self.lifted.setdefault(other, witness)
+
+    def _both_ways(self, cell: np.ndarray, hidden: np.ndarray) -> tuple[Witness, ...]:
         """A change lowering the cell to 0 and, if sensitive, one lifting it by k - value."""
         value = self.table.wert[cell]
-        changes = [self._change(cell, down=value)]
+        changes = [self._change(cell, hidden, down=value)]
         if self.sensitive[cell[0]]:
-            changes.append(self._change(cell, up=self.k - value))
+            changes.append(self._change(cell, hidden, up=self.k - value))
         if any(change is None for change in changes):
             raise ProtectionFailed(f"Zelle {int(cell[0])} lässt sich nicht schützen.")
         return tuple(changes)
@@ -244,32 +264,30 @@ class Shield:
     def _change(
         self,
         cells: np.ndarray,
+        hidden: np.ndarray,
         up: np.ndarray | None = None,
         down: np.ndarray | None = None,
         spare: bool = False,
     ) -> Witness | None:
         """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
-        cells suppressed; None if there is none (or, with `spare`, if it needs a visible
-        spared cell)."""
+        cells added to `hidden`; None if there is none (or, with `spare`, if it needs a
+        visible spared cell)."""
         size = REGION
         while True:
-            region = self._region(cells, size)
-            change = self._solve(cells, up, down, region)
+            region = self._region(cells, size, hidden)
+            change = self._solve(cells, up, down, region, hidden)
             if change is not None:
                 break
             if len(region) < size:  # all cells linked to the lifted ones
                 return None
             size *= 4
         changed = np.flatnonzero(np.abs(change) > TOLERANCE)
-        if spare and (self.spared[changed] & ~self.suppressed[changed]).any():
+        if spare and (self.spared[changed] & ~hidden[changed]).any():
             return None
-        self.suppressed[changed] = True
-        witness = Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
-        for other in changed[change[changed] >= self.need[changed] - TOLERANCE].tolist():
-            self.lifted.setdefault(other, witness)
-        return witness
+        hidden[changed] = True
+        return Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
 
-    def _region(self, cells: np.ndarray, size: int) -> np.ndarray:
+    def _region(self, cells: np.ndarray, size: int, hidden: np.ndarray) -> np.ndarray:
         """About `size` cells nearest the cells through shared relations, hidden ones first."""
         table = self.table
         inside = np.zeros(self.n, dtype=bool)
@@ -281,7 +299,7 @@ class Shield:
             )
             if not len(ring):
                 break
-            inside[ring[np.argsort(~self.suppressed[ring], kind="stable")[:room]]] = True
+            inside[ring[np.argsort(~hidden[ring], kind="stable")[:room]]] = True
         return np.flatnonzero(inside)
 
     def _solve(
@@ -290,6 +308,7 @@ class Shield:
         up: np.ndarray | None,
         down: np.ndarray | None,
         region: np.ndarray,
+        hidden: np.ndarray,
     ) -> np.ndarray | None:
         """The cheapest change (one value per cell of the table) changing only the region's
         cells; None if there is none."""
@@ -312,7 +331,7 @@ class Shield:
         else:
             up_high[at] = 0.0
             down_low[at] = down_high[at] = down
-        cost = self._cost(region)
+        cost = self._cost(region, hidden)
         solver = highs_model(
             cost=np.r_[cost, cost],
             col_lower=np.r_[up_low, down_low],
@@ -323,6 +342,8 @@ class Shield:
             cols=np.r_[cols, cols + size],
             values=np.r_[coef, -coef],
         )
+        # Presolve costs more than it saves on these programmes (half the time at scale 1).
+        solver.setOptionValue("presolve", "off")
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
