@@ -11,9 +11,11 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from editorial.comments import Comment
-from views import display, queries
+from views import display
 from views.charts import ChartData
 from views.display import STATUS_ICONS
+from views.headlines import Headline
+from views.trends import Course
 from warehouse.errors import NotPublished
 
 # Goal status: text and a distinct symbol, never colour alone (catalogue §4).
@@ -151,36 +153,50 @@ def make_status(status: str, text: str) -> html.Span:
 
 
 def make_kpi(
-    label: str, value: str, detail: str | None = None, status: html.Span | None = None
+    label: str,
+    value: str,
+    detail: str | None = None,
+    status: html.Span | None = None,
+    unit: str = "",
+    changes: Sequence[str] = (),
+    course: Course | None = None,
 ) -> html.Div:
-    """A headline figure: label, value, optional detail line and goal status."""
-    children = [html.P(label, className="kpi-name"), html.P(value, className="kpi-wert")]
+    """A headline figure: label, value with unit, goal status, changes and recent course."""
+    shown = [value]
+    if unit and value not in (display.SUPPRESSED, display.NOT_APPLICABLE):
+        shown.append(html.Span(f" {unit}", className="kpi-einheit"))
+    children = [html.P(label, className="kpi-name"), html.P(shown, className="kpi-wert")]
     if status is not None:
         children.append(html.P(status, className="kpi-status"))
     if detail:
         children.append(html.P(detail, className="kpi-detail"))
+    if changes:
+        children.append(
+            html.Ul([html.Li(change) for change in changes], className="kpi-veraenderung")
+        )
+    if course is not None:
+        children.append(html.Img(src=course.data_uri, alt=course.text, className="kpi-verlauf"))
     return html.Div(children, className="kpi")
 
 
 def make_headlines(
-    title: str, frame: pd.DataFrame, indicators: Sequence[str], gebiet: str, year: int
+    title: str, figures: Sequence[Headline], note: str | None = None
 ) -> html.Section:
-    """Headline tiles of an area's values (`frame`) with the status of its yearly goals."""
-    goals = queries.goals(year)
-    goals = goals[goals["gebiet"] == gebiet].set_index("indikator")
-    tiles = []
-    for indikator in indicators:
-        info = queries.indicator(indikator)
-        shown = display.first_value(frame[frame["indikator"] == indikator], info["format"])
-        status = None
-        detail = None
-        if indikator in goals.index:
-            goal = goals.loc[indikator]
-            status = make_status(goal["status"], goal["status_text"])
-            target = display.plain(goal["zielwert"], info["format"])
-            detail = f"Jahresziel {year}: {display.direction(goal['richtung'])} {target}"
-        tiles.append(make_kpi(info["name"], shown, detail, status))
-    return make_card("kennzahlen", title, html.Div(tiles, className="kpis"))
+    """Headline tiles of an area (views.headlines), with the status of its yearly goals."""
+    tiles = [
+        make_kpi(
+            figure.name,
+            figure.value,
+            figure.goal,
+            make_status(figure.status, figure.status_text or "") if figure.status else None,
+            figure.unit,
+            figure.changes,
+            figure.course,
+        )
+        for figure in figures
+    ]
+    parts = [make_notice(note)] if note else []
+    return make_card("kennzahlen", title, *parts, html.Div(tiles, className="kpis"))
 
 
 def make_notice(text: str, *, warning: bool = False) -> html.Div:

@@ -220,12 +220,13 @@ def breakdown(aufschluesselung: str) -> str:
     return f"{BREAKDOWNS.get(dimension, dimension)}: {label(dimension, code)}"
 
 
-# Symbols of the goal status (shown beside the text, never alone).
+# Symbols of the goal status (shown beside the text, never alone): shapes, not triangles, so
+# that none reads as a trend arrow (changes use ↑ ↓ →).
 STATUS_ICONS = {
     "erreicht": "✔",
-    "im_plan": "▲",
+    "im_plan": "●",
     "leicht_verzoegert": "◆",
-    "deutlich_verzoegert": "▼",
+    "deutlich_verzoegert": "■",
     "nicht_bewertbar": "?",
 }
 

@@ -16,7 +16,8 @@ from dashboard.components import (
 from views import display
 from views.charts import build
 from views.filters import Filters, from_query
-from views.stadt import HEADLINES, town_name, town_rows
+from views.headlines import headlines, unfinished
+from views.stadt import HEADLINES, town_name
 from warehouse.errors import NotPublished
 from warehouse.schema import town_codes
 
@@ -62,10 +63,8 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
         html.P(dcc.Link("Zurück zum Vergleich der Städte", href=back), className="zurueck"),
         make_headlines(
             f"Kennzahlen von {name}",
-            town_rows(filters, HEADLINES),
-            HEADLINES,
-            filters.gebiet,
-            filters.jahr,
+            headlines(HEADLINES, filters, filters.gebiet),
+            unfinished(filters.zeitraum),
         ),
         make_chart_card(build("stadt-faelle-monat", filters)),
         make_chart_card(build("stadt-zielgruppen", filters)),

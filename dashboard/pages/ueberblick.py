@@ -17,6 +17,7 @@ from dashboard.components import (
 from views import display, queries
 from views.charts import build
 from views.filters import from_query
+from views.headlines import headlines, unfinished
 from views.ueberblick import HEADLINES, source_name
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
@@ -38,10 +39,8 @@ def layout(**query: str) -> html.Div:
             make_datenstand(),
             make_headlines(
                 "Kennzahlen des Kreises",
-                queries.values(HEADLINES, [filters.zeitraum], [KREIS_AGS]),
-                HEADLINES,
-                KREIS_AGS,
-                filters.jahr,
+                headlines(HEADLINES, filters, KREIS_AGS),
+                unfinished(filters.zeitraum),
             ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),
             make_chart_card(build("ueberblick-staedte", filters)),

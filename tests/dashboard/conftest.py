@@ -382,12 +382,30 @@ def hidden_filter_groups(browser) -> list[bool]:
 
 
 def headline(browser, name: str) -> str | None:
-    """The value of a headline tile."""
+    """The value of a headline tile (without its unit)."""
     return browser.driver.execute_script(
         """
         const tile = [...document.querySelectorAll('.kpi')]
             .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
-        return tile ? tile.querySelector('.kpi-wert').textContent : null;
+        return tile ? tile.querySelector('.kpi-wert').childNodes[0].textContent : null;
+        """,
+        name,
+    )
+
+
+def headline_parts(browser, name: str) -> dict[str, object]:
+    """A headline tile's unit, change lines, goal line and the text of its course."""
+    return browser.driver.execute_script(
+        """
+        const tile = [...document.querySelectorAll('.kpi')]
+            .find(t => t.querySelector('.kpi-name').textContent === arguments[0]);
+        const text = (selector) => tile.querySelector(selector)?.textContent ?? null;
+        return {
+            unit: text('.kpi-einheit'),
+            changes: [...tile.querySelectorAll('.kpi-veraenderung li')].map(li => li.textContent),
+            goal: text('.kpi-detail'),
+            course: tile.querySelector('img.kpi-verlauf')?.getAttribute('alt') ?? null,
+        };
         """,
         name,
     )

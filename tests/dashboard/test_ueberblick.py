@@ -9,6 +9,7 @@ from tests.dashboard.conftest import (
     choose,
     heading,
     headline,
+    headline_parts,
     open_page,
     published_values,
     query_of,
@@ -67,3 +68,39 @@ def test_filter_change_writes_the_url_and_back_restores_it(server, browser, publ
     # A bookmarked URL opens the same view.
     open_page(browser, server + "/?zeitraum=2025-Q2")
     assert "2. Quartal 2025" in heading(browser)
+
+
+def test_tiles_compare_with_earlier_periods_from_published_values_only(server, browser, published):
+    open_page(browser, server + "/?zeitraum=2025-Q2")
+    values = published_values(published, "2025-Q2", "2025-Q1", "2024-Q2", "2025")
+    for name, indikator, unit in (
+        ("Neue Fälle", "faelle_neu", "Fälle"),
+        ("Vermittlungen", "vermittlungen", "Vermittlungen"),
+    ):
+        parts = headline_parts(browser, name)
+        assert parts["unit"].strip() == unit
+        now, _ = values[(indikator, "2025-Q2", KREIS, "alle", "alle", "")]
+        for line, (against, period) in zip(
+            parts["changes"],
+            (("Vorquartal", "2025-Q1"), ("Vorjahreszeitraum", "2024-Q2")),
+            strict=True,
+        ):
+            before, secret = values[(indikator, period, KREIS, "alle", "alle", "")]
+            if secret or before is None or now is None:
+                assert line.startswith(f"Kein Vergleich mit dem {against}")
+                continue
+            delta = round(now) - round(before)
+            if delta == 0:
+                assert line.startswith(f"→ gleich wie im {against}")
+            else:
+                arrow, words = ("↑", "mehr") if delta > 0 else ("↓", "weniger")
+                assert (
+                    line.startswith(f"{arrow} {abs(delta)} ")
+                    and f" {words} als im {against}" in line
+                )
+        assert parts["course"].startswith("Verlauf 3. Quartal 2023 bis 2. Quartal 2025")
+    # The goal is a statement about the year: its value to date stands beside the status.
+    goal = headline_parts(browser, "Neue Fälle")["goal"]
+    year, secret = values[("faelle_neu", "2025", KREIS, "alle", "alle", "")]
+    assert goal.startswith("Jahresziel 2025: mindestens")
+    assert not secret and f"Ergebnis des Jahres: {int(year):,} Fälle".replace(",", ".") in goal

@@ -19,9 +19,9 @@ from tests.dashboard.conftest import (
 
 ICONS = {
     "erreicht": "✔",
-    "im_plan": "▲",
+    "im_plan": "●",
     "leicht_verzoegert": "◆",
-    "deutlich_verzoegert": "▼",
+    "deutlich_verzoegert": "■",
     "nicht_bewertbar": "?",
 }
 STATUS_WORDS = {

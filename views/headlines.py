@@ -1,0 +1,100 @@
+"""Headline figures of an area: value, unit, changes, recent course and goal status (no Dash)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from views import display, queries, trends
+from views.filters import Filters
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure as a tile shows it."""
+
+    indikator: str
+    name: str
+    value: str
+    unit: str
+    changes: tuple[str, ...]
+    course: trends.Course | None
+    status: str | None = None
+    status_text: str | None = None
+    goal: str | None = None
+
+
+def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[Headline]:
+    """The area's headline figures for the filters' period, compared with earlier periods.
+
+    Goal status is a statement about the year to date, so beside it stands the year's value
+    to date, not the period's.
+    """
+    earlier = trends.earlier_periods(filters.zeitraum)
+    course = trends.course_periods(filters.zeitraum, queries.periods())
+    wanted = sorted({filters.zeitraum, *earlier.values(), *course})
+    frame = queries.values(list(indicators), wanted, [gebiet])
+    goals = queries.goals(filters.jahr)
+    goals = goals[goals["gebiet"] == gebiet].set_index("indikator")
+    found = []
+    for indikator in indicators:
+        info = queries.indicator(indikator)
+        fmt, einheit = str(info["format"]), str(info["einheit"])
+        own = frame[frame["indikator"] == indikator]
+        now = own[own["zeitraum"] == filters.zeitraum]
+        changes = []
+        for against, period in earlier.items():
+            change = trends.change(own, filters.zeitraum, against, period, fmt)
+            changes.append(
+                change.describe(fmt, einheit)
+                if change is not None
+                else f"Kein Vergleich mit dem {against} ({display.period(period)}): "
+                "ein Wert fehlt oder ist geheim gehalten."
+            )
+        headline = Headline(
+            indikator=indikator,
+            name=str(info["name"]),
+            value=display.first_value(now, fmt),
+            unit="" if fmt == "prozent" else einheit,
+            changes=tuple(changes),
+            course=trends.course(own, course, fmt),
+        )
+        if indikator in goals.index:
+            headline = _with_goal(headline, goals.loc[indikator], filters, fmt, headline.unit)
+        found.append(headline)
+    return found
+
+
+def unfinished(zeitraum: str) -> str | None:
+    """A note when the data end before the period does: its values are not yet complete."""
+    periods = queries.periods()
+    end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]
+    data_end = queries.data_end()
+    if end.empty or pd.Timestamp(end.iloc[0]) <= data_end:
+        return None
+    return (
+        f"{display.period(zeitraum)} ist noch nicht abgeschlossen: die Daten reichen bis "
+        f"{display.day(data_end)}. Vergleiche mit früheren, ganzen Zeiträumen zeigen bei "
+        "Fallzahlen daher zu wenig."
+    )
+
+
+def _with_goal(headline: Headline, goal, filters: Filters, fmt: str, unit: str) -> Headline:
+    """The headline with its yearly goal's status, and the year-to-date value beside it."""
+    target = f"{display.direction(goal['richtung'])} {display.plain(goal['zielwert'], fmt)}"
+    target += f" {unit}" if unit else ""
+    text = f"Jahresziel {filters.jahr}: {target}"
+    if filters.periodentyp != "jahr":
+        so_far = display.value(goal["ist"], bool(goal["unterdrueckt"]), fmt)
+        so_far = display.say(so_far, f" {unit}" if unit else "")
+        if goal["jahr_abgeschlossen"]:
+            text += f"; Ergebnis des Jahres: {so_far} – der Status gilt für das ganze Jahr"
+        else:
+            until = goal["letzter_stichtag"]
+            until = f" bis {display.day(until)}" if pd.notna(until) else ""
+            text += f"; Stand des Jahres{until}: {so_far} – der Status gilt für das Jahr bis dahin"
+    return replace(
+        headline, status=str(goal["status"]), status_text=str(goal["status_text"]), goal=text
+    )
