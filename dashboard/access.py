@@ -139,19 +139,24 @@ def _guarded_layout(page: dict, original: Callable | object) -> Callable:
 
 def make_refused() -> html.Div:
     """The page a user sees where the role does not reach, with the pages it does reach."""
-    links = [html.Li(dcc.Link(p["name"], href=p["relative_path"])) for p in permitted_pages()]
+    return make_elsewhere(
+        "Kein Zugriff",
+        "Diese Seite ist für Ihre Rolle nicht freigegeben. Wenden Sie sich an die "
+        "Koordinierungsstelle, wenn Sie Zugriff brauchen.",
+    )
+
+
+def make_elsewhere(title: str, text: str) -> html.Div:
+    """A page that cannot be shown: why, and links to the pages the user may open."""
+    links = [
+        html.Li(dcc.Link(p["name"], href=p["relative_path"]))
+        for p in permitted_pages()
+        if p.get("nav", True)
+    ]
     return html.Div(
         [
             html.Header(
-                [
-                    html.H1("Kein Zugriff"),
-                    html.P(
-                        "Diese Seite ist für Ihre Rolle nicht freigegeben. Wenden Sie sich an "
-                        "die Koordinierungsstelle, wenn Sie Zugriff brauchen.",
-                        className="einleitung",
-                    ),
-                ],
-                className="seitenkopf",
+                [html.H1(title), html.P(text, className="einleitung")], className="seitenkopf"
             ),
             html.Section(
                 [html.H2("Ihre Seiten", id="titel-eigene-seiten"), html.Ul(links)],

@@ -207,12 +207,21 @@ def make_notice(text: str, *, warning: bool = False) -> html.Div:
     )
 
 
-def make_no_data(message: str) -> html.Div:
-    """Shown instead of a page when nothing is published yet."""
+def make_no_data() -> html.Div:
+    """Shown instead of a page when nothing is published yet (or the published file is
+    unreadable): for a reader, without commands; `kim status` tells the operator why."""
     return html.Div(
         [
-            make_page_header("Noch keine Daten", message),
-            make_notice("Bitte zuerst `kim load` und `kim build` ausführen."),
+            make_page_header(
+                "Noch keine Zahlen veröffentlicht",
+                "Für diese Ansicht liegen noch keine veröffentlichten Zahlen vor. Sie erscheinen "
+                "hier, sobald die Koordinierungsstelle die gelieferten Daten geladen, geprüft "
+                "und veröffentlicht hat.",
+            ),
+            make_notice(
+                "Wenn Sie hier Zahlen erwartet haben, wenden Sie sich bitte an die "
+                "Koordinierungsstelle Kommunales Integrationsmanagement."
+            ),
         ]
     )
 
@@ -224,8 +233,8 @@ def guarded(layout: Callable[..., Component]) -> Callable[..., Component]:
     def wrapper(**query: str) -> Component:
         try:
             return layout(**query)
-        except NotPublished as err:
-            return make_no_data(str(err))
+        except NotPublished:
+            return make_no_data()
 
     return wrapper
 
