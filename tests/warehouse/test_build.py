@@ -131,6 +131,23 @@ def test_the_kreis_yearly_values_stay_visible(built):
     assert hidden == []
 
 
+def test_the_largest_towns_yearly_case_totals_stay_visible(built):
+    # Witten has about a third of the Kreis's cases: its yearly totals are far from small.
+    # Shielding changes that lift several cells at once leave such headline figures alone.
+    con = duckdb.connect(str(built.home / "kim.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT indikator, zeitraum, unterdrueckt FROM fct_indikatoren "
+            "WHERE gebiet = '05954036' AND periodentyp = 'jahr' AND zielgruppe = 'alle' "
+            "AND handlungsfeld = 'alle' AND aufschluesselung = '' "
+            "AND indikator IN ('faelle_neu', 'faelle_aktiv', 'personen_erreicht')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(rows) >= 6
+    assert [row for row in rows if row[2]] == []
+
+
 def test_no_single_suppressed_town_next_to_a_visible_kreis_total(built):
     rows = indicators(built, "--zeitraum", "2025-Q1", "--zeitraum", "2025-Q2")
     groups: dict[tuple, list[dict[str, str]]] = {}

@@ -73,8 +73,8 @@ def protect(
 
     `forced` cells are suppressed from the start; `unpublished` cells are never shown (always
     hidden, not sensitive, but their small counts must not be narrowed into 1 .. k-1 either);
-    `spared` cells (the Kreis's yearly totals) are suppressed only to shield one cell that
-    nothing else shields, never for several cells lifted together.
+    `spared` cells (the headline figures: totals of a quarter or longer) are suppressed only
+    to shield one cell that nothing else shields, never for several cells lifted together.
     """
     started = time.perf_counter()
     none = np.zeros(len(table.wert), dtype=bool)
@@ -116,7 +116,9 @@ def protect(
         batches = [failed[start : start + BATCH] for start in range(0, len(failed), BATCH)]
         with ThreadPoolExecutor(WORKERS) as pool:
             for start in range(0, len(batches), WAVE):
-                for found in pool.map(shield.lift, batches[start : start + WAVE]):
+                # All lifts of a wave see the pattern as it was before the wave (results are
+                # kept once all are in): the same pattern on every run, however the threads run.
+                for found in list(pool.map(shield.lift, batches[start : start + WAVE])):
                     shield.keep(found)
                     witnesses.update(found)
         suppressed = close(table, shield.suppressed, primary, k)
@@ -270,20 +272,19 @@ class Shield:
         spare: bool = False,
     ) -> Witness | None:
         """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
-        cells added to `hidden`; None if there is none (or, with `spare`, if it needs a
-        visible spared cell)."""
+        cells added to `hidden`; None if there is none. With `spare` (several cells at once)
+        the change leaves visible spared cells alone and is sought in the first region only:
+        where that fails, the cells are lifted in smaller batches."""
         size = REGION
         while True:
             region = self._region(cells, size, hidden)
-            change = self._solve(cells, up, down, region, hidden)
+            change = self._solve(cells, up, down, region, hidden, spare)
             if change is not None:
                 break
-            if len(region) < size:  # all cells linked to the lifted ones
+            if spare or len(region) < size:  # spared cells in the way, or no more cells
                 return None
             size *= 4
         changed = np.flatnonzero(np.abs(change) > TOLERANCE)
-        if spare and (self.spared[changed] & ~hidden[changed]).any():
-            return None
         hidden[changed] = True
         return Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
 
@@ -309,9 +310,10 @@ class Shield:
         down: np.ndarray | None,
         region: np.ndarray,
         hidden: np.ndarray,
+        spare: bool = False,
     ) -> np.ndarray | None:
         """The cheapest change (one value per cell of the table) changing only the region's
-        cells; None if there is none."""
+        cells, with `spare` none of its visible spared cells; None if there is none."""
         table = self.table
         size = len(region)
         members = np.flatnonzero(np.isin(table.zelle, region))
@@ -320,8 +322,11 @@ class Shield:
         coef = table.koeffizient[members]
         equal = table.gleichung[groups]
         # Columns: y_up (0 .. size-1), y_down (size .. 2 size-1); y = y_up - y_down.
-        up_high = np.where(table.bekannt[region], 0.0, highspy.kHighsInf)
-        down_high = np.where(table.bekannt[region], 0.0, table.wert[region])
+        fixed = table.bekannt[region]
+        if spare:
+            fixed = fixed | (self.spared[region] & ~hidden[region])
+        up_high = np.where(fixed, 0.0, highspy.kHighsInf)
+        down_high = np.where(fixed, 0.0, table.wert[region])
         up_low = np.zeros(size)
         down_low = np.zeros(size)
         at = np.searchsorted(region, cells)

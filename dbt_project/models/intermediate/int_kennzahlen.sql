@@ -165,6 +165,13 @@ final as (
         ist_zeitlich_summierbar,
         ist_handlungsfelder_summierbar,
         ist_veroeffentlicht,
+        -- The figures readers look at first: totals of a quarter or longer, of every area. A
+        -- shielding change lifting several cells together may not suppress one of them
+        -- (docs/confidentiality.md).
+        aufschluesselung = ''
+        and zielgruppe = 'alle'
+        and handlungsfeld = 'alle'
+        and periodenrang >= 2 as ist_kernzahl,
         -- The stock at the end of a month, quarter, half-year and year ending on the same day
         -- is one number: suppressing one of them suppresses all, so each costs what the
         -- dearest of them costs (the Kreis's yearly stock stays visible where it can).

@@ -35,15 +35,13 @@ def model(dbt, session):
     dbt.config(materialized="table")
     k = int(dbt.config.get("geheimhaltung_k"))
     base = int(dbt.config.get("mindestbasis"))
-    # The Kreis's yearly totals, and the stocks equal to them, cost at least this much.
-    spared_from = int(dbt.config.get("gewicht_kreis_jahreswert"))
     # Temporary objects only: nothing of this model may reach the build file (profiles.yml).
     zellen_sql = dbt.ref("int_kennzahlen").sql_query()
     session.execute(f"CREATE OR REPLACE TEMP VIEW gk_zellen AS {zellen_sql}")
     versions = dbt.ref("stg_freigegebene_werte").sql_query()
     counts = session.execute(
         f"""
-        SELECT z.zelle, z.wert, z.gewicht, z.ist_veroeffentlicht,
+        SELECT z.zelle, z.wert, z.gewicht, z.ist_veroeffentlicht, z.ist_kernzahl,
             coalesce(f.erzwungen, false) AS erzwungen,
             coalesce(list_contains(f.werte, z.wert), false) AS bekannt
         FROM gk_zellen z
@@ -84,7 +82,7 @@ def model(dbt, session):
         k,
         forced=counts["erzwungen"],
         unpublished=~counts["ist_veroeffentlicht"],
-        spared=counts["gewicht"] >= spared_from,
+        spared=counts["ist_kernzahl"],
     )
     proof = result.pruefung
     low = np.full(len(zellen), np.nan)
