@@ -385,3 +385,17 @@ def download(clicks, pathname, search):
     name = f"kim_{trigger['chart']}_{filters.gebiet}_{filters.zeitraum}.{trigger['format']}"
     content = to_csv(data) if trigger["format"] == "csv" else to_xlsx(data)
     return dcc.send_bytes(content, name)
+
+
+@dash.callback(
+    Output({"type": ids.CHART_LINK, "chart": MATCH}, "href"),
+    Input({"type": ids.CHART_GRAPH, "chart": MATCH}, "clickData"),
+    prevent_initial_call=True,
+)
+def follow_chart_link(click: dict | None) -> str:
+    """Open the page a clicked mark links to (its `customdata`: an address in this app)."""
+    points = (click or {}).get("points") or [{}]
+    target = points[0].get("customdata")
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return no_update
+    return target

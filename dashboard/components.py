@@ -73,8 +73,12 @@ def make_legend() -> html.P:
     return html.P(display.LEGEND, className="legende")
 
 
-def make_chart_card(data: ChartData) -> html.Section:
-    """Title, sentence, figure, a `Tabelle` toggle with the same numbers and downloads."""
+def make_chart_card(data: ChartData, links: bool = False) -> html.Section:
+    """Title, sentence, figure, a `Tabelle` toggle with the same numbers and downloads.
+
+    With `links`, a click on a mark opens the address in its `customdata` (the shell's
+    `follow_chart_link`); the same pages are reachable by keyboard from the card's links.
+    """
     heading_id = f"titel-{data.key}"
     parts: list = [
         html.H2(data.title, id=heading_id),
@@ -85,13 +89,18 @@ def make_chart_card(data: ChartData) -> html.Section:
     if data.comments:
         parts.append(make_comments(data.comments))
     if data.figure is not None:
+        graph = {"id": {"type": ids.CHART_GRAPH, "chart": data.key}} if links else {}
         parts.append(
             html.Div(
-                dcc.Graph(figure=data.figure, config=GRAPH_CONFIG, className="grafik"),
+                dcc.Graph(figure=data.figure, config=GRAPH_CONFIG, className="grafik", **graph),
                 role="img",
                 **{"aria-label": f"Grafik: {data.title}. {data.sentence}"},
             )
         )
+        if links:
+            parts.append(
+                dcc.Location(id={"type": ids.CHART_LINK, "chart": data.key}, refresh="callback-nav")
+            )
     table = make_table(data.table, data.title)
     if data.figure is not None:
         parts.append(html.Details([html.Summary("Tabelle"), table], className="tabellenumschalter"))
@@ -258,3 +267,19 @@ def make_choice(
         [html.Label(label, htmlFor=component_id, id=f"{component_id}-label"), dropdown],
         className="feld",
     )
+
+
+def with_town_links(component: Component, links: dict[str, str]) -> Component:
+    """Turn the row headers of a card's table that name a town into links to its page."""
+    children = getattr(component, "children", None)
+    if isinstance(component, html.Th) and getattr(component, "scope", None) == "row":
+        if isinstance(children, str) and children in links:
+            component.children = dcc.Link(children, href=links[children])
+        return component
+    if isinstance(children, list | tuple):
+        for child in children:
+            if isinstance(child, Component):
+                with_town_links(child, links)
+    elif isinstance(children, Component):
+        with_town_links(children, links)
+    return component

@@ -21,4 +21,6 @@ PRESENTATION_LINK = "praesentation-link"
 # Pattern-matching ids of chart cards ({"type": ..., "chart": key, ...})
 DOWNLOAD_BUTTON = "download-knopf"
 DOWNLOAD = "download"
+CHART_GRAPH = "grafik"
+CHART_LINK = "grafik-link"
 NAVIGATION = "navigation"

@@ -8,6 +8,8 @@ suppressed carry no bar and the label `.`.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -53,8 +55,14 @@ def bars(
     series: str | None = None,
     horizontal: bool = False,
     unit: str = "",
+    link: str | None = None,
+    reference: tuple[float, str] | None = None,
 ) -> go.Figure:
-    """Bars of `y` by `x` (grouped by `series`); `label` is the shown text (`.` if secret)."""
+    """Bars of `y` by `x` (grouped by `series`); `label` is the shown text (`.` if secret).
+
+    `link` names a column of addresses a click on a bar opens; `reference` is a value drawn
+    as a dashed line across the bars, with its label (e.g. the Kreis beside its towns).
+    """
     figure = go.Figure()
     groups = frame.groupby(series, sort=False) if series else [("", frame)]
     axis = "y" if horizontal else "x"
@@ -70,8 +78,15 @@ def bars(
             textposition="outside",
             cliponaxis=False,
             hovertemplate=f"%{{{axis}}}: %{{text}} {unit}<extra>{name}</extra>",
+            customdata=part[link] if link else None,
         )
     figure.update_layout(barmode="group")
+    if reference is not None and not math.isnan(reference[0]):
+        line = {"line_dash": "dash", "line_color": "#1a1a1a", "annotation_text": reference[1]}
+        if horizontal:
+            figure.add_vline(x=reference[0], annotation_position="top", **line)
+        else:
+            figure.add_hline(y=reference[0], annotation_position="top right", **line)
     if horizontal:
         figure.update_yaxes(autorange="reversed", type="category")
     else:
@@ -141,3 +156,60 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
     )
     figure.update_xaxes(ticksuffix=" %")
     return figure
+
+
+def town_map(
+    frame: pd.DataFrame, lat: str, lon: str, name: str, value: str, label: str
+) -> go.Figure:
+    """Towns at their centres (degrees), circles sized and shaded by `value`, named beside.
+
+    A plain chart with the axes hidden, not a geographic trace: those load their base map
+    from the internet. A secret or missing value is a small ring labelled with its symbol.
+    `customdata` holds the frame's `href` column, for a click to open the town's page.
+    """
+    figure = go.Figure()
+    shown = frame[value].notna()
+    top = float(frame.loc[shown, value].max()) if shown.any() else 1.0
+    sizes = 14 + 36 * (frame[value].fillna(0) / (top or 1.0)) ** 0.5
+    figure.add_scatter(
+        x=frame[lon],
+        y=frame[lat],
+        mode="markers+text",
+        text=frame[name] + "<br>" + frame[label],
+        textposition="middle right",
+        customdata=frame["href"],
+        hovertext=frame[name] + ": " + frame[label],
+        hoverinfo="text",
+        marker={
+            "size": sizes.where(shown, 14),
+            # A ring takes its colour from the scale: the darkest, for contrast on white.
+            "color": frame[value].where(shown, top),
+            "colorscale": [[0, "#c6dbef"], [1, "#08306b"]],
+            "cmin": 0,
+            "cmax": top,
+            "line": {"color": "#1a1a1a", "width": 1},
+            "symbol": ["circle" if s else "circle-open" for s in shown],
+        },
+        cliponaxis=False,
+        showlegend=False,
+    )
+    figure = _layout(figure, height=520, legend=False)
+    # Equal distances on the ground: a degree of longitude is cos(latitude) of a degree of
+    # latitude (51° N: about 0,63).
+    middle = float(frame[lat].mean()) if len(frame) else 51.0
+    figure.update_xaxes(visible=False, range=_padded(frame[lon], 0.12, 0.35))
+    figure.update_yaxes(
+        visible=False,
+        range=_padded(frame[lat], 0.12, 0.12),
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(middle)),
+    )
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+def _padded(values: pd.Series, before: float, after: float) -> list[float]:
+    """The values' range widened by shares of its span (room for circles and names)."""
+    low, high = float(values.min()), float(values.max())
+    span = (high - low) or 1.0
+    return [low - before * span, high + after * span]

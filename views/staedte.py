@@ -9,6 +9,7 @@ import pandas as pd
 from views import display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters
+from warehouse.schema import KREIS_AGS, towns
 
 CASES = (
     ("faelle_neu", "Neue Fälle"),
@@ -165,7 +166,15 @@ def per_inhabitants(filters: Filters) -> ChartData:
             text, rate = per_10000(_cell(frame, indikator, gebiet), float(einwohner))
             label = f"{column} je 10.000 Einwohner"
             cells[label] = text
-            bars.append({"Gebiet": name, "Kennzahl": column, "wert": rate, "text": text})
+            bars.append(
+                {
+                    "Gebiet": name,
+                    "Kennzahl": column,
+                    "wert": rate,
+                    "text": text,
+                    "href": "" if gebiet == KREIS_AGS else town_href(gebiet, filters),
+                }
+            )
         rows.append(cells)
     table = pd.DataFrame(rows)
     bars_frame = pd.DataFrame(bars)
@@ -186,7 +195,7 @@ def per_inhabitants(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=figures.bars(
-            bars_frame, "Gebiet", "wert", "text", series="Kennzahl", horizontal=True
+            bars_frame, "Gebiet", "wert", "text", series="Kennzahl", horizontal=True, link="href"
         ),
         note=(
             "Einwohner: amtliche Bevölkerungszahlen (IT.NRW) zum Stichtag "
@@ -222,7 +231,14 @@ def per_post(filters: Filters) -> ChartData:
         values.append(_visible(ratio))
     table = pd.DataFrame(rows)
     column = "Fälle je besetzter Stelle"
-    figure_frame = pd.DataFrame({"Gebiet": table["Gebiet"], "wert": values, "text": table[column]})
+    figure_frame = pd.DataFrame(
+        {
+            "Gebiet": table["Gebiet"],
+            "wert": values,
+            "text": table[column],
+            "href": [town_href(str(g), filters) for g in areas["gebiet"]],
+        }
+    ).iloc[:-1]
     sentence = (
         f"Im Kreis kamen am Ende des Zeitraums {table.iloc[-1][column]} Fälle auf eine besetzte "
         "Case-Management-Stelle"
@@ -235,6 +251,68 @@ def per_post(filters: Filters) -> ChartData:
         title=f"Fälle je besetzter Stelle, {display.period(filters.zeitraum)}",
         sentence=sentence + ".",
         table=table,
-        figure=figures.bars(figure_frame, "Gebiet", "wert", "text", horizontal=True),
-        note=PER_POST_NOTE,
+        figure=figures.bars(
+            figure_frame,
+            "Gebiet",
+            "wert",
+            "text",
+            horizontal=True,
+            link="href",
+            reference=(values[-1], f"Kreis: {table.iloc[-1][column]}"),
+        ),
+        note=PER_POST_NOTE + " Die gestrichelte Linie zeigt den Wert des Kreises.",
+    )
+
+
+@chart("staedte-karte", indikatoren=("faelle_aktiv",))
+def town_map(filters: Filters) -> ChartData:
+    """The towns at their centres, sized and shaded by cases in care per 10.000 inhabitants."""
+    areas, frame = _case_values(filters)
+    places = {town.ags: town for town in towns()}
+    column = "Betreute Fälle je 10.000 Einwohner"
+    rows = []
+    points = []
+    for gebiet, name, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
+        if gebiet not in places:
+            continue
+        row = _cell(frame, "faelle_aktiv", gebiet)
+        text, rate = per_10000(row, float(einwohner))
+        rows.append(
+            {
+                "Stadt": name,
+                "Betreute Fälle": _shown(row, "ganzzahl"),
+                "Einwohner": display.plain(einwohner, "ganzzahl"),
+                column: text,
+            }
+        )
+        place = places[gebiet]
+        points.append(
+            {
+                "name": name,
+                "breite": place.lat,
+                "laenge": place.lon,
+                "wert": rate,
+                "text": text,
+                "href": town_href(gebiet, filters),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["Stadt", "Betreute Fälle", "Einwohner", column])
+    points_frame = pd.DataFrame(points)
+    spread = _extremes(list(table[column]), list(points_frame["wert"]), list(table["Stadt"]))
+    sentence = f"Betreute Fälle je 10.000 Einwohner {display.in_period(filters.zeitraum)}"
+    sentence += (
+        f": {spread}." if spread else ": zu wenige veröffentlichte Werte für einen Vergleich."
+    )
+    return ChartData(
+        key="staedte-karte",
+        title=f"Karte der Städte: betreute Fälle je 10.000 Einwohner, {_suffix(filters)}",
+        sentence=sentence,
+        table=table,
+        figure=figures.town_map(points_frame, "breite", "laenge", "name", "wert", "text"),
+        note=(
+            "Jede Stadt ist an ihrer Stadtmitte markiert (Koordinaten aus den Gebietsdaten, "
+            "ohne Gemeindegrenzen); je größer und dunkler die Fläche, desto mehr Fälle je "
+            "10.000 Einwohner. Ein kleiner Ring mit „.“: Zahl geheim gehalten. Ein Klick auf "
+            "eine Stadt öffnet ihre Seite; die Tabelle enthält dieselben Zahlen."
+        ),
     )

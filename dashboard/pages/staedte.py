@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard import access
-from dashboard.components import guarded, make_card, make_chart_card, make_page_header
+from dashboard.components import (
+    guarded,
+    make_card,
+    make_chart_card,
+    make_page_header,
+    with_town_links,
+)
 from views import display
 from views.charts import build
 from views.filters import Filters, from_query
@@ -21,8 +26,11 @@ def layout(**query: str) -> html.Div:
     filters = from_query(query)
     links = town_links(filters)
     cards = [
-        make_chart_card(build(key, filters))
-        for key in ("staedte-faelle", "staedte-einwohner", "staedte-stellen")
+        make_chart_card(build("staedte-karte", filters), links=True),
+        *(
+            make_chart_card(build(key, filters), links=True)
+            for key in ("staedte-faelle", "staedte-einwohner", "staedte-stellen")
+        ),
     ]
     return html.Div(
         [
@@ -50,19 +58,3 @@ def make_town_list(filters: Filters) -> html.Section:
         ),
         html.Ul(items, className="datenstand"),
     )
-
-
-def with_town_links(component: Component, links: dict[str, str]) -> Component:
-    """Turn the row headers of a card's table that name a town into links to its page."""
-    children = getattr(component, "children", None)
-    if isinstance(component, html.Th) and getattr(component, "scope", None) == "row":
-        if isinstance(children, str) and children in links:
-            component.children = dcc.Link(children, href=links[children])
-        return component
-    if isinstance(children, list | tuple):
-        for child in children:
-            if isinstance(child, Component):
-                with_town_links(child, links)
-    elif isinstance(children, Component):
-        with_town_links(children, links)
-    return component

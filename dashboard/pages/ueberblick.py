@@ -13,11 +13,13 @@ from dashboard.components import (
     make_headlines,
     make_notice,
     make_page_header,
+    with_town_links,
 )
 from views import display, queries
 from views.charts import build
 from views.filters import from_query
 from views.headlines import headlines, unfinished
+from views.staedte import town_links
 from views.ueberblick import HEADLINES, source_name
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import load_settings
@@ -29,6 +31,7 @@ access.register_page(__name__, "/", "Überblick", 0, ("zeitraum",))
 def layout(**query: str) -> html.Div:
     """The page for the filters in the URL."""
     filters = from_query(query)
+    links = town_links(filters)
     return html.Div(
         [
             make_page_header(
@@ -43,7 +46,10 @@ def layout(**query: str) -> html.Div:
                 unfinished(filters.zeitraum),
             ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),
-            make_chart_card(build("ueberblick-staedte", filters)),
+            *(
+                with_town_links(make_chart_card(build(key, filters), links=True), links)
+                for key in ("ueberblick-staedte", "staedte-karte")
+            ),
         ]
     )
 

@@ -343,3 +343,48 @@ def test_download_of_a_card_holds_the_shown_numbers(server, browser, published):
 def test_more_views_have_no_axe_violations(server, browser, path):
     open_page(browser, server + path)
     assert axe_violations(browser) == []
+
+
+def test_the_map_shows_published_rates_offline_and_a_click_opens_the_town(
+    server, browser, published
+):
+    open_page(browser, server + "/staedte?zeitraum=2025")
+    # Everything the page loaded came from this server: no map tiles, no map data, no CDN.
+    hosts = browser.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)"
+    )
+    assert hosts and set(hosts) == {urlparse(server).netloc}
+
+    values = published_values(published, "2025")
+    towns = areas(published)[:-1]
+    rows = card_table(browser, "Karte der Städte")
+    assert [r["Stadt"] for r in rows] == [name for _, name, _, _ in towns]
+    for (gebiet, _, einwohner, _), row in zip(towns, rows, strict=True):
+        wert, secret = values[("faelle_aktiv", "2025", gebiet, "alle", "alle", "")]
+        assert_shown(row["Betreute Fälle"], wert, secret, 0)
+        rate = None if wert is None else wert * 10_000 / einwohner
+        assert_shown(row["Betreute Fälle je 10.000 Einwohner"], rate, secret, 1)
+
+    # The browser holds, per town, its name and the rate as shown: nothing a table hides.
+    labels_in_figure = in_card(
+        browser,
+        "Karte der Städte",
+        "return [...card.querySelectorAll('.textpoint')].map(t => t.textContent);",
+    )
+    for (_, name, _, _), row in zip(towns, rows, strict=True):
+        assert f"{name}{row['Betreute Fälle je 10.000 Einwohner']}" in labels_in_figure
+
+    # A click on Witten's circle opens Witten's page for the same period.
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    index = [name for _, name, _, _ in towns].index("Witten")
+    point = browser.driver.find_elements(
+        "xpath",
+        "//section[.//h2[starts-with(., 'Karte der Städte')]]//*[local-name()='path' and "
+        "contains(@class, 'point')]",
+    )[index]
+    ActionChains(browser.driver).move_to_element(point).click().perform()
+    wait_until_idle(browser)
+    assert urlparse(browser.driver.current_url).path == f"/stadt/{WITTEN}"
+    assert query_of(browser)["zeitraum"] == ["2025"]
+    assert heading(browser) == "Witten 2025"
