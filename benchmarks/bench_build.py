@@ -3,7 +3,8 @@
 Prints figures only (no assertions). Targets (issue "Confidentiality"): scale 1 under 30 s
 with the attacker check, scale 50 under 120 s and 4 GB. It also prints the check's figures
 (from the build log): count cells, primary and secondary suppressions, Kreis yearly values
-suppressed, components and the check's seconds. The first build in a new KIM_HOME parses
+suppressed, components and the check's seconds; and how many of the towns' yearly and
+quarterly totals the published table suppresses. The first build in a new KIM_HOME parses
 the dbt project; three more reuse it (the normal case: a build after each load) and their
 median is the figure (machines here are shared; the range is printed too).
 To see what dominates, it also times `dbt build --empty` (every model and test on zero rows:
@@ -79,6 +80,33 @@ def proof(home: Path) -> str:
         f"{p['komponenten']:.0f} components (largest {p['groesste_komponente']:.0f} cells), "
         f"narrowest interval {p['engstes_intervall']}, {p['eingrenzbar']:.0f} narrowable, "
         f"{p['runden']:.0f} rounds, {p['sekunden']:.1f} s for pattern and proof"
+    )
+
+
+def headline_totals(home: Path) -> str:
+    """How many of the towns' headline counts (totals per year and per quarter) the
+    published table suppresses (read from the serving file, as a reader sees it)."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "kim.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT periodentyp, count(*) FILTER (WHERE unterdrueckt), count(*)
+            FROM fct_indikatoren
+            JOIN dim_kennzahlen USING (indikator)
+            WHERE geheimhaltung = 'anzahl' AND periodentyp IN ('jahr', 'quartal')
+              AND gebiet <> (SELECT gebiet FROM dim_gebiete WHERE ist_kreis)
+              AND zielgruppe = 'alle' AND handlungsfeld = 'alle' AND aufschluesselung = ''
+            GROUP BY periodentyp ORDER BY periodentyp
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    shown = {kind: f"{hidden} of {total}" for kind, hidden, total in rows}
+    return (
+        f"  towns' totals suppressed: yearly {shown.get('jahr', '-')}, "
+        f"quarterly {shown.get('quartal', '-')}"
     )
 
 
@@ -158,6 +186,7 @@ def bench(scale: float) -> None:
             f"{warm - overhead:.1f} s of the build"
         )
         print(proof(work / "home"))
+        print(headline_totals(work / "home"))
         for name, took in slowest_models(work / "home"):
             print(f"  {name}: {took:.1f} s")
     finally:
