@@ -13,9 +13,10 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from accounts import audit
 from dashboard import access, auth, hardening, ids
-from dashboard.components import DROPDOWN_LABELS
+from dashboard.components import DOWNLOAD_KINDS, DROPDOWN_LABELS, IMAGE_FORMATS
+from reports import images
 from views import display, queries
-from views.charts import BUILDERS, build, to_csv, to_xlsx
+from views.charts import BUILDERS, ChartData, build, to_csv, to_xlsx
 from views.filters import KEYS, Filters, from_search, latest_period, to_search
 from warehouse.errors import NotPublished
 from warehouse.settings import load_settings
@@ -369,22 +370,34 @@ def download(clicks, pathname, search):
     trigger = ctx.triggered_id
     if not trigger or not any(clicks) or trigger.get("chart") not in BUILDERS:
         return no_update
-    if trigger.get("format") not in ("csv", "xlsx") or not access.chart_allowed(trigger["chart"]):
+    fmt = trigger.get("format")
+    if fmt not in DOWNLOAD_KINDS or not access.chart_allowed(trigger["chart"]):
         return no_update
     filters = filters_for(pathname, search)
     data = build(trigger["chart"], filters)
+    if fmt in IMAGE_FORMATS and data.figure is None:
+        return no_update
     user = auth.current()
     audit.record(
         load_settings(),
         user.name if user else "-",
         audit.Action.DOWNLOAD,
         diagramm=trigger["chart"],
-        format=trigger["format"],
+        format=fmt,
         **{key: getattr(filters, key) for key in KEYS},
     )
-    name = f"kim_{trigger['chart']}_{filters.gebiet}_{filters.zeitraum}.{trigger['format']}"
-    content = to_csv(data) if trigger["format"] == "csv" else to_xlsx(data)
-    return dcc.send_bytes(content, name)
+    name = f"kim_{trigger['chart']}_{filters.gebiet}_{filters.zeitraum}.{fmt}"
+    return dcc.send_bytes(_download_content(data, fmt), name)
+
+
+def _download_content(data: ChartData, fmt: str) -> bytes:
+    """The chart's table (CSV, XLSX) or its figure as printed in the reports (PNG, SVG)."""
+    if fmt == "csv":
+        return to_csv(data)
+    if fmt == "xlsx":
+        return to_xlsx(data)
+    with images.renderer():
+        return images.png(data.figure) if fmt == "png" else images.svg(data.figure)
 
 
 @dash.callback(

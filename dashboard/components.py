@@ -29,6 +29,14 @@ DROPDOWN_LABELS = {
     "deselect_all": "Alle abwählen",
 }
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "de"}
+TABLE_FORMATS = ("csv", "xlsx")
+IMAGE_FORMATS = ("png", "svg")
+DOWNLOAD_KINDS = {
+    "csv": "CSV-Tabelle",
+    "xlsx": "Excel-Tabelle",
+    "png": "Bild (PNG)",
+    "svg": "Vektorgrafik (SVG)",
+}
 
 
 def make_page_header(title: str, intro: str) -> html.Header:
@@ -134,15 +142,17 @@ def make_comments(notes: Sequence[Comment]) -> html.Div:
 
 
 def make_downloads(data: ChartData) -> html.Div:
-    """CSV and XLSX buttons; the download callback rebuilds the same table on the server."""
+    """CSV and XLSX buttons, PNG and SVG for a chart; the download callback rebuilds the same
+    table and figure on the server."""
+    formats = TABLE_FORMATS + (IMAGE_FORMATS if data.figure is not None else ())
     buttons = [
         html.Button(
             f"{fmt.upper()} herunterladen",
             id={"type": ids.DOWNLOAD_BUTTON, "chart": data.key, "format": fmt},
             className="knopf download",
-            title=f"{data.title} als {fmt.upper()}",
+            title=f"{data.title} als {DOWNLOAD_KINDS[fmt]}",
         )
-        for fmt in ("csv", "xlsx")
+        for fmt in formats
     ]
     return html.Div(
         [*buttons, dcc.Download(id={"type": ids.DOWNLOAD, "chart": data.key})],

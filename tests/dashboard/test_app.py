@@ -6,8 +6,10 @@ import base64
 import csv
 import io
 import json
+import struct
 from contextvars import copy_context
 from urllib.parse import parse_qs
+from xml.etree import ElementTree
 
 import flask
 import pytest
@@ -154,3 +156,28 @@ def test_a_crafted_download_request_for_an_unknown_chart_gets_nothing(app, home)
     ):
         prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
         assert run(download, prop, [1], "/", "?zeitraum=2025") is no_update
+
+
+def test_a_chart_downloads_as_an_image_of_the_shown_figure(app, home):
+    trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "staedte-einwohner", "format": "svg"}
+    prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    result = run(download, prop, [None, None, None, 1], "/staedte", "?zeitraum=2025")
+    assert result["filename"] == "kim_staedte-einwohner_05954_2025.svg"
+    svg = ElementTree.fromstring(base64.b64decode(result["content"]))
+    assert svg.tag.endswith("svg")
+    texts = {node.text for node in svg.iter() if node.text and node.text.strip()}
+    assert {"Witten", "Schwelm", "Breckerfeld"} <= texts
+
+    trigger["format"] = "png"
+    prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    result = run(download, prop, [None, None, 1, None], "/staedte", "?zeitraum=2025")
+    png = base64.b64decode(result["content"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > height > 400
+
+
+def test_a_table_without_a_chart_offers_no_image(app, home):
+    trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "ueberblick-staedte", "format": "png"}
+    prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    assert run(download, prop, [1], "/", "?zeitraum=2025") is no_update
