@@ -14,6 +14,7 @@ from editorial.comments import Comment
 from views import display
 from views.charts import ChartData
 from views.display import STATUS_ICONS
+from views.filters import Filters, to_search
 from views.headlines import Headline
 from views.trends import Course
 from warehouse.errors import NotPublished
@@ -138,6 +139,28 @@ def make_comments(notes: Sequence[Comment]) -> html.Div:
             html.Ul([html.Li(display.comment(note)) for note in notes]),
         ],
         className="kommentare",
+    )
+
+
+def make_order_switch(path: str, filters: Filters) -> html.Nav:
+    """Two links ordering the towns by name or by their shown value; the current one marked."""
+    links = []
+    for by_value, text in ((False, "nach Name"), (True, "nach Wert, größter zuerst")):
+        current = filters.nach_wert == by_value
+        links.append(
+            html.Li(
+                dcc.Link(
+                    text,
+                    href=path + to_search(filters.with_(nach_wert=by_value)),
+                    className="aktiv" if current else "",
+                    **({"aria-current": "true"} if current else {}),
+                )
+            )
+        )
+    return html.Nav(
+        [html.Span("Reihenfolge der Städte:", id="reihenfolge-titel"), html.Ul(links)],
+        className="reihenfolge steuerung",
+        **{"aria-labelledby": "reihenfolge-titel"},
     )
 
 

@@ -22,6 +22,8 @@ class Filters:
     zielgruppe: str = "alle"
     handlungsfeld: str = "alle"
     praesentation: bool = False
+    # Towns in order of the shown value instead of by name (URL `reihenfolge=wert`).
+    nach_wert: bool = False
 
     @property
     def periodentyp(self) -> str:
@@ -99,6 +101,7 @@ def from_query(query: dict[str, str | list[str]]) -> Filters:
         zielgruppe=zielgruppe,
         handlungsfeld=handlungsfeld,
         praesentation=first("praesentation") == "1",
+        nach_wert=first("reihenfolge") == "wert",
     )
 
 
@@ -112,4 +115,6 @@ def to_search(filters: Filters) -> str:
     params = {key: getattr(filters, key) for key in KEYS}
     if filters.praesentation:
         params["praesentation"] = "1"
+    if filters.nach_wert:
+        params["reihenfolge"] = "wert"
     return "?" + urlencode(params)

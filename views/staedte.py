@@ -78,6 +78,22 @@ def _visible(row: pd.Series | None) -> float:
     return display.visible(row["wert"], bool(row["unterdrueckt"]))
 
 
+def _in_order(areas: pd.DataFrame, values: list[float], filters: Filters) -> pd.DataFrame:
+    """The areas by name, or with `nach_wert` the towns by their shown value, largest first.
+
+    Secret values sort last, in name order, whatever they are: the position of a town says
+    nothing about a suppressed value. The Kreis stays at the end.
+    """
+    if not filters.nach_wert:
+        return areas
+    ordered = areas.assign(_wert=values, _kreis=areas["ist_kreis"].astype(bool))
+    ordered = ordered.assign(_geheim=ordered["_wert"].isna())
+    ordered = ordered.sort_values(
+        ["_kreis", "_geheim", "_wert"], ascending=[True, True, False], kind="stable"
+    )
+    return ordered.drop(columns=["_wert", "_kreis", "_geheim"])
+
+
 def _case_values(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The areas and their published case counts (`CASES`) for the view's selection."""
     areas = queries.areas()
@@ -121,6 +137,8 @@ def _extremes(texts: list[str], values: list[float], names: list[str]) -> str:
 def cases(filters: Filters) -> ChartData:
     """Per town and the Kreis: new cases, cases in care and persons reached."""
     areas, frame = _case_values(filters)
+    cared = [_visible(_cell(frame, "faelle_aktiv", gebiet)) for gebiet in areas["gebiet"]]
+    areas = _in_order(areas, cared, filters)
     rows = []
     for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
         cells = {"Gebiet": name}
@@ -158,6 +176,11 @@ def cases(filters: Filters) -> ChartData:
 def per_inhabitants(filters: Filters) -> ChartData:
     """Per town and the Kreis: the case counts per 10.000 inhabitants."""
     areas, frame = _case_values(filters)
+    rates = [
+        _visible(_cell(frame, "faelle_aktiv", gebiet)) / float(einwohner)
+        for gebiet, einwohner in areas[["gebiet", "einwohner"]].itertuples(index=False)
+    ]
+    areas = _in_order(areas, rates, filters)
     rows = []
     bars = []
     for gebiet, name, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
@@ -209,10 +232,12 @@ def per_inhabitants(filters: Filters) -> ChartData:
 @chart("staedte-stellen", indikatoren=("faelle_je_vzae",))
 def per_post(filters: Filters) -> ChartData:
     """Per town and the Kreis: cases per filled case-management post."""
-    areas = queries.areas()
     posts = queries.staedte_posts(filters.zeitraum)
     frame = posts[posts["aufschluesselung"] == ""]
     kreis_posts = posts[posts["aufschluesselung"] == "baustein=2"]
+    areas = queries.areas()
+    ratios = [_visible(_cell(frame, "faelle_je_vzae", gebiet)) for gebiet in areas["gebiet"]]
+    areas = _in_order(areas, ratios, filters)
     rows = []
     values = []
     for gebiet, name, ist_kreis in areas[["gebiet", "name", "ist_kreis"]].itertuples(index=False):

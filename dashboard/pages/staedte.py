@@ -9,6 +9,7 @@ from dashboard.components import (
     guarded,
     make_card,
     make_chart_card,
+    make_order_switch,
     make_page_header,
     with_town_links,
 )
@@ -40,6 +41,7 @@ def layout(**query: str) -> html.Div:
                 "Zahlen, je 10.000 Einwohner und je besetzter Case-Management-Stelle. Ein Klick "
                 "auf den Namen einer Stadt öffnet ihre Seite mit allen Zahlen.",
             ),
+            make_order_switch("/staedte", filters),
             *(with_town_links(card, links) for card in cards),
             make_town_list(filters),
         ]

@@ -20,7 +20,7 @@ from dash._utils import AttributeDict
 from dashboard import ids
 from dashboard.app import create_app, download, mark_page, sync_filters
 from dashboard.auth import SignedIn
-from tests.dashboard.conftest import USER, assert_shown, published_values
+from tests.dashboard.conftest import USER, assert_shown, published_query, published_values
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +181,28 @@ def test_a_table_without_a_chart_offers_no_image(app, home):
     trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "ueberblick-staedte", "format": "png"}
     prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
     assert run(download, prop, [1], "/", "?zeitraum=2025") is no_update
+
+
+def test_towns_ordered_by_value_put_published_values_first_and_secret_ones_by_name(app, home):
+    trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "staedte-einwohner", "format": "csv"}
+    prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    search = "?zeitraum=2025-Q2&reihenfolge=wert"
+    result = run(download, prop, [1, None, None, None], "/staedte", search)
+    text = base64.b64decode(result["content"]).decode("utf-8-sig").split("\r\n\r\n")[0]
+    shown = [row["Gebiet"] for row in csv.DictReader(io.StringIO(text), delimiter=";")]
+    values = published_values(home, "2025-Q2")
+    areas = published_query(
+        home, "SELECT gebiet, name, einwohner, ist_kreis FROM dim_gebiete ORDER BY name"
+    )
+    rates, secret = {}, []
+    for gebiet, name, einwohner, ist_kreis in areas:
+        wert, hidden = values[("faelle_aktiv", "2025-Q2", gebiet, "alle", "alle", "")]
+        if ist_kreis:
+            kreis = name
+        elif hidden or wert is None:
+            secret.append(name)
+        else:
+            rates[name] = wert / einwohner
+    expected = sorted(rates, key=lambda name: -rates[name]) + sorted(secret) + [kreis]
+    assert shown == expected
+    assert len(rates) > 2 and secret, "the sample should show some towns and hide others here"

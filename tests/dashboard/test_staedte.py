@@ -336,6 +336,7 @@ def test_download_of_a_card_holds_the_shown_numbers(server, browser, published):
     "path",
     [
         "/staedte?zeitraum=2025-03&zielgruppe=alleinerziehend&handlungsfeld=arbeit",
+        "/staedte?zeitraum=2025&reihenfolge=wert",
         "/stadt/05954028?zeitraum=2026",
         "/stadt/99999999",
     ],
