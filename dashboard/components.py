@@ -149,7 +149,7 @@ def make_order_switch(path: str, filters: Filters) -> html.Nav:
         current = filters.nach_wert == by_value
         links.append(
             html.Li(
-                dcc.Link(
+                html.A(
                     text,
                     href=path + to_search(filters.with_(nach_wert=by_value)),
                     className="aktiv" if current else "",
