@@ -45,9 +45,11 @@ def register_page(
     order: int,
     filters: tuple[str, ...] = (),
     rollen: tuple[str, ...] = READERS,
+    nav: bool = True,
 ) -> None:
     """Register a page: address, name (navigation and tab title), position in the
-    navigation, the filters the shell shows for it and the roles that may open it.
+    navigation, the filters the shell shows for it, the roles that may open it and whether
+    the navigation lists it (else only the footer links to it).
 
     Keeps Dash's name: Dash imports only the files of pages/ whose text holds it."""
     dash.register_page(
@@ -58,6 +60,7 @@ def register_page(
         order=order,
         filters=filters,
         rollen=rollen,
+        nav=nav,
     )
 
 

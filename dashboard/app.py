@@ -14,6 +14,7 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 from accounts import audit
 from dashboard import access, auth, hardening, ids
 from dashboard.components import DOWNLOAD_KINDS, DROPDOWN_LABELS, IMAGE_FORMATS
+from dashboard.plain import PUBLIC_LINKS
 from reports import images
 from views import display, queries
 from views.charts import BUILDERS, ChartData, build, to_csv, to_xlsx
@@ -148,7 +149,7 @@ def make_shell() -> html.Div:
             html.Main(dash.page_container, id=ids.MAIN, tabIndex="-1"),
             html.Footer(
                 [
-                    dcc.Link("Barrierefreiheit", href="/barrierefreiheit"),
+                    *(dcc.Link(text, href=path) for path, text in PUBLIC_LINKS.items()),
                     dcc.Link("Kennzahlenkatalog", href="/kennzahlen"),
                     html.Span("Zahlen: veröffentlichter, geschützter Stand (kim build)"),
                 ],

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+import dash
 import flask
 
 from accounts import audit, users
+from dashboard.plain import PUBLIC_LINKS, document, to_html
 from warehouse.errors import UserError
 from warehouse.settings import Settings, load_settings
 
@@ -121,7 +123,9 @@ def _guard() -> flask.Response | None:
         if session_id:
             audit.record(settings, str(session.get("name", "-")), audit.Action.SITZUNG_ABGELAUFEN)
             _forget(session)
-        return _refuse(401, "Bitte anmelden (die Sitzung ist abgelaufen oder beendet).")
+        return _public_page() or _refuse(
+            401, "Bitte anmelden (die Sitzung ist abgelaufen oder beendet)."
+        )
     try:
         user = users.get(settings, name)
     except UserError:
@@ -133,6 +137,18 @@ def _guard() -> flask.Response | None:
         return refused
     flask.g.kim_user = SignedIn(user.name, user.rolle, user.gebiet, token)
     return None
+
+
+def _public_page() -> flask.Response | None:
+    """A page open to everyone, as plain HTML, for a visitor who is not signed in."""
+    path = flask.request.path
+    if flask.request.method != "GET" or path not in PUBLIC_LINKS:
+        return None
+    page = next(page for page in dash.page_registry.values() if page["path"] == path)
+    # The page's own layout, not the role check around it (`access.protect_pages`).
+    layout = page.get("kim_layout", page["layout"])
+    html = document(PUBLIC_LINKS[path], to_html(layout()), back=LOGIN)
+    return flask.Response(html, 200, mimetype="text/html")
 
 
 def _csrf_refusal(token: str) -> flask.Response | None:
@@ -264,14 +280,7 @@ def _page(token: str, target: str, error: str = "", notice: str = "", status: in
         )
     elif notice:
         message = f'<p class="meldung" role="status">{escape(notice)}</p>'
-    html = f"""<!DOCTYPE html>
-<html lang="de"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Anmelden – KIM Monitor</title>
-<link rel="stylesheet" href="/assets/kim.css"></head>
-<body><header class="kopf"><div><p class="marke">KIM Monitor</p>
-<p class="untertitel">Kommunales Integrationsmanagement im Ennepe-Ruhr-Kreis</p></div></header>
-<main id="inhalt" class="anmeldung"><h1>Anmelden</h1>{message}
+    main = f"""<h1>Anmelden</h1>{message}
 <form method="post" action="{LOGIN}">
 <input type="hidden" name="csrf" value="{escape(token, quote=True)}">
 <input type="hidden" name="weiter" value="{escape(target, quote=True)}">
@@ -282,5 +291,6 @@ def _page(token: str, target: str, error: str = "", notice: str = "", status: in
 <button class="knopf" type="submit">Anmelden</button>
 </form>
 <p class="hinweis">Nach {escape(str(int(load_settings().idle_minutes)))} Minuten ohne Aktivität
-endet die Sitzung.</p></main></body></html>"""
+endet die Sitzung.</p>"""
+    html = document("Anmelden", main, css="anmeldung")
     return flask.Response(html, status, mimetype="text/html")

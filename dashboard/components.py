@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -30,6 +31,8 @@ DROPDOWN_LABELS = {
     "deselect_all": "Alle abwählen",
 }
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "de"}
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+WEB = re.compile(r"^https?://\S+$")
 TABLE_FORMATS = ("csv", "xlsx")
 IMAGE_FORMATS = ("png", "svg")
 DOWNLOAD_KINDS = {
@@ -316,3 +319,13 @@ def with_town_links(component: Component, links: dict[str, str]) -> Component:
     elif isinstance(children, Component):
         with_town_links(children, links)
     return component
+
+
+def make_contact(contact: str) -> html.A | html.Span:
+    """The feedback contact: a mailto link for an e-mail address, a link for a web address."""
+    contact = contact.strip()
+    if EMAIL.match(contact):
+        return html.A(contact, href=f"mailto:{contact}", className="kontakt")
+    if WEB.match(contact):
+        return html.A(contact, href=contact, className="kontakt")
+    return html.Span(contact or "nicht hinterlegt", className="kontakt")

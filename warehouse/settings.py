@@ -18,6 +18,8 @@ class Settings:
     workers: int = 2
     # Contact for accessibility feedback (BGG NRW), shown on the Barrierefreiheit page.
     feedback_contact: str = "barrierefreiheit@kreis.example"
+    # Contact for questions on data protection, shown in the Datenschutzhinweise.
+    privacy_contact: str = "datenschutz@kreis.example"
     # Days after which a source's latest Stichtag counts as outdated on the dashboard.
     stale_after_days: int = 45
     # Sign-in: `intern` (own accounts and login page) or `header` (user name set by the
@@ -114,6 +116,7 @@ def load_settings() -> Settings:
         feedback_contact=os.environ.get(
             "KIM_KONTAKT_BARRIEREFREIHEIT", "barrierefreiheit@kreis.example"
         ),
+        privacy_contact=os.environ.get("KIM_KONTAKT_DATENSCHUTZ", "datenschutz@kreis.example"),
         stale_after_days=int(os.environ.get("KIM_DATENSTAND_TAGE", "45")),
         auth_mode=os.environ.get("KIM_AUTH", "intern"),
         auth_header=os.environ.get("KIM_AUTH_HEADER", "X-Remote-User"),

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from dash import html
 
 from dashboard import access
-from dashboard.components import make_card, make_page_header
+from dashboard.components import make_card, make_contact, make_page_header
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/barrierefreiheit", "Barrierefreiheit", 10, (), access.EVERYONE)
 
 STATEMENT_DATE = "24.11.2026"
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
-WEB = re.compile(r"^https?://\S+$")
 
 
 def layout(**query: str) -> html.Div:
@@ -126,8 +122,13 @@ def layout(**query: str) -> html.Div:
                             "Die Tabelle zur Grafik nennt jede Reihe mit ihrem Namen."
                         ),
                         html.Li(
-                            "Informationen in Leichter Sprache und in Deutscher "
-                            "Gebärdensprache bietet die Anwendung derzeit nicht an."
+                            [
+                                "Informationen in Deutscher Gebärdensprache bietet die "
+                                "Anwendung derzeit nicht an. Eine Erklärung in Leichter "
+                                "Sprache steht auf der Seite ",
+                                html.A("Leichte Sprache", href="/leichte-sprache"),
+                                ".",
+                            ]
                         ),
                     ]
                 ),
@@ -172,13 +173,3 @@ def layout(**query: str) -> html.Div:
         ],
         className="erklaerung",
     )
-
-
-def make_contact(contact: str) -> html.A | html.Span:
-    """The feedback contact: a mailto link for an e-mail address, a link for a web address."""
-    contact = contact.strip()
-    if EMAIL.match(contact):
-        return html.A(contact, href=f"mailto:{contact}", className="kontakt")
-    if WEB.match(contact):
-        return html.A(contact, href=contact, className="kontakt")
-    return html.Span(contact or "nicht hinterlegt", className="kontakt")

@@ -45,6 +45,8 @@ PAGES = {
     "/berichte": {"leitung", "koordination"},
     "/kennzahlen": READERS | {"admin"},
     "/barrierefreiheit": READERS | {"admin"},
+    "/datenschutz": READERS | {"admin"},
+    "/leichte-sprache": READERS | {"admin"},
     "/benutzer": {"admin"},
 }
 ROUTER = ".._pages_content.children..._pages_store.data.."

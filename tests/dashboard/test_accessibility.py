@@ -19,6 +19,8 @@ PAGES = [
     "/berichte",
     "/kennzahlen",
     "/barrierefreiheit",
+    "/datenschutz",
+    "/leichte-sprache",
     "/?praesentation=1",
 ]
 

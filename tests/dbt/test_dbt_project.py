@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = ROOT / "dbt_project"
 BIN = Path(sys.executable).parent
 # Dashboard pages that show no data of the warehouse, so no exposure.
-PAGES_WITHOUT_DATA = {"/barrierefreiheit", "/benutzer", "/404"}
+PAGES_WITHOUT_DATA = {
+    "/barrierefreiheit",
+    "/datenschutz",
+    "/leichte-sprache",
+    "/benutzer",
+    "/404",
+}
 
 
 def page_paths() -> set[str]:
