@@ -38,17 +38,13 @@ from warehouse.confidentiality.table import LinkedTable
 MAX_ROUNDS = 200
 # Narrowed cells lifted together by one change (see `Shield.lift`): one change per cell
 # suppresses least, but at scale 1 about 2.000 programmes over the whole table take minutes;
-# 8 at a time take a fraction of that for a few more suppressions.
-BATCH = 8
+# 16 at a time take about a fifth of that for about a tenth more suppressions.
+BATCH = 16
 # Cells a change may first touch (see `Shield`).
 REGION = 4_000
 # Batches lifted side by side, each for the pattern as it stood before them (a fixed number,
 # not the machine's cores, so that every machine chooses the same pattern).
 WAVE = 4
-# Cost of each unit a lift falls short of its aim (see `Shield._spared_change`): above what a
-# change of the table costs, so a lift falls short only where it cannot be done (a higher
-# cost makes the programmes slower to solve; a lift it gives up on is done on its own).
-SHORTFALL = 1e4
 
 
 class ProtectionFailed(Exception):
@@ -225,30 +221,27 @@ class Shield:
     def lift(self, cells: list[int]) -> dict[int, tuple[Witness, ...]]:
         """Witnesses of the cheapest changes lifting the cells, for the pattern as it stands.
 
-        One change for several cells costs one programme; the cells it cannot lift without a
-        visible spared cell (or outside the first region) are then lifted one by one. A cell no
-        change can lift far enough (a known cell caps it) is lowered to 0 instead, and a
-        sensitive one also lifted by the rest of k. Nothing is suppressed yet (`keep` does
-        that), so lifts can run side by side.
+        One change for several cells costs one programme; where no single change lifts them
+        all, they are lifted in halves. A cell no change can lift far enough (a known cell
+        caps it) is lowered to 0 instead, and a sensitive one also lifted by the rest of k.
+        Nothing is suppressed yet (`keep` does that), so lifts can run side by side.
         """
         hidden = self.suppressed.copy()
         found = {cell: (self.lifted[cell].fuer(cell),) for cell in cells if cell in self.lifted}
-        batch = np.array(sorted(set(cells) - set(found)), dtype=np.int64)
-        rest = np.empty(0, dtype=np.int64)
-        while len(batch) > 1:
-            witness, rest = self._spared_change(batch, hidden)
+        batches = [[cell for cell in cells if cell not in found]]
+        while batches:
+            batch = batches.pop()
+            if not batch:
+                continue
+            index = np.array(sorted(set(batch)), dtype=np.int64)
+            witness = self._change(index, hidden, up=self.need[index], spare=len(index) > 1)
             if witness is not None:
-                lifted = np.setdiff1d(batch, rest).tolist()
-                found.update({cell: (witness.fuer(cell),) for cell in lifted})
-            if len(rest) == len(batch):
-                break
-            batch = rest
-        else:
-            rest = batch
-        for cell in rest.tolist():
-            index = np.array([cell])
-            witness = self._change(index, hidden, up=self.need[index])
-            found[cell] = (witness,) if witness is not None else self._both_ways(index, hidden)
+                found.update({cell: (witness.fuer(cell),) for cell in batch})
+            elif len(batch) > 1:
+                half = len(batch) // 2
+                batches += [batch[:half], batch[half:]]
+            else:
+                found[batch[0]] = self._both_ways(index, hidden)
         return found
 
     def keep(self, found: dict[int, tuple[Witness, ...]]) -> None:
@@ -270,54 +263,27 @@ class Shield:
             raise ProtectionFailed(f"Zelle {int(cell[0])} lässt sich nicht schützen.")
         return tuple(changes)
 
-    def _spared_change(
-        self, cells: np.ndarray, hidden: np.ndarray
-    ) -> tuple[Witness | None, np.ndarray]:
-        """The cheapest change lifting as many of the cells as it can within the first region
-        and without touching a visible spared cell, its cells added to `hidden`; and the cells
-        it leaves unlifted."""
-        region = self._region(cells, REGION, hidden)
-        need = self.need[cells]
-        solved = self._solve(cells, need, None, region, hidden, spare=True, elastic=True)
-        if solved is None:
-            return None, cells
-        change, shortfall = solved
-        unlifted = shortfall > TOLERANCE
-        if unlifted.all():
-            return None, cells
-        if unlifted.any():
-            # Once more without the cells left out, so that their partial lifts suppress nothing.
-            solved = self._solve(
-                cells[~unlifted], need[~unlifted], None, region, hidden, spare=True
-            )
-            if solved is None:
-                return None, cells
-            change = solved[0]
-        return self._witness(cells[~unlifted], change, hidden), cells[unlifted]
-
     def _change(
         self,
         cells: np.ndarray,
         hidden: np.ndarray,
         up: np.ndarray | None = None,
         down: np.ndarray | None = None,
+        spare: bool = False,
     ) -> Witness | None:
         """The cheapest change lifting the cells by `up` (or lowering them by `down`), its
-        cells added to `hidden`; None if there is none. It is sought in the first region, and
-        where there is none, in ever larger ones."""
+        cells added to `hidden`; None if there is none. With `spare` (several cells at once)
+        the change leaves visible spared cells alone and is sought in the first region only:
+        where that fails, the cells are lifted in smaller batches."""
         size = REGION
         while True:
             region = self._region(cells, size, hidden)
-            solved = self._solve(cells, up, down, region, hidden)
-            if solved is not None:
-                return self._witness(cells, solved[0], hidden)
-            if len(region) < size:  # no more cells
+            change = self._solve(cells, up, down, region, hidden, spare)
+            if change is not None:
+                break
+            if spare or len(region) < size:  # spared cells in the way, or no more cells
                 return None
             size *= 4
-
-    @staticmethod
-    def _witness(cells: np.ndarray, change: np.ndarray, hidden: np.ndarray) -> Witness:
-        """The change as the witness of the first cell; its cells are added to `hidden`."""
         changed = np.flatnonzero(np.abs(change) > TOLERANCE)
         hidden[changed] = True
         return Witness(zelle=int(cells[0]), zellen=changed, aenderung=change[changed])
@@ -345,12 +311,9 @@ class Shield:
         region: np.ndarray,
         hidden: np.ndarray,
         spare: bool = False,
-        elastic: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray] | None:
+    ) -> np.ndarray | None:
         """The cheapest change (one value per cell of the table) changing only the region's
-        cells, with `spare` none of its visible spared cells; None if there is none. With
-        `elastic` a lift may fall short, at a cost above that of any change: the second value
-        is by how much, per cell (else zeros)."""
+        cells, with `spare` none of its visible spared cells; None if there is none."""
         table = self.table
         size = len(region)
         members = np.flatnonzero(np.isin(table.zelle, region))
@@ -368,36 +331,21 @@ class Shield:
         down_low = np.zeros(size)
         at = np.searchsorted(region, cells)
         if up is not None:
-            up_low[at] = 0.0 if elastic else up
+            up_low[at] = up
             down_high[at] = 0.0
         else:
             up_high[at] = 0.0
             down_low[at] = down_high[at] = down
         cost = self._cost(region, hidden)
-        row_lower = np.where(equal, 0.0, -highspy.kHighsInf)
-        row_upper = np.where(equal, 0.0, self.slack[groups])
-        entries = (np.r_[rows, rows], np.r_[cols, cols + size], np.r_[coef, -coef])
-        short = np.zeros(0)
-        if elastic:
-            # Columns 2 size .. : the shortfall s of each lift, in a row y_up + s >= up.
-            lifts = len(groups) + np.arange(len(cells))
-            short = np.zeros(len(cells))
-            row_lower = np.r_[row_lower, up]
-            row_upper = np.r_[row_upper, np.full(len(cells), highspy.kHighsInf)]
-            entries = (
-                np.r_[entries[0], lifts, lifts],
-                np.r_[entries[1], at, 2 * size + np.arange(len(cells))],
-                np.r_[entries[2], np.ones(2 * len(cells))],
-            )
         solver = highs_model(
-            cost=np.r_[cost, cost, np.full(len(short), SHORTFALL)],
-            col_lower=np.r_[up_low, down_low, short],
-            col_upper=np.r_[up_high, down_high, up if elastic else short],
-            row_lower=row_lower,
-            row_upper=row_upper,
-            rows=entries[0],
-            cols=entries[1],
-            values=entries[2],
+            cost=np.r_[cost, cost],
+            col_lower=np.r_[up_low, down_low],
+            col_upper=np.r_[up_high, down_high],
+            row_lower=np.where(equal, 0.0, -highspy.kHighsInf),
+            row_upper=np.where(equal, 0.0, self.slack[groups]),
+            rows=np.r_[rows, rows],
+            cols=np.r_[cols, cols + size],
+            values=np.r_[coef, -coef],
         )
         # Presolve costs more than it saves on these programmes (half the time at scale 1).
         solver.setOptionValue("presolve", "off")
@@ -406,5 +354,5 @@ class Shield:
             return None
         y = np.asarray(solver.getSolution().col_value)
         change = np.zeros(self.n)
-        change[region] = y[:size] - y[size : 2 * size]
-        return change, (y[2 * size :] if elastic else np.zeros(len(cells)))
+        change[region] = y[:size] - y[size:]
+        return change
