@@ -15,7 +15,7 @@ import pandas as pd
 
 from views import display
 from views.filters import period_type, previous_period
-from warehouse.formatting import number
+from warehouse.formatting import number, rounded
 
 PREVIOUS = {
     "monat": "Vormonat",
@@ -95,6 +95,28 @@ class Change:
             share = f"; {'+' if sign > 0 else '−'}{number(abs(self.percent), 1)} %"
         return f"{ARROWS[sign]} {size} {unit} {words} {where} ({earlier}{share})"
 
+    def compact(self, fmt: str) -> str:
+        """`↑ +12 (+9,0 %)` for a table cell: arrow and signed number, % for counts."""
+        sign = (self.delta > 0) - (self.delta < 0)
+        marks = {1: "+", -1: "−", 0: "±"}
+        size = number(abs(self.delta), display.DECIMALS.get(fmt, 1))
+        text = f"{ARROWS[sign]} {marks[sign]}{size}"
+        if fmt == "ganzzahl" and self.percent is not None:
+            text += f" ({marks[sign]}{number(abs(self.percent), 1)} %)"
+        return text
+
+
+def change_cell(frame: pd.DataFrame, zeitraum: str, earlier: str, fmt: str) -> str:
+    """A change as a table cell: `.` where either value is secret, `x` where one is missing
+    (or has no base), else `Change.compact`."""
+    found = change(frame, zeitraum, "", earlier, fmt)
+    if found is not None:
+        return found.compact(fmt)
+    rows = frame[frame["zeitraum"].isin([zeitraum, earlier])]
+    if rows["unterdrueckt"].astype(bool).any():
+        return display.SUPPRESSED
+    return display.NOT_APPLICABLE
+
 
 def change(
     frame: pd.DataFrame, zeitraum: str, against: str, earlier: str, fmt: str
@@ -105,7 +127,7 @@ def change(
     if now is None or before is None:
         return None
     decimals = display.DECIMALS.get(fmt, 1)
-    now, before = round(now, decimals), round(before, decimals)
+    now, before = float(rounded(now, decimals)), float(rounded(before, decimals))
     return Change(against=against, zeitraum=earlier, earlier=before, delta=now - before)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from views import dimensions, display, queries
+from views import dimensions, display, queries, trends
 from views.charts import ChartData, chart
 from views.filters import Filters, periods_in_year
 from warehouse.schema import KREIS_AGS
@@ -33,12 +33,18 @@ def cases_by_month(filters: Filters) -> ChartData:
     )
 
 
+CHANGE = "Betreute Fälle, Veränderung"
+
+
 @chart("ueberblick-staedte", indikatoren=("faelle_neu", "faelle_aktiv", "faelle_je_vzae"))
 def towns(filters: Filters) -> ChartData:
     """Per town: cases, cases per filled post and the status of its goals."""
     areas = queries.areas()
+    earlier = trends.earlier_periods(filters.zeitraum)
     frame = queries.values(
-        ["faelle_aktiv", "faelle_neu", "faelle_je_vzae"], [filters.zeitraum], list(areas["gebiet"])
+        ["faelle_aktiv", "faelle_neu", "faelle_je_vzae"],
+        [filters.zeitraum, *earlier.values()],
+        list(areas["gebiet"]),
     )
     goals = queries.goals(filters.jahr)
     rows = []
@@ -50,7 +56,12 @@ def towns(filters: Filters) -> ChartData:
             ("faelle_je_vzae", "Fälle je besetzter Stelle", "dezimal1"),
         ):
             part = frame[(frame["gebiet"] == gebiet) & (frame["indikator"] == indikator)]
-            cells[column] = display.first_value(part, fmt)
+            cells[column] = display.first_value(part[part["zeitraum"] == filters.zeitraum], fmt)
+        cared = frame[(frame["gebiet"] == gebiet) & (frame["indikator"] == "faelle_aktiv")]
+        for against, period in earlier.items():
+            cells[f"{CHANGE} zum {against}"] = trends.change_cell(
+                cared, filters.zeitraum, period, "ganzzahl"
+            )
         own = goals[goals["gebiet"] == gebiet]
         cells[f"Ziele {filters.jahr}"] = (
             "; ".join(
@@ -64,12 +75,17 @@ def towns(filters: Filters) -> ChartData:
         rows.append(cells)
     table = pd.DataFrame(rows)
     kreis = table.iloc[-1]
+    sentence = (
+        f"Im Kreis wurden {kreis['Betreute Fälle']} Fälle betreut, "
+        f"{kreis['Fälle je besetzter Stelle']} je besetzter Stelle."
+    )
+    against = list(earlier)[-1]
+    shift = kreis[f"{CHANGE} zum {against}"]
+    if shift not in (display.SUPPRESSED, display.NOT_APPLICABLE):
+        sentence += f" Veränderung der betreuten Fälle zum {against}: {shift}."
     return ChartData(
         key="ueberblick-staedte",
         title=f"Städte im Überblick, {display.period(filters.zeitraum)}",
-        sentence=(
-            f"Im Kreis wurden {kreis['Betreute Fälle']} Fälle betreut, "
-            f"{kreis['Fälle je besetzter Stelle']} je besetzter Stelle."
-        ),
+        sentence=sentence,
         table=table,
     )

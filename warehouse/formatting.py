@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def rounded(value: float | int, decimals: int = 0) -> Decimal:
+    """The value rounded half away from zero (DIN 1333, as official statistics round): 31,25
+    → 31,3, where Python's own rounding of the binary value gives 31,2."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def number(value: float | int, decimals: int = 0) -> str:
-    """`1234.5` → `1.234,5` (German grouping and decimal comma)."""
-    text = f"{value:,.{decimals}f}"
+    """`1234.5` → `1.234,5` (German grouping and decimal comma), rounded as `rounded`."""
+    text = f"{rounded(value, decimals):,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 

@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -272,6 +273,11 @@ def parse_shown(text: str) -> float | str | None:
     return float(text.removesuffix("%").strip().replace(".", "").replace(",", "."))
 
 
+def as_shown(value: float, decimals: int) -> float:
+    """A value rounded as the dashboard shows it: half away from zero (DIN 1333)."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
 def assert_shown(text: str, wert: float | None, unterdrueckt: bool, decimals: int) -> None:
     """A displayed cell equals a `kim indicators` value (rounded as displayed)."""
     shown = parse_shown(text)
@@ -280,7 +286,7 @@ def assert_shown(text: str, wert: float | None, unterdrueckt: bool, decimals: in
     elif wert is None:
         assert shown is None, f"{text!r} should be empty (x)"
     else:
-        assert shown == round(wert, decimals), f"{text!r} != {wert}"
+        assert shown == as_shown(wert, decimals), f"{text!r} != {wert}"
 
 
 class Published(dict):

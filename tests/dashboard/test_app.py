@@ -6,6 +6,7 @@ import base64
 import csv
 import io
 import json
+import re
 import struct
 from contextvars import copy_context
 from urllib.parse import parse_qs
@@ -20,7 +21,13 @@ from dash._utils import AttributeDict
 from dashboard import ids
 from dashboard.app import create_app, download, mark_page, sync_filters
 from dashboard.auth import SignedIn
-from tests.dashboard.conftest import USER, assert_shown, published_query, published_values
+from tests.dashboard.conftest import (
+    USER,
+    as_shown,
+    assert_shown,
+    published_query,
+    published_values,
+)
 
 
 @pytest.fixture(scope="module")
@@ -206,3 +213,40 @@ def test_towns_ordered_by_value_put_published_values_first_and_secret_ones_by_na
     expected = sorted(rates, key=lambda name: -rates[name]) + sorted(secret) + [kreis]
     assert shown == expected
     assert len(rates) > 2 and secret, "the sample should show some towns and hide others here"
+
+
+CHANGE = re.compile(r"^([↑↓→]) ([+−±])([\d.]+)(?: \(([+−±])([\d.]+,\d) %\))?$")
+
+
+def test_town_rows_show_the_change_of_published_values_only(app, home):
+    trigger = {"type": ids.DOWNLOAD_BUTTON, "chart": "ueberblick-staedte", "format": "csv"}
+    prop = json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+    result = run(download, prop, [1, None], "/", "?zeitraum=2025-Q2")
+    text = base64.b64decode(result["content"]).decode("utf-8-sig").split("\r\n\r\n")[0]
+    rows = {r["Gebiet"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    names = dict(published_query(home, "SELECT name, gebiet FROM dim_gebiete"))
+    values = published_values(home, "2025-Q2", "2025-Q1", "2024-Q2")
+    seen = set()
+    for column, earlier in (("Vorquartal", "2025-Q1"), ("Vorjahreszeitraum", "2024-Q2")):
+        for name, row in rows.items():
+            cell = row[f"Betreute Fälle, Veränderung zum {column}"]
+            now = values.get(("faelle_aktiv", "2025-Q2", names[name], "alle", "alle", ""))
+            before = values.get(("faelle_aktiv", earlier, names[name], "alle", "alle", ""))
+            if now is None or before is None:
+                assert cell == "x", (name, column)
+                continue
+            if now[1] or before[1]:
+                assert cell == ".", (name, column)
+                seen.add(".")
+                continue
+            arrow, sign, size, _, percent = CHANGE.match(cell).groups()
+            delta = now[0] - before[0]
+            direction = (delta > 0) - (delta < 0)
+            assert arrow == "↑↓→"[[1, -1, 0].index(direction)], (name, cell)
+            assert sign == "+−±"[[1, -1, 0].index(direction)]
+            assert float(size.replace(".", "")) == abs(delta)
+            if before[0]:
+                share = as_shown(abs(100 * delta / before[0]), 1)
+                assert float(percent.replace(".", "").replace(",", ".")) == share
+            seen.add("shown")
+    assert seen == {".", "shown"}, "the sample should show some changes and hide others"

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.dashboard.conftest import (
+    as_shown,
     card_sentence,
     card_table,
     choose,
@@ -164,7 +165,7 @@ def test_kreis_view_shows_every_source_as_published(server, browser, published):
     assert len(rows) == len({g for g, *_ in complete}) == 9
     for gebiet, feld, faelle, anteil in complete:
         row = rows[names[gebiet]]
-        assert number(row[fields[feld]]) == round(anteil, 1)
+        assert number(row[fields[feld]]) == as_shown(anteil, 1)
         assert number(row["Fälle"]) == faelle
 
     # Every delivery over time.
@@ -221,7 +222,7 @@ def test_town_filter_shows_its_own_sources_and_writes_the_url(server, browser, p
     rows = {r["Angabe"]: r for r in card_table(browser, "Vollständigkeit der freiwilligen Angaben")}
     assert len(rows) == len(complete)
     for feld, ausgefuellt, faelle, anteil in complete:
-        assert number(rows[fields[feld]]["Anteil ausgefüllt"]) == round(anteil, 1)
+        assert number(rows[fields[feld]]["Anteil ausgefüllt"]) == as_shown(anteil, 1)
         assert number(rows[fields[feld]]["Ausgefüllt (Fälle)"]) == ausgefuellt
         assert number(rows[fields[feld]]["Fälle"]) == faelle
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.dashboard.conftest import (
+    as_shown,
     assert_shown,
     card_sentence,
     card_table,
@@ -76,7 +77,7 @@ def goal_years(published) -> list[int]:
 def assert_number(text: str, expected: float) -> None:
     """A shown target or expectation equals the published number at the shown precision."""
     decimals = len(text.removesuffix("%").strip().partition(",")[2])
-    assert parse_shown(text) == round(float(expected), decimals), f"{text!r} != {expected}"
+    assert parse_shown(text) == as_shown(float(expected), decimals), f"{text!r} != {expected}"
 
 
 def check_goals(browser, published, year: int) -> None:

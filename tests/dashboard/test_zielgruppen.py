@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.dashboard.conftest import (
+    as_shown,
     assert_cards_per_code,
     assert_grain_note,
     card_note,
@@ -87,7 +88,7 @@ def assert_shares_equal_published(browser, values, gebiet: str, topic: str, peri
             elif not total:
                 assert shown is None, (zeitraum, name, row[name])
             else:
-                assert shown == round(100 * count / total, 1), (zeitraum, name, row[name])
+                assert shown == as_shown(100 * count / total, 1), (zeitraum, name, row[name])
                 checked += 1
     assert checked, "no visible share compared"
     note = card_note(browser, SHARES)
