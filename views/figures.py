@@ -148,13 +148,31 @@ def funnel(frame: pd.DataFrame, stage: str, y: str, label: str, series: str) -> 
 
 
 def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figure:
-    """Goal progress: bars of the share of the pro-rata expectation, line at 100 %."""
+    """Goal progress: bars of the share of the pro-rata expectation, line at 100 %.
+
+    The labels (value and status) stand in a column right of the plot, level with their
+    bars: at the bar's end a label of a bar near 100 % would cross the line.
+    """
     figure = bars(frame, name, share, label, horizontal=True, unit="%")
+    figure.update_traces(textposition="none")
+    for goal, text in frame[[name, label]].itertuples(index=False):
+        figure.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=8,
+            y=goal,
+            yref="y",
+            text=text,
+            showarrow=False,
+            align="left",
+        )
     figure.add_vline(x=100, line={"color": "#1a1a1a", "dash": "dash"})
     figure.add_annotation(
         x=100, y=1.02, yref="paper", text="Erwartung", showarrow=False, font={"size": 12}
     )
     figure.update_xaxes(ticksuffix=" %")
+    figure.update_layout(margin={"r": 230})
     return figure
 
 

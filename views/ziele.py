@@ -109,7 +109,7 @@ def progress(filters: Filters) -> ChartData:
     if len(goals):
         sentence = _count_sentence(goals, filters.jahr)
         figure = figures.progress(pd.DataFrame(bars), "Ziel", "anteil", "text")
-        figure.update_layout(margin={"l": 20, "r": 220})
+        figure.update_layout(margin={"l": 20})
         figure.update_yaxes(automargin=True)
     else:
         years = ", ".join(str(y) for y in queries.goal_years()) or "keines"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from selenium.webdriver.support.ui import WebDriverWait
+
 from tests.dashboard.conftest import (
     as_shown,
     assert_shown,
@@ -126,3 +128,36 @@ def test_the_period_filter_chooses_the_year(server, browser, published):
     assert query_of(browser)["zeitraum"] == [f"{other}-Q1"]
     assert heading(browser) == f"Ziele {other}"
     check_goals(browser, published, other)
+
+
+def test_the_expectation_line_crosses_no_label(server, browser, published):
+    year = goal_years(published)[-1]
+    open_page(browser, server + f"/ziele?zeitraum={year}")
+    WebDriverWait(browser.driver, 20).until(
+        lambda driver: driver.find_elements("css selector", ".js-plotly-plot .shapelayer path")
+    )
+    boxes = browser.driver.execute_script(
+        """
+        const card = document.querySelector('.js-plotly-plot');
+        const box = e => e.getBoundingClientRect();
+        const line = [...card.querySelectorAll('.shapelayer path')].map(box)[0];
+        const labels = [...card.querySelectorAll('.annotation-text')]
+            .filter(t => t.textContent !== 'Erwartung').map(t => [t.textContent, box(t)]);
+        return {line: [line.left, line.right], labels: labels.map(
+            ([text, b]) => [text, b.left, b.right, b.top, b.bottom])};
+        """
+    )
+    left, right = boxes["line"]
+    assert boxes["labels"], "no value labels drawn"
+    for text, start, end, _, _ in boxes["labels"]:
+        assert end < left or start > right, f"the 100 % line crosses {text!r}"
+    # One label per bar, each level with its own bar.
+    bars = browser.driver.execute_script(
+        """
+        return [...document.querySelector('.js-plotly-plot').querySelectorAll('.bars .point')]
+            .map(p => { const b = p.getBoundingClientRect(); return (b.top + b.bottom) / 2; });
+        """
+    )
+    middles = sorted((top + bottom) / 2 for *_, top, bottom in boxes["labels"])
+    assert len(middles) == len(bars)
+    assert all(abs(a - b) < 4 for a, b in zip(middles, sorted(bars), strict=True))
