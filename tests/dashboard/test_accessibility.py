@@ -32,3 +32,26 @@ def test_page_has_no_axe_violations(server, browser, path):
     assert violations == [], "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"]) for v in violations
     )
+
+
+def test_pages_reflow_on_a_phone_without_sideways_scrolling(server, browser):
+    # The issue's phone width; WCAG 1.4.10 asks for content without two-way scrolling.
+    browser.driver.set_window_size(390, 844)
+    try:
+        for path in ("/", "/staedte", "/stadt/05954036", "/ziele", "/berichte"):
+            open_page(browser, server + path)
+            found = browser.driver.execute_script(
+                """
+                const width = document.documentElement.clientWidth;
+                const outside = [...document.querySelectorAll(
+                    'header *, nav *, #filterleiste *, main h1, main .karte')]
+                    .filter(e => { const b = e.getBoundingClientRect();
+                                   return b.width > 0 && (b.right > width + 1 || b.left < 0); })
+                    .map(e => e.tagName + '.' + e.className);
+                return {width, scroll: document.documentElement.scrollWidth, outside};
+                """
+            )
+            assert found["scroll"] <= found["width"], (path, found)
+            assert found["outside"] == [], (path, found)
+    finally:
+        browser.driver.set_window_size(1400, 1000)
