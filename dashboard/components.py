@@ -145,6 +145,25 @@ def make_comments(notes: Sequence[Comment]) -> html.Div:
     )
 
 
+def make_contents(parts: Sequence[Component]) -> html.Nav:
+    """Links to the cards among `parts` (their h2), for long pages: the page's contents."""
+    links = []
+    for part in parts:
+        heading = getattr(part, "aria-labelledby", None)
+        titles = [
+            child.children
+            for child in getattr(part, "children", None) or []
+            if isinstance(child, html.H2) and getattr(child, "id", None) == heading
+        ]
+        if heading and titles:
+            links.append(html.Li(html.A(titles[0], href=f"#{heading}")))
+    return html.Nav(
+        [html.P(html.Strong("Auf dieser Seite")), html.Ul(links)],
+        className="seiteninhalt steuerung",
+        **{"aria-label": "Inhalt dieser Seite"},
+    )
+
+
 def make_order_switch(path: str, filters: Filters) -> html.Nav:
     """Two links ordering the towns by name or by their shown value; the current one marked."""
     links = []

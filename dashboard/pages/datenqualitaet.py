@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import access
-from dashboard.components import guarded, make_chart_card, make_page_header
+from dashboard.components import guarded, make_chart_card, make_contents, make_page_header
 from views import queries
 from views.charts import build
 from views.datenqualitaet import (
@@ -41,14 +41,14 @@ def layout(**query: str) -> html.Div:
     )
     if kreis:
         intro += " Wählen Sie eine Stadt, um nur ihre Lieferungen und ihre Fehlerliste zu sehen."
+    cards = [
+        make_chart_card(build(STAND, filters)),
+        make_chart_card(build(QUARANTAENE, filters)),
+        make_chart_card(build(GRUENDE, filters)),
+        make_chart_card(on_screen(build(FEHLERLISTE, filters))),
+        make_chart_card(build(VOLLSTAENDIGKEIT, filters)),
+        make_chart_card(on_screen(build(LIEFERUNGEN, filters))),
+    ]
     return html.Div(
-        [
-            make_page_header(f"Datenqualität: {subject}", intro),
-            make_chart_card(build(STAND, filters)),
-            make_chart_card(build(QUARANTAENE, filters)),
-            make_chart_card(build(GRUENDE, filters)),
-            make_chart_card(on_screen(build(FEHLERLISTE, filters))),
-            make_chart_card(build(VOLLSTAENDIGKEIT, filters)),
-            make_chart_card(on_screen(build(LIEFERUNGEN, filters))),
-        ]
+        [make_page_header(f"Datenqualität: {subject}", intro), make_contents(cards), *cards]
     )

@@ -10,6 +10,7 @@ from dashboard.components import (
     guarded,
     make_card,
     make_chart_card,
+    make_contents,
     make_headlines,
     make_page_header,
 )
@@ -77,6 +78,7 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
     if len(b3.table):
         parts.append(make_chart_card(b3))
     parts.append(make_chart_card(build("stadt-datenstand", filters)))
+    parts.insert(2, make_contents(parts))
     return html.Div(parts)
 
 

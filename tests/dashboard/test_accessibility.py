@@ -55,3 +55,23 @@ def test_pages_reflow_on_a_phone_without_sideways_scrolling(server, browser):
             assert found["outside"] == [], (path, found)
     finally:
         browser.driver.set_window_size(1400, 1000)
+
+
+@pytest.mark.parametrize("path", ["/stadt/05954036?zeitraum=2025", "/datenqualitaet"])
+def test_long_pages_open_with_links_to_every_section(server, browser, path):
+    open_page(browser, server + path)
+    found = browser.driver.execute_script(
+        """
+        const links = [...document.querySelectorAll('nav.seiteninhalt a')];
+        const sections = [...document.querySelectorAll('main section[aria-labelledby] > h2')];
+        return {links: links.map(a => [a.getAttribute('href'), a.textContent]),
+                sections: sections.map(h => ['#' + h.id, h.textContent])};
+        """
+    )
+    assert found["links"] == found["sections"] and len(found["links"]) >= 5
+    last, title = found["links"][-1]
+    browser.driver.find_element("css selector", f"nav.seiteninhalt a[href='{last}']").click()
+    top = browser.driver.execute_script(
+        "return document.getElementById(arguments[0]).getBoundingClientRect().top;", last[1:]
+    )
+    assert 0 <= top < browser.driver.execute_script("return window.innerHeight;"), title
