@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from editorial import comments, signoffs
-from views import charts, display, queries
+from views import charts, display, queries, trends
 from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
 from warehouse.errors import UserError
@@ -73,6 +73,17 @@ LENKUNGSGRUPPE = (
     ("Die Städte", ("ueberblick-staedte", "ueberblick-faelle-monat")),
     ("Personal", ("personal-staedte",)),
     ("Offene Datenqualitätsprobleme", (PROBLEMS,)),
+)
+# The state report's first page: these figures of the Kreis against a year before.
+SUMMARY = "bericht-auf-einen-blick"
+KEY_FIGURES = (
+    "faelle_neu",
+    "faelle_aktiv",
+    "personen_erreicht",
+    "faelle_abgeschlossen",
+    "vermittlungen",
+    "b3_erteilt",
+    "besetzungsquote",
 )
 # Figures compared with the previous period in the steering group pack.
 COMPARED = (
@@ -182,6 +193,7 @@ def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
             Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))
         )
         if art == "land":
+            sections.insert(0, summary(filters))
             sections.append(Section("Zeichenerklärung", text=(display.LEGEND,)))
             sections.append(
                 Section("Methodenanhang", (charts.build("kennzahlen-katalog", filters),), METHODS)
@@ -207,57 +219,49 @@ def _chart(key: str, filters: Filters) -> ChartData:
     return charts.build(key, filters)
 
 
-def comparison(zeitraum: str) -> ChartData:
-    """Key figures of the Kreis against the previous period of the same kind."""
-    before = previous_period(zeitraum)
+def summary(filters: Filters) -> Section:
+    """The state report's first page: key figures against the same period a year before,
+    and where the goals stand."""
+    before = trends.year_before(filters.zeitraum)
+    figures = comparison(filters.zeitraum, before, KEY_FIGURES, SUMMARY)
+    goals = charts.build("ziele-fortschritt", filters)
+    return Section("Auf einen Blick", (figures,), text=(goals.sentence,))
+
+
+def comparison(
+    zeitraum: str,
+    before: str | None = None,
+    indicators: tuple[str, ...] = COMPARED,
+    key: str = COMPARISON,
+) -> ChartData:
+    """Key figures of the Kreis against an earlier period (by default the one before)."""
+    before = before or previous_period(zeitraum)
     catalogue = queries.catalogue().set_index("indikator")
-    frame = queries.values(list(COMPARED), [zeitraum, before], [KREIS_AGS])
+    frame = queries.values(list(indicators), [zeitraum, before], [KREIS_AGS])
     rows = []
-    for indikator in COMPARED:
+    for indikator in indicators:
         fmt = str(catalogue.loc[indikator, "format"])
-        cells = {}
-        for period in (zeitraum, before):
-            part = frame[(frame["indikator"] == indikator) & (frame["zeitraum"] == period)]
-            cells[period] = part
+        own = frame[frame["indikator"] == indikator]
         rows.append(
             {
                 "Kennzahl": str(catalogue.loc[indikator, "name"]),
-                display.period(zeitraum): display.first_value(cells[zeitraum], fmt),
-                display.period(before): display.first_value(cells[before], fmt),
-                "Veränderung": _change(cells[zeitraum], cells[before], fmt),
+                display.period(zeitraum): display.first_value(
+                    own[own["zeitraum"] == zeitraum], fmt
+                ),
+                display.period(before): display.first_value(own[own["zeitraum"] == before], fmt),
+                "Veränderung": trends.change_cell(own, zeitraum, before, fmt),
             }
         )
     table = pd.DataFrame(rows)
     return ChartData(
-        key=COMPARISON,
+        key=key,
         title=f"Veränderung gegenüber dem {display.named_period(before)}",
         sentence=(
             f"Kennzahlen des Kreises {display.in_period(zeitraum)} im Vergleich zum "
-            f"Vorzeitraum ({display.period(before)}); Quoten ändern sich in Prozentpunkten."
+            f"{display.named_period(before)}; Quoten ändern sich in Prozentpunkten."
         ),
         table=table,
     )
-
-
-def _change(now: pd.DataFrame, before: pd.DataFrame, fmt: str) -> str:
-    """Signed difference of two shown values; `.` when either is secret, `x` when missing."""
-    if now.empty or before.empty:
-        return display.NOT_APPLICABLE
-    if bool(now["unterdrueckt"].iloc[0]) or bool(before["unterdrueckt"].iloc[0]):
-        return display.SUPPRESSED
-    a, b = now["wert"].iloc[0], before["wert"].iloc[0]
-    if pd.isna(a) or pd.isna(b):
-        return display.NOT_APPLICABLE
-    delta = float(a) - float(b)
-    if display.plain(float(a), fmt) == display.plain(float(b), fmt):
-        return "±0"  # equal as shown (sums of posts may differ in the last bit)
-    shown = display.plain(abs(delta), "dezimal1" if fmt == "prozent" else fmt)
-    text = ("+" if delta > 0 else "−") + shown
-    if fmt == "prozent":
-        return text + " Prozentpunkte"
-    if b and fmt in ("ganzzahl", "dezimal1", "dezimal2"):
-        text += f" ({'+' if delta > 0 else '−'}{display.plain(abs(delta / b * 100), 'prozent')})"
-    return text
 
 
 def open_problems(filters: Filters) -> ChartData:

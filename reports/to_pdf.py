@@ -102,23 +102,30 @@ def html_of(report: Report) -> str:
     foot = f"Build {report.build_id} · {report.freigabe.split(':')[0]}"
     css = CSS % {"head": _css_text(head), "foot": _css_text(foot)}
     page_per_section = report.art == "lenkungsgruppe"
-    body = [
+    cover = [
         '<section class="deckblatt">',
         f"<h1>{escape(report.title)}</h1>",
         *(f"<p>{escape(line)}</p>" for line in report.cover),
         "<h2>Datenstand je Quelle</h2>",
         f'<p class="aussage">{escape(report.datenstand.sentence)}</p>',
-        _table(report.datenstand.table, "Tabelle: Datenstand je Quelle und Tabelle")
-        if report.art == "land"
-        else "",
         "</section>",
     ]
+    sections = []
     for section in report.sections:
         css_class = ' class="neu"' if page_per_section or section.charts else ""
-        body.append(f"<section{css_class}><h2>{escape(section.title)}</h2>")
-        body += [f"<p>{escape(text)}</p>" for text in section.text]
-        body += [_card(chart) for chart in section.charts]
-        body.append("</section>")
+        parts = [f"<section{css_class}><h2>{escape(section.title)}</h2>"]
+        parts += [f"<p>{escape(text)}</p>" for text in section.text]
+        parts += [_card(chart) for chart in section.charts]
+        sections.append("".join([*parts, "</section>"]))
+    if report.art == "land":
+        # The summary first, then the deliveries' table, then the chapters.
+        deliveries = (
+            '<section class="neu"><h2>Datenstand je Quelle und Tabelle</h2>'
+            + _table(report.datenstand.table, "Tabelle: Datenstand je Quelle und Tabelle")
+            + "</section>"
+        )
+        sections.insert(1, deliveries)
+    body = [*cover, *sections]
     return (
         '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)} {escape(report.zeitraum)} – KIM Monitor</title>"

@@ -96,12 +96,15 @@ class Change:
         return f"{ARROWS[sign]} {size} {unit} {words} {where} ({earlier}{share})"
 
     def compact(self, fmt: str) -> str:
-        """`↑ +12 (+9,0 %)` for a table cell: arrow and signed number, % for counts."""
+        """`↑ +12 (+9,0 %)` for a table cell: arrow and signed number, % for counts and
+        ratios, percentage points for rates."""
         sign = (self.delta > 0) - (self.delta < 0)
         marks = {1: "+", -1: "−", 0: "±"}
         size = number(abs(self.delta), display.DECIMALS.get(fmt, 1))
         text = f"{ARROWS[sign]} {marks[sign]}{size}"
-        if fmt == "ganzzahl" and self.percent is not None:
+        if fmt == "prozent":
+            return text + " Prozentpunkte"
+        if sign and fmt in ("ganzzahl", "dezimal1", "dezimal2") and self.percent is not None:
             text += f" ({marks[sign]}{number(abs(self.percent), 1)} %)"
         return text
 

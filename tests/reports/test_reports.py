@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -90,8 +91,9 @@ def total(indikator: str, gebiet: str, zeitraum: str = YEAR) -> tuple[str, ...]:
 
 
 def german(value: float, decimals: int) -> str:
-    """`1234.5` → `1.234,5`."""
-    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+    """`1234.5` → `1.234,5`, rounded half away from zero (DIN 1333)."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{rounded:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
 DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
@@ -378,13 +380,32 @@ def test_steering_comparison_shows_the_change_to_the_previous_year(reports):
         assert row["Veränderung"].value == change(now[0], then[0])
 
 
+def test_state_report_opens_with_key_figures_against_a_year_before(reports):
+    before = str(int(YEAR) - 1)
+    sheet = sheet_titled(reports.land["xlsx"], f"Veränderung gegenüber dem Jahr {before}")
+    _, rows = table_rows(sheet, "Kennzahl")
+    names = catalogue()
+    for indikator in ("faelle_neu", "faelle_aktiv", "personen_erreicht", "vermittlungen"):
+        now = reports.values[total(indikator, KREIS)]
+        then = reports.values[total(indikator, KREIS, before)]
+        row = rows[names[indikator]["name"]]
+        assert row[YEAR].value == pytest.approx(now[0])
+        assert row[before].value == pytest.approx(then[0])
+        assert row["Veränderung"].value == change(now[0], then[0])
+    pages = pdf_pages(reports.land["pdf"])
+    first = next(i for i, text in enumerate(pages) if "Auf einen Blick" in text)
+    assert first == 1, "the summary is the page after the cover"
+    assert "Zielen" in pages[first] and "Veränderung gegenüber dem Jahr" in pages[first]
+    assert all("Reichweite je Stadt" not in text for text in pages[: first + 1])
+
+
 def change(now: float, then: float) -> str:
-    """`+1 (+0,3 %)`: a count's signed difference and its relative change."""
+    """`↑ +1 (+0,3 %)`: a count's direction, signed difference and relative change."""
     delta = now - then
     if delta == 0:
-        return "±0"
-    sign = "+" if delta > 0 else "−"
-    return f"{sign}{german(abs(delta), 0)} ({sign}{german(abs(delta / then * 100), 1)} %)"
+        return "→ ±0"
+    arrow, sign = ("↑", "+") if delta > 0 else ("↓", "−")
+    return f"{arrow} {sign}{german(abs(delta), 0)} ({sign}{german(abs(delta / then * 100), 1)} %)"
 
 
 # --- PDF --------------------------------------------------------------------------------------
