@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
+import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape as Shape
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -76,6 +81,54 @@ def _table(slide: Slide, frame: pd.DataFrame, top: Emu) -> None:
                     run.font.size = Pt(11)
 
 
+def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
+    """Bars or lines as an editable PowerPoint chart (None for other figures: an image).
+
+    Its data are the figure's own: a secret value (no bar, `.` as its label, or a gap in a
+    line) is left empty, never 0.
+    """
+    traces = list(figure.data)
+    kinds = {trace.type for trace in traces}
+    if kinds == {"bar"}:
+        horizontal = traces[0].orientation == "h"
+        kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    elif kinds == {"scatter"} and all("lines" in (trace.mode or "") for trace in traces):
+        horizontal = False
+        kind = XL_CHART_TYPE.LINE_MARKERS
+    else:
+        return None
+    series = {}
+    for trace in traces:
+        categories = trace.y if horizontal else trace.x
+        values = trace.x if horizontal else trace.y
+        labels = trace.text if trace.type == "bar" and trace.text is not None else None
+        series[trace.name or "Wert"] = {
+            str(category): None
+            if value is None
+            or math.isnan(float(value))
+            or (labels is not None and labels[i] == display.SUPPRESSED)
+            else float(value)
+            for i, (category, value) in enumerate(zip(categories, values, strict=True))
+        }
+    order = list(dict.fromkeys(c for values in series.values() for c in values))
+    data = CategoryChartData()
+    data.categories = order
+    for name, values in series.items():
+        data.add_series(name, [values.get(category) for category in order])
+    graphic = slide.shapes.add_chart(
+        kind, Inches(1.0), Inches(2.0), WIDTH - Inches(2.0), Inches(4.3), data
+    )
+    chart = graphic.chart
+    chart.has_legend = len(series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    chart.font.size = Pt(12)
+    if horizontal:
+        chart.category_axis.reverse_order = True  # first category on top, as on screen
+    return graphic
+
+
 def _chart_slides(deck: PresentationType, data: ChartData, footer: str) -> None:
     """One slide per figure; a table without figure over as many slides as it needs."""
     extra = [display.comment(c) for c in data.comments]
@@ -84,11 +137,16 @@ def _chart_slides(deck: PresentationType, data: ChartData, footer: str) -> None:
     if data.figure is not None:
         slide = _slide(deck, data.title, footer)
         _text(slide, data.sentence, Inches(1.2), Inches(0.8), Pt(16))
-        picture = slide.shapes.add_picture(
-            io.BytesIO(images.png(data.figure)), Inches(1.4), Inches(2.0), height=Inches(4.3)
-        )
-        # Alternative text of the picture (read by screen readers).
-        picture._element.nvPicPr.cNvPr.set("descr", f"Grafik: {data.title}. {data.sentence}")
+        description = f"Grafik: {data.title}. {data.sentence}"
+        graphic = native_chart(slide, data.figure)
+        if graphic is not None:
+            graphic._element.nvGraphicFramePr.cNvPr.set("descr", description)
+        else:
+            picture = slide.shapes.add_picture(
+                io.BytesIO(images.png(data.figure)), Inches(1.4), Inches(2.0), height=Inches(4.3)
+            )
+            # Alternative text of the picture (read by screen readers).
+            picture._element.nvPicPr.cNvPr.set("descr", description)
         if extra:
             _text(slide, " · ".join(extra), Inches(6.35), Inches(0.6), Pt(10))
         _notes(slide, data)

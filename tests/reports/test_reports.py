@@ -13,12 +13,15 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
+from reports.to_pptx import native_chart
 from tests.conftest import Kim, copy_installation
+from views import figures
 
 REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
 KREIS = "05954"
@@ -558,16 +561,58 @@ def test_every_slide_has_its_title_in_a_title_placeholder(reports):
     assert first.shapes.title.text_frame.text == "Bericht an das Land"
 
 
-def test_every_picture_has_alternative_text(reports):
-    pictures = 0
+def test_every_chart_and_picture_has_alternative_text(reports):
+    graphics = 0
     for path in (reports.land["pptx"], reports.steering["pptx"]):
         for slide in slides(path):
             for shape in slide.shapes:
                 if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
-                    pictures += 1
                     descr = shape._element.nvPicPr.cNvPr.get("descr", "")
-                    assert descr.startswith("Grafik: " + slide.shapes.title.text_frame.text)
-    assert pictures >= 5
+                elif shape.has_chart:
+                    descr = shape._element.nvGraphicFramePr.cNvPr.get("descr", "")
+                else:
+                    continue
+                graphics += 1
+                assert descr.startswith("Grafik: " + slide.shapes.title.text_frame.text)
+    assert graphics >= 5
+
+
+def test_steering_charts_are_editable_charts_of_the_published_values(reports):
+    decks = slides(reports.steering["pptx"])
+    assert not [
+        s for s in decks for shape in s.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    [monthly] = [
+        shape.chart
+        for s in decks
+        for shape in s.shapes
+        if shape.has_chart
+        and s.shapes.title.text_frame.text == f"Neue und betreute Fälle je Monat {YEAR}"
+    ]
+    months = [f"{YEAR}-{month:02d}" for month in range(1, 13)]
+    values = published(reports.kim, *months)
+    names = {"Neue Fälle": "faelle_neu", "Betreute Fälle": "faelle_aktiv"}
+    plot = monthly.plots[0]
+    assert len(list(plot.categories)) == 12
+    for series in plot.series:
+        expected = [values[total(names[series.name], KREIS, month)] for month in months]
+        assert list(series.values) == [None if secret else wert for wert, secret in expected]
+
+
+def test_a_secret_value_stays_an_empty_point_in_an_editable_chart():
+    frame = pd.DataFrame(
+        {
+            "Gebiet": ["Witten", "Sprockhövel", "Hattingen"],
+            "wert": [12.0, None, 0.0],
+            "text": ["12", ".", "–"],
+        }
+    )
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    graphic = native_chart(slide, figures.bars(frame, "Gebiet", "wert", "text", horizontal=True))
+    [series] = graphic.chart.plots[0].series
+    assert list(graphic.chart.plots[0].categories) == ["Witten", "Sprockhövel", "Hattingen"]
+    assert list(series.values) == [12.0, None, 0.0]
 
 
 def test_towns_overview_notes_equal_published_values(reports):
