@@ -369,32 +369,31 @@ def test_xlsx_cover_says_not_signed_off(reports):
     assert f"Zeitraum: {YEAR} · Gebiet: {KREIS_NAME}" in text
 
 
-def test_steering_comparison_shows_the_change_to_the_previous_year(reports):
+def assert_compared_with_the_year_before(
+    reports: Reports, workbook: Path, indicators: tuple[str, ...]
+) -> None:
+    """The workbook's comparison sheet holds both years' published values and their change."""
     before = str(int(YEAR) - 1)
-    sheet = sheet_titled(reports.steering["xlsx"], f"Veränderung gegenüber dem Jahr {before}")
+    sheet = sheet_titled(workbook, f"Veränderung gegenüber dem Jahr {before}")
     _, rows = table_rows(sheet, "Kennzahl")
     names = catalogue()
-    for indikator in ("faelle_neu", "faelle_aktiv", "personen_erreicht", "kontakte"):
+    for indikator in indicators:
         now = reports.values[total(indikator, KREIS)]
         then = reports.values[total(indikator, KREIS, before)]
         row = rows[names[indikator]["name"]]
         assert row[YEAR].value == pytest.approx(now[0])
         assert row[before].value == pytest.approx(then[0])
         assert row["Veränderung"].value == change(now[0], then[0])
+
+
+def test_steering_comparison_shows_the_change_to_the_previous_year(reports):
+    indicators = ("faelle_neu", "faelle_aktiv", "personen_erreicht", "kontakte")
+    assert_compared_with_the_year_before(reports, reports.steering["xlsx"], indicators)
 
 
 def test_state_report_opens_with_key_figures_against_a_year_before(reports):
-    before = str(int(YEAR) - 1)
-    sheet = sheet_titled(reports.land["xlsx"], f"Veränderung gegenüber dem Jahr {before}")
-    _, rows = table_rows(sheet, "Kennzahl")
-    names = catalogue()
-    for indikator in ("faelle_neu", "faelle_aktiv", "personen_erreicht", "vermittlungen"):
-        now = reports.values[total(indikator, KREIS)]
-        then = reports.values[total(indikator, KREIS, before)]
-        row = rows[names[indikator]["name"]]
-        assert row[YEAR].value == pytest.approx(now[0])
-        assert row[before].value == pytest.approx(then[0])
-        assert row["Veränderung"].value == change(now[0], then[0])
+    indicators = ("faelle_neu", "faelle_aktiv", "personen_erreicht", "vermittlungen")
+    assert_compared_with_the_year_before(reports, reports.land["xlsx"], indicators)
     pages = pdf_pages(reports.land["pdf"])
     first = next(i for i, text in enumerate(pages) if "Auf einen Blick" in text)
     assert first == 1, "the summary is the page after the cover"
