@@ -177,13 +177,20 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
 
 
 def town_map(
-    frame: pd.DataFrame, lat: str, lon: str, name: str, value: str, label: str
+    frame: pd.DataFrame,
+    lat: str,
+    lon: str,
+    name: str,
+    value: str,
+    label: str,
+    *,
+    link: str | None = None,
 ) -> go.Figure:
     """Towns at their centres (degrees), circles sized and shaded by `value`, named beside.
 
     A plain chart with the axes hidden, not a geographic trace: those load their base map
     from the internet. A secret or missing value is a small ring labelled with its symbol.
-    `customdata` holds the frame's `href` column, for a click to open the town's page.
+    `link` names a column of addresses a click on a town opens (as in `bars`).
     """
     figure = go.Figure()
     shown = frame[value].notna()
@@ -195,7 +202,7 @@ def town_map(
         mode="markers+text",
         text=frame[name] + "<br>" + frame[label],
         textposition="middle right",
-        customdata=frame["href"],
+        customdata=frame[link] if link else None,
         hovertext=frame[name] + ": " + frame[label],
         hoverinfo="text",
         marker={

@@ -333,7 +333,9 @@ def town_map(filters: Filters) -> ChartData:
         title=f"Karte der Städte: betreute Fälle je 10.000 Einwohner, {_suffix(filters)}",
         sentence=sentence,
         table=table,
-        figure=figures.town_map(points_frame, "breite", "laenge", "name", "wert", "text"),
+        figure=figures.town_map(
+            points_frame, "breite", "laenge", "name", "wert", "text", link="href"
+        ),
         note=(
             "Jede Stadt ist an ihrer Stadtmitte markiert (Koordinaten aus den Gebietsdaten, "
             "ohne Gemeindegrenzen); je größer und dunkler die Fläche, desto mehr Fälle je "
