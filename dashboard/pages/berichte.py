@@ -25,6 +25,11 @@ ART = "bericht-art"
 CREATE = "bericht-erstellen"  # pattern-matching: {"type": CREATE, "format": ...}
 DOWNLOAD = "bericht-download"
 STATUS = "bericht-status"
+PROGRESS = "bericht-fortschritt"
+WORKING = (
+    "Der Bericht wird erstellt: Die Kennzahlen werden gelesen, die Grafiken gezeichnet und die "
+    "Datei geschrieben. Das dauert bis zu einer Minute; danach wird sie heruntergeladen."
+)
 SIGNOFF_NOTE = "bericht-freigabe"
 COMMENT_INDICATOR = "kommentar-kennzahl"
 COMMENT_PERIOD = "kommentar-zeitraum"
@@ -95,6 +100,7 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
             ],
             className="knopfleiste",
         ),
+        html.P(id=PROGRESS, role="status", className="hinweis", **{"aria-live": "polite"}),
         dcc.Loading(
             html.P(id=STATUS, role="status", **{"aria-live": "polite"}),
             type="dot",
@@ -287,6 +293,7 @@ def show_signoff(period: str | None) -> str:
     Input({"type": CREATE, "format": ALL}, "n_clicks"),
     State(PERIOD, "value"),
     State(ART, "value"),
+    running=[(Output(PROGRESS, "children"), WORKING, "")],
     prevent_initial_call=True,
 )
 def create_report(clicks: list[int | None], period: str | None, art: str | None):

@@ -82,10 +82,22 @@ def test_reports_are_built_on_the_server_with_the_published_numbers(server, brow
         old.unlink()
     open_page(browser, server + "/berichte")
     choose(browser, "bericht-zeitraum", "2025")
+    # Every text the progress line shows, however briefly.
+    browser.driver.execute_script(
+        """
+        const line = document.getElementById('bericht-fortschritt');
+        window.shownProgress = [];
+        new MutationObserver(() => window.shownProgress.push(line.textContent))
+            .observe(line, {childList: true, subtree: true, characterData: true});
+        """
+    )
     click_button(browser, "Excel (XLSX) erstellen")
     book = load_workbook(downloaded(browser, "KIM_Bericht_Land_2025.xlsx"))
     wait_until_idle(browser)
     assert "KIM_Bericht_Land_2025.xlsx wurde erstellt" in status(browser, "bericht-status")
+    shown = browser.driver.execute_script("return window.shownProgress;")
+    assert any(text.startswith("Der Bericht wird erstellt") for text in shown), shown
+    assert status(browser, "bericht-fortschritt") == ""
 
     (sheet,) = [s for s in book.worksheets if s["A1"].value.startswith("Fälle und erreichte")]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
