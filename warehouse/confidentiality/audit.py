@@ -16,7 +16,7 @@ import highspy
 import numpy as np
 
 from warehouse.confidentiality.solver import highs_model
-from warehouse.confidentiality.table import LinkedTable
+from warehouse.confidentiality.table import LinkedTable, gather
 
 # Values within this distance of a whole number count as that number (LP round-off).
 TOLERANCE = 1e-6
@@ -202,7 +202,7 @@ class Witness:
             return False
         if (table.wert[self.zellen] + self.aenderung < -TOLERANCE).any():
             return False
-        rows = gather(graph.by_cell, graph.member_start, self.zellen)
+        rows = table.memberships_of_cells(self.zellen)
         groups, index = np.unique(table.gruppe[rows], return_inverse=True)
         change = np.bincount(
             index,
@@ -210,7 +210,7 @@ class Witness:
             * self.aenderung[np.searchsorted(self.zellen, table.zelle[rows])],
             len(groups),
         )
-        members = gather(graph.by_group, graph.group_start, groups)
+        members = table.memberships_of_groups(groups)
         true = np.bincount(
             np.searchsorted(groups, table.gruppe[members]),
             table.koeffizient[members] * table.wert[table.zelle[members]],
@@ -223,15 +223,6 @@ class Witness:
         )
 
 
-def gather(values: np.ndarray, start: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The runs values[start[key] : start[key + 1]] of the keys, one after the other."""
-    low = start[keys]
-    lengths = start[keys + 1] - low
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if len(ends) else 0
-    return values[np.repeat(low - ends + lengths, lengths) + np.arange(total)]
-
-
 class _Graph:
     """Hidden cells linked by the relations that hold two or more of them."""
 
@@ -240,11 +231,6 @@ class _Graph:
         self.hidden = hidden
         member_hidden = hidden[table.zelle]
         per_group = np.bincount(table.gruppe, member_hidden, table.groups)
-        # Memberships by relation and by cell (CSR), to read a relation's members.
-        self.by_group = np.argsort(table.gruppe, kind="stable")
-        self.group_start = np.searchsorted(table.gruppe[self.by_group], np.arange(table.groups + 1))
-        self.by_cell = np.argsort(table.zelle, kind="stable")
-        self.member_start = np.searchsorted(table.zelle[self.by_cell], np.arange(len(hidden) + 1))
         # Links: relation -> its hidden members, cell -> its linking relations.
         linking = np.flatnonzero(member_hidden & (per_group[table.gruppe] >= 2))
         by_cell = linking[np.argsort(table.zelle[linking], kind="stable")]
@@ -320,8 +306,8 @@ class _Graph:
         above 1 a maximum of k.
         """
         table = self.table
-        groups = np.unique(table.gruppe[gather(self.by_cell, self.member_start, piece)])
-        rows = gather(self.by_group, self.group_start, groups)
+        groups = np.unique(table.gruppe[table.memberships_of_cells(piece)])
+        rows = table.memberships_of_groups(groups)
         inside = np.zeros(len(self.hidden), dtype=bool)
         inside[piece] = True
         unknown = inside[table.zelle[rows]]

@@ -293,14 +293,16 @@ class Shield:
         table = self.table
         inside = np.zeros(self.n, dtype=bool)
         inside[cells] = True
-        while (room := size - int(inside.sum())) > 0:
-            touched = np.bincount(table.gruppe, inside[table.zelle], table.groups) > 0
-            ring = np.flatnonzero(
-                (np.bincount(table.zelle, touched[table.gruppe], self.n) > 0) & ~inside
-            )
-            if not len(ring):
-                break
-            inside[ring[np.argsort(~hidden[ring], kind="stable")[:room]]] = True
+        room = size - len(cells)
+        ring = cells
+        # Ring by ring: only the last ring is cut short, so each ring borders the one before.
+        while room > 0 and len(ring):
+            groups = np.unique(table.gruppe[table.memberships_of_cells(ring)])
+            near = np.unique(table.zelle[table.memberships_of_groups(groups)])
+            near = near[~inside[near]]
+            ring = near[np.argsort(~hidden[near], kind="stable")[:room]]
+            inside[ring] = True
+            room -= len(ring)
         return np.flatnonzero(inside)
 
     def _solve(
@@ -316,7 +318,7 @@ class Shield:
         cells, with `spare` none of its visible spared cells; None if there is none."""
         table = self.table
         size = len(region)
-        members = np.flatnonzero(np.isin(table.zelle, region))
+        members = table.memberships_of_cells(region)
         groups, rows = np.unique(table.gruppe[members], return_inverse=True)
         cols = np.searchsorted(region, table.zelle[members])
         coef = table.koeffizient[members]

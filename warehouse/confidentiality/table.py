@@ -70,9 +70,38 @@ class LinkedTable:
         """Coefficient of each membership: +1 for a part, -1 for a total."""
         return np.where(self.summe, -1.0, 1.0)
 
+    @cached_property
+    def _by_cell(self) -> tuple[np.ndarray, np.ndarray]:
+        """Membership rows ordered by cell, and where each cell's run starts (CSR)."""
+        order = np.argsort(self.zelle, kind="stable")
+        return order, np.searchsorted(self.zelle[order], np.arange(len(self.wert) + 1))
+
+    @cached_property
+    def _by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """Membership rows ordered by relation, and where each relation's run starts (CSR)."""
+        order = np.argsort(self.gruppe, kind="stable")
+        return order, np.searchsorted(self.gruppe[order], np.arange(self.groups + 1))
+
+    def memberships_of_cells(self, cells: np.ndarray) -> np.ndarray:
+        """Membership rows of the cells, cell by cell."""
+        return gather(*self._by_cell, cells)
+
+    def memberships_of_groups(self, groups: np.ndarray) -> np.ndarray:
+        """Membership rows of the relations, relation by relation."""
+        return gather(*self._by_group, groups)
+
     def check(self) -> None:
         """Raise when the relations do not hold for the true values (wrong relation data)."""
         lhs = np.bincount(self.gruppe, self.koeffizient * self.wert[self.zelle], self.groups)
         broken = np.where(self.gleichung, np.abs(lhs) > 1e-6, lhs > 1e-6)
         if broken.any():
             raise ValueError(f"{int(broken.sum())} Beziehungen gelten für die Werte nicht")
+
+
+def gather(values: np.ndarray, start: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The runs values[start[key] : start[key + 1]] of the keys, one after the other."""
+    low = start[keys]
+    lengths = start[keys + 1] - low
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    return values[np.repeat(low - ends + lengths, lengths) + np.arange(total)]
