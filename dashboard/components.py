@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
+import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -43,6 +44,59 @@ DOWNLOAD_KINDS = {
 }
 
 
+# Rows per page of a grid, and the choices offered.
+GRID_PAGE = 25
+GRID_PAGES = [25, 50, 100]
+# German texts of the grid (AG Grid's locale keys) for sorting, filtering and paging.
+GRID_TEXTS = {
+    "page": "Seite",
+    "of": "von",
+    "to": "bis",
+    "more": "mehr",
+    "firstPage": "Erste Seite",
+    "previousPage": "Vorherige Seite",
+    "nextPage": "Nächste Seite",
+    "lastPage": "Letzte Seite",
+    "pageSizeSelectorLabel": "Zeilen je Seite:",
+    "ariaPageSizeSelectorLabel": "Zeilen je Seite",
+    "pageLastRowUnknown": "?",
+    "noRowsToShow": "Keine Zeilen",
+    "noMatchingRows": "Keine passenden Zeilen",
+    "loadingOoo": "Wird geladen …",
+    "filterOoo": "Filtern …",
+    "contains": "enthält",
+    "notContains": "enthält nicht",
+    "equals": "ist gleich",
+    "notEqual": "ist ungleich",
+    "startsWith": "beginnt mit",
+    "endsWith": "endet mit",
+    "blank": "leer",
+    "notBlank": "nicht leer",
+    "andCondition": "UND",
+    "orCondition": "ODER",
+    "applyFilter": "Anwenden",
+    "resetFilter": "Zurücksetzen",
+    "clearFilter": "Leeren",
+    "cancelFilter": "Abbrechen",
+    "ariaFilterInput": "Filter-Eingabe",
+    "ariaFilterValue": "Filterwert",
+    "ariaFilteringOperator": "Filterbedingung",
+    "ariaFilterColumn": "Strg+Eingabetaste öffnet den Filter",
+    "ariaFilterMenuOpen": "Filtermenü öffnen",
+    "ariaColumnFiltered": "Spalte gefiltert",
+    "ariaLabelColumnFilter": "Spaltenfilter",
+    "ariaLabelColumnMenu": "Spaltenmenü",
+    "ariaMenuColumn": "Alt+Pfeil nach unten öffnet das Spaltenmenü",
+    "ariaSortableColumn": "Eingabetaste sortiert",
+    "ariaChecked": "ausgewählt",
+    "ariaUnchecked": "nicht ausgewählt",
+    "ariaIndeterminate": "teilweise",
+    "ariaLabelTooltip": "Hinweis",
+    "thousandSeparator": ".",
+    "decimalSeparator": ",",
+}
+
+
 def make_page_header(title: str, intro: str) -> html.Header:
     """The page's h1 and one paragraph that says what the page is for."""
     return html.Header(
@@ -73,6 +127,62 @@ def make_table(table: pd.DataFrame, caption: str, *, row_headers: bool = True) -
     return html.Table([html.Caption(caption), head, html.Tbody(rows)], className="tabelle")
 
 
+def make_grid(table: pd.DataFrame, caption: str, grid_id: str) -> html.Div:
+    """A long table as a sortable, filterable grid, 25 rows a page (German texts).
+
+    Columns of numbers (German format, Destatis symbols) sort by value, not as text. Every
+    row goes to the browser: the grid shows what the table's downloads hold.
+    """
+    fields = [f"s{i}" for i in range(len(table.columns))]
+    texts = table.astype(str)
+    columns = []
+    for field, name in zip(fields, table.columns, strict=True):
+        values = texts[name]
+        column: dict = {"field": field, "headerName": str(name)}
+        if len(values) and values.map(_numeric).all():
+            column |= {
+                "type": "rightAligned",
+                "comparator": {"function": "deutscheZahl"},
+            }
+        # Wide enough for the longest word, so that words wrap whole; long texts get more room.
+        words = values.str.split().explode().str.len()
+        word = max(int(words.max()) if words.notna().any() else 0, len(str(name).split()[0]))
+        column["minWidth"] = min(max(word * 8 + 44, 110), 360)
+        column["flex"] = min(int(values.str.len().mean()) if len(values) else 0, 60) // 10 + 1
+        columns.append(column)
+    return html.Div(
+        dag.AgGrid(
+            id=grid_id,
+            rowData=[dict(zip(fields, row, strict=True)) for row in texts.itertuples(index=False)],
+            columnDefs=columns,
+            defaultColDef={
+                "sortable": True,
+                "filter": "agTextColumnFilter",
+                "floatingFilter": True,
+                "resizable": True,
+                "wrapText": True,
+                "autoHeight": True,
+                "wrapHeaderText": True,
+                "autoHeaderHeight": True,
+            },
+            dashGridOptions={
+                "pagination": True,
+                "paginationPageSize": GRID_PAGE,
+                "paginationPageSizeSelector": GRID_PAGES,
+                "domLayout": "autoHeight",
+                "ensureDomOrder": True,
+                "enableCellTextSelection": True,
+                "accentedSort": True,
+                "localeText": GRID_TEXTS,
+            },
+            className="raster",
+            style={"height": None},
+        ),
+        role="region",
+        **{"aria-label": f"Tabelle: {caption}"},
+    )
+
+
 def _numeric(text: str) -> bool:
     """Right-align numbers and Destatis symbols."""
     return text in {display.SUPPRESSED, display.ZERO, display.NOT_APPLICABLE} or (
@@ -85,11 +195,12 @@ def make_legend() -> html.P:
     return html.P(display.LEGEND, className="legende")
 
 
-def make_chart_card(data: ChartData, links: bool = False) -> html.Section:
+def make_chart_card(data: ChartData, links: bool = False, grid: bool = False) -> html.Section:
     """Title, sentence, figure, a `Tabelle` toggle with the same numbers and downloads.
 
     With `links`, a click on a mark opens the address in its `customdata` (the shell's
     `follow_chart_link`); the same pages are reachable by keyboard from the card's links.
+    With `grid`, a table without a figure is a sortable, filterable grid (`make_grid`).
     """
     heading_id = f"titel-{data.key}"
     parts: list = [
@@ -113,15 +224,17 @@ def make_chart_card(data: ChartData, links: bool = False) -> html.Section:
             parts.append(
                 dcc.Location(id={"type": ids.CHART_LINK, "chart": data.key}, refresh="callback-nav")
             )
-    table = make_table(data.table, data.title)
     if data.figure is not None:
+        table = make_table(data.table, data.title)
         parts.append(html.Details([html.Summary("Tabelle"), table], className="tabellenumschalter"))
+    elif grid:
+        parts.append(make_grid(data.table, data.title, f"{ids.GRID}-{data.key}"))
     else:
         # A wide table scrolls; the frame is a named, focusable region so keyboard users can
         # scroll it too (WCAG 2.1.1).
         parts.append(
             html.Div(
-                table,
+                make_table(data.table, data.title),
                 className="tabellenrahmen",
                 tabIndex="0",
                 role="region",

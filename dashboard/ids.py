@@ -24,3 +24,5 @@ DOWNLOAD = "download"
 CHART_GRAPH = "grafik"
 CHART_LINK = "grafik-link"
 NAVIGATION = "navigation"
+# Grids of long tables: `raster-<chart key>`
+GRID = "raster"

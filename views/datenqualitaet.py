@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pandas as pd
 
@@ -32,10 +31,6 @@ VOLLSTAENDIGKEIT = "datenqualitaet-vollstaendigkeit"
 LIEFERUNGEN = "datenqualitaet-lieferungen"
 
 
-# Tables with many rows show this many on screen; the downloads always hold all rows.
-SCREEN_ROWS = 200
-
-
 PSEUDONYM_COLUMNS = frozenset(
     column.name
     for table in TABLES.values()
@@ -55,19 +50,6 @@ ROW_MESSAGE = re.compile(r"^Zeile \d+")
 
 
 MORE_MESSAGES = re.compile(r"^… und (\d+) weitere Fehler")
-
-
-def on_screen(data: ChartData, limit: int = SCREEN_ROWS) -> ChartData:
-    """The first `limit` rows for the screen, saying how many there are (downloads: all)."""
-    total = len(data.table)
-    if total <= limit:
-        return data
-    shown = (
-        f"Angezeigt werden die ersten {_count(limit)} von {_count(total)} Zeilen; "
-        f"CSV und XLSX enthalten alle {_count(total)}."
-    )
-    note = f"{data.note} {shown}" if data.note else shown
-    return replace(data, table=data.table.head(limit).reset_index(drop=True), note=note)
 
 
 def _scope(filters: Filters) -> str | None:

@@ -20,7 +20,6 @@ from views.datenqualitaet import (
     QUARANTAENE,
     STAND,
     VOLLSTAENDIGKEIT,
-    on_screen,
 )
 from views.filters import from_query
 from warehouse.schema import KREIS_AGS
@@ -45,9 +44,9 @@ def layout(**query: str) -> html.Div:
         make_chart_card(build(STAND, filters)),
         make_chart_card(build(QUARANTAENE, filters)),
         make_chart_card(build(GRUENDE, filters)),
-        make_chart_card(on_screen(build(FEHLERLISTE, filters))),
+        make_chart_card(build(FEHLERLISTE, filters), grid=True),
         make_chart_card(build(VOLLSTAENDIGKEIT, filters)),
-        make_chart_card(on_screen(build(LIEFERUNGEN, filters))),
+        make_chart_card(build(LIEFERUNGEN, filters), grid=True),
     ]
     return html.Div(
         [make_page_header(f"Datenqualität: {subject}", intro), make_contents(cards), *cards]

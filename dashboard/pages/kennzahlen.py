@@ -26,7 +26,7 @@ def layout(**query: str) -> html.Div:
                 "Alle Kennzahlen des KIM Monitors mit Definition, Einheit, Basis und "
                 "Geheimhaltungsregel, so wie sie im veröffentlichten Stand berechnet werden.",
             ),
-            make_chart_card(build(KATALOG, filters)),
+            make_chart_card(build(KATALOG, filters), grid=True),
             make_symbols(),
         ]
     )

@@ -318,26 +318,86 @@ def labels(dimension: str) -> dict[str, str]:
         }
 
 
-def in_card(browser, title_start: str, script: str) -> object:
-    """Run `script` with `card` bound to the card whose heading starts with `title_start`."""
-    return browser.driver.execute_script(CARD + script, title_start)
+def in_card(browser, title_start: str, script: str, *args: object) -> object:
+    """Run `script` with `card` bound to the card whose heading starts with `title_start`
+    (further arguments: `arguments[1]` on)."""
+    return browser.driver.execute_script(CARD + script, title_start, *args)
 
 
 def card_table(browser, title_start: str) -> list[dict[str, str]]:
-    """The rows of the table in the card whose heading starts with `title_start`."""
-    rows = in_card(
-        browser,
-        title_start,
-        """
-        if (!card) return null;
-        const table = card.querySelector('table');
-        const head = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
-        return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
-            [...tr.children].map((cell, i) => [head[i], cell.textContent.trim()])));
-        """,
-    )
+    """The rows of the table in the card whose heading starts with `title_start`.
+
+    A grid's rows are all rows it holds after its filter and sort (every page).
+    """
+    deadline = time.monotonic() + 10
+    while (rows := in_card(browser, title_start, CARD_ROWS)) == "wait":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"grid {title_start!r} not ready")
+        time.sleep(0.1)
     assert rows is not None, f"no card titled {title_start!r} on {browser.driver.current_url}"
     return rows
+
+
+CARD_ROWS = """
+    if (!card) return null;
+    const grid = card.querySelector('[id^="raster-"]');
+    if (grid) {
+        let api;
+        try { api = dash_ag_grid.getApi(grid.id); } catch (error) { return 'wait'; }
+        if (!api) return 'wait';
+        const fields = api.getColumnDefs().map(c => [c.field, c.headerName]);
+        const rows = [];
+        api.forEachNodeAfterFilterAndSort(node => rows.push(
+            Object.fromEntries(fields.map(([field, name]) => [name, node.data[field]]))));
+        return rows;
+    }
+    const table = card.querySelector('table');
+    const head = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+    return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+        [...tr.children].map((cell, i) => [head[i], cell.textContent.trim()])));
+"""
+
+
+def grid_column(browser, title: str, column: str) -> list[str]:
+    """The texts of one column of a card's grid as the page shows them, top to bottom."""
+    return in_card(
+        browser,
+        title,
+        """
+        const name = arguments[1];
+        const header = [...card.querySelectorAll('.ag-header-cell')]
+            .find(h => h.querySelector('.ag-header-cell-text')?.textContent.trim() === name);
+        const id = header.getAttribute('col-id');
+        return [...card.querySelectorAll('.ag-center-cols-container .ag-row')]
+            .sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))
+            .map(row => row.querySelector(`[col-id="${id}"]`).textContent.trim());
+        """,
+        column,
+    )
+
+
+def grid_header(browser, title: str, column: str):
+    """The header cell of a grid column."""
+    return in_card(
+        browser,
+        title,
+        """
+        return [...card.querySelectorAll('.ag-header-cell')]
+            .find(h => h.querySelector('.ag-header-cell-text')?.textContent.trim()
+                       === arguments[1]);
+        """,
+        column,
+    )
+
+
+def wait_for(condition, timeout: float = 10):
+    """Poll until `condition()` is true (the grid applies a typed filter after a pause)."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        time.sleep(0.1)
+    return result
 
 
 def card_sentence(browser, title_start: str) -> str:

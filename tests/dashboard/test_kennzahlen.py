@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from urllib.parse import urlparse
 
-from tests.dashboard.conftest import card_sentence, card_table, open_page, published_query
+from tests.dashboard.conftest import (
+    card_sentence,
+    card_table,
+    grid_column,
+    grid_header,
+    in_card,
+    open_page,
+    published_query,
+    wait_for,
+)
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "kennzahlen.csv"
 
@@ -41,3 +51,45 @@ def test_symbols_and_secondary_suppression_are_explained(server, browser):
     assert "geheim" in rows[0]["Bedeutung"] and "null" in rows[1]["Bedeutung"]
     text = browser.driver.find_element("css selector", "main").text
     assert "Sekundäre Geheimhaltung" in text and "nächstkleinere Teil" in text
+
+
+def test_catalogue_grid_sorts_numbers_and_filters_by_keyboard(server, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    title = "Kennzahlen mit Definition"
+    with CATALOGUE.open(encoding="utf-8") as handle:
+        expected = list(csv.DictReader(handle))
+    open_page(browser, server + "/kennzahlen")
+    numbers = [int(r["nr"]) for r in expected]
+    assert [int(n) for n in grid_column(browser, title, "Nr.")] == numbers
+
+    # Enter on the focused header sorts; twice: descending, as numbers (22 before 9).
+    header = grid_header(browser, title, "Nr.")
+    browser.driver.execute_script("arguments[0].focus();", header)
+    header.send_keys(Keys.ENTER)
+    header.send_keys(Keys.ENTER)
+    wait_for(lambda: header.get_attribute("aria-sort") == "descending")
+    assert [int(n) for n in grid_column(browser, title, "Nr.")] == sorted(numbers, reverse=True)
+
+    # Typing into a column's filter field keeps the rows containing the text.
+    field = in_card(
+        browser,
+        title,
+        "return card.querySelector(`input[aria-label='Einheit Filter-Eingabe']`);",
+    )
+    field.send_keys("tage")
+    wanted = [r["name"] for r in expected if "tage" in r["einheit"].lower()]
+    assert 0 < len(wanted) < len(expected)
+    wait_for(lambda: len(grid_column(browser, title, "Kennzahl")) == len(wanted))
+    assert set(grid_column(browser, title, "Kennzahl")) == set(wanted)
+    assert [r["Kennzahl"] for r in card_table(browser, title)] == grid_column(
+        browser, title, "Kennzahl"
+    )
+
+    # The grid is served by the dashboard itself, its texts are German.
+    hosts = browser.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => new URL(e.name).host)"
+    )
+    assert set(hosts) == {urlparse(server).netloc}
+    text = in_card(browser, title, "return card.querySelector('.ag-paging-panel').textContent;")
+    assert f"1 bis {len(wanted)} von {len(wanted)}" in text and "Seite 1 von 1" in text
