@@ -31,6 +31,10 @@ WORKING = (
     "Datei geschrieben. Das dauert bis zu einer Minute; danach wird sie heruntergeladen."
 )
 SIGNOFF_NOTE = "bericht-freigabe"
+SIGNOFF_PERIOD = "freigabe-zeitraum"
+SIGNOFF_CONFIRM = "freigabe-bestaetigen"
+SIGNOFF_STATUS = "freigabe-status"
+SIGNOFF_LIST = "freigabe-liste"
 COMMENT_INDICATOR = "kommentar-kennzahl"
 COMMENT_PERIOD = "kommentar-zeitraum"
 COMMENT_AREA = "kommentar-gebiet"
@@ -74,7 +78,7 @@ def layout(**_query: str) -> html.Div:
                 "eingefrorenen Werte der Freigabe.",
             ),
             make_report_form(periods, chosen),
-            make_signoffs(),
+            make_signoffs(periods, chosen),
             make_comment_form(chosen) if access.allowed(access.EDITORS) else make_comments(chosen),
         ]
     )
@@ -109,19 +113,63 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
     )
 
 
-def make_signoffs() -> html.Section:
+def make_signoffs(periods: list[str], chosen: str) -> html.Section:
+    """Signed-off periods with their revisions; the coordination office signs off here."""
+    parts = [html.Div(make_signoff_list(), id=SIGNOFF_LIST)]
+    if access.allowed(access.EDITORS):
+        parts += make_signoff_form(periods, chosen)
+    return make_card("freigaben", "Freigaben", *parts)
+
+
+def make_signoff_form(periods: list[str], chosen: str) -> list:
+    """Choose a period and sign it off, after a confirmation (WCAG 3.3.4)."""
+    return [
+        html.H3("Zeitraum freigeben"),
+        html.P(
+            "Eine Freigabe friert die veröffentlichten Werte eines abgeschlossenen Zeitraums "
+            "ein: Berichte für ihn zeigen danach immer diese Werte, spätere Änderungen stehen "
+            "oben als geänderte Werte. Freigeben lässt sich ein Zeitraum, sobald alle Quellen "
+            "bis zu seinem Ende geliefert haben."
+        ),
+        make_choice(
+            "Freizugebender Zeitraum",
+            SIGNOFF_PERIOD,
+            {p: display.period(p) for p in periods},
+            chosen,
+        ),
+        dcc.ConfirmDialogProvider(
+            html.Button("Zeitraum freigeben", className="knopf", type="button"),
+            id=SIGNOFF_CONFIRM,
+            message=signoff_question(chosen),
+        ),
+        html.P(id=SIGNOFF_STATUS, role="status", **{"aria-live": "polite"}),
+    ]
+
+
+def signoff_question(period: str) -> str:
+    """The confirmation asked before a period is signed off (and what it replaces)."""
+    question = (
+        f"{display.named_period(period)} freigeben? Die jetzt veröffentlichten Werte werden "
+        "eingefroren; Berichte für diesen Zeitraum zeigen danach diese Werte."
+    )
+    signed = signoffs.current(load_settings(), period)
+    if signed is not None:
+        day = display.day(date.fromisoformat(signed.freigegeben_am[:10]))
+        question += f" Die bisherige Freigabe vom {day} (Build {signed.build_id}) wird ersetzt."
+    return question
+
+
+def make_signoff_list() -> list:
     """Signed-off periods and the values revised since (value then, value now)."""
     settings = load_settings()
     listed = signoffs.listed(settings)
     if not listed:
-        return make_card(
-            "freigaben",
-            "Freigaben",
+        return [
             html.P(
-                "Es ist noch kein Zeitraum freigegeben. Die Koordinierungsstelle gibt einen "
-                "Zeitraum mit „kim freigabe ZEITRAUM“ frei; seine Werte werden damit eingefroren."
-            ),
-        )
+                "Es ist noch kein Zeitraum freigegeben. Die Koordinierungsstelle gibt "
+                "abgeschlossene Zeiträume frei; ihre Werte werden damit eingefroren."
+            )
+        ]
     parts: list[html.Details] = []
     rows = []
     for signed in listed:
@@ -166,13 +214,7 @@ def make_signoffs() -> html.Section:
                     className="tabellenumschalter",
                 )
             )
-    table = pd.DataFrame(rows)
-    return make_card(
-        "freigaben",
-        "Freigaben",
-        make_table(table, "Freigegebene Zeiträume"),
-        *parts,
-    )
+    return [make_table(pd.DataFrame(rows), "Freigegebene Zeiträume"), *parts]
 
 
 def make_comment_form(period: str) -> html.Section:
@@ -284,6 +326,40 @@ def show_signoff(period: str | None) -> str:
     return (
         f"Freigegeben am {day} (Build {signed.build_id}): der Bericht zeigt die eingefrorenen "
         "Werte der Freigabe."
+    )
+
+
+@dash.callback(Output(SIGNOFF_CONFIRM, "message"), Input(SIGNOFF_PERIOD, "value"))
+def ask_signoff(period: str | None):
+    """The confirmation for the chosen period."""
+    return signoff_question(period) if period in report_periods() else no_update
+
+
+@dash.callback(
+    Output(SIGNOFF_LIST, "children"),
+    Output(SIGNOFF_STATUS, "children"),
+    Input(SIGNOFF_CONFIRM, "submit_n_clicks"),
+    State(SIGNOFF_PERIOD, "value"),
+    prevent_initial_call=True,
+)
+def sign_off(confirmed: int | None, period: str | None):
+    """Sign off the chosen period once confirmed (replacing an earlier sign-off of it)."""
+    if not access.allowed(access.EDITORS):
+        return no_update, "Freigaben erteilt die Koordinierungsstelle."
+    if not confirmed:
+        return no_update, no_update
+    if period not in report_periods():
+        return no_update, "Bitte einen Zeitraum wählen."
+    settings = load_settings()
+    try:
+        earlier = signoffs.current(settings, period) is not None
+        signed = signoffs.sign_off(settings, period, _author(), replace=earlier)
+    except UserError as err:
+        return no_update, f"Nicht freigegeben: {err}"
+    return (
+        make_signoff_list(),
+        f"{display.named_period(period)} ist freigegeben (Build {signed.build_id}); "
+        "seine Werte sind eingefroren.",
     )
 
 

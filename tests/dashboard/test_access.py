@@ -236,9 +236,24 @@ def test_report_and_comment_callbacks_by_role(clients, published: Kim):
             {"id": "kommentar-text", "property": "value", "value": "Rollentest"},
         ],
     }
+    signoff = {
+        "output": "..freigabe-liste.children...freigabe-status.children..",
+        "outputs": [
+            {"id": "freigabe-liste", "property": "children"},
+            {"id": "freigabe-status", "property": "children"},
+        ],
+        "inputs": [{"id": "freigabe-bestaetigen", "property": "submit_n_clicks", "value": 1}],
+        "changedPropIds": ["freigabe-bestaetigen.submit_n_clicks"],
+        "state": [{"id": "freigabe-zeitraum", "property": "value", "value": "2024"}],
+    }
     for role in ("stadt", "admin"):
         assert update(clients[role], report)[0] == 403, role
         assert update(clients[role], comment)[0] == 403, role
+        assert update(clients[role], signoff)[0] == 403, role
+    status, text = update(clients["leitung"], signoff)
+    assert status == 200 and "Koordinierungsstelle" in text
+    signed = json.loads(published.run("freigabe", "--liste", "--json", check=True).stdout)
+    assert "2024" not in [s["zeitraum"] for s in signed]
     status, text = update(clients["leitung"], report)
     assert status == 200 and "xlsx" in text
     status, text = update(clients["leitung"], comment)
@@ -456,9 +471,8 @@ def test_admin_pages_pass_axe(browser, server: str, clients):
 
 def owner(output: str) -> str | None:
     """The page a callback belongs to, read off its component ids (None: the shell)."""
-    for prefix, path in (("bericht-", "/berichte"), ("kommentar-", "/berichte")):
-        if prefix in output:
-            return path
+    if any(prefix in output for prefix in ("bericht-", "kommentar-", "freigabe-")):
+        return "/berichte"
     return "/benutzer" if "benutzer-" in output else None
 
 

@@ -201,3 +201,45 @@ def test_a_comment_written_in_the_page_shows_beside_its_figures(server, browser,
     finally:
         for c in json.loads(published.run("kommentar", "list", "--json").stdout):
             published.run("kommentar", "remove", str(c["id"]))
+
+
+def test_the_coordination_office_signs_off_a_period_in_the_page(server, browser, published):
+    def signed() -> dict[str, dict]:
+        listed = json.loads(published.run("freigabe", "--liste", "--json", check=True).stdout)
+        return {s["zeitraum"]: s for s in listed}
+
+    assert "2024-H2" not in signed()
+    build_id = published.query("SELECT build_id FROM build_info", database="kim.duckdb")[0][0]
+    open_page(browser, server + "/berichte")
+    choose(browser, "freigabe-zeitraum", "2. Halbjahr 2024")
+    click_button(browser, "Zeitraum freigeben")
+    dialog = browser.driver.switch_to.alert
+    assert dialog.text.startswith("2. Halbjahr 2024 freigeben?") and "ersetzt" not in dialog.text
+    dialog.dismiss()  # a slip: nothing is signed off
+    wait_until_idle(browser)
+    assert "2024-H2" not in signed() and status(browser, "freigabe-status") == ""
+
+    click_button(browser, "Zeitraum freigeben")
+    browser.driver.switch_to.alert.accept()
+    wait_until_idle(browser)
+    assert "2. Halbjahr 2024 ist freigegeben" in status(browser, "freigabe-status")
+    given = signed()["2024-H2"]
+    assert (given["build_id"], given["freigegeben_von"]) == (build_id, "pruefer")
+    rows = browser.driver.execute_script(
+        """
+        return [...document.querySelectorAll('#freigabe-liste tbody tr')].map(
+            r => [...r.querySelectorAll('th, td')].map(c => c.textContent));
+        """
+    )
+    assert ["2. Halbjahr 2024", build_id] == next(r for r in rows if r[0] == "2. Halbjahr 2024")[:2]
+    audit = (published.home / "audit.jsonl").read_text("utf-8").splitlines()
+    assert any('"2024-H2"' in line and '"pruefer"' in line for line in audit)
+
+    # Signing the same period off again says that it replaces the first sign-off.
+    choose(browser, "freigabe-zeitraum", "2024")
+    choose(browser, "freigabe-zeitraum", "2. Halbjahr 2024")
+    click_button(browser, "Zeitraum freigeben")
+    dialog = browser.driver.switch_to.alert
+    assert "bisherige Freigabe vom" in dialog.text and build_id in dialog.text
+    dialog.dismiss()
+    wait_until_idle(browser)
