@@ -437,8 +437,9 @@ def make_choice(
     )
 
 
-def with_town_links(component: Component, links: dict[str, str]) -> Component:
-    """Turn the row headers of a card's table that name a town into links to its page."""
+def with_row_links(component: Component, links: dict[str, str]) -> Component:
+    """Turn the row headers of a card's table found in `links` (name → address) into links:
+    the keyboard's way to where a click on the chart leads."""
     children = getattr(component, "children", None)
     if isinstance(component, html.Th) and getattr(component, "scope", None) == "row":
         if isinstance(children, str) and children in links:
@@ -447,9 +448,9 @@ def with_town_links(component: Component, links: dict[str, str]) -> Component:
     if isinstance(children, list | tuple):
         for child in children:
             if isinstance(child, Component):
-                with_town_links(child, links)
+                with_row_links(child, links)
     elif isinstance(children, Component):
-        with_town_links(children, links)
+        with_row_links(children, links)
     return component
 
 

@@ -4,13 +4,14 @@ cases per month, and published cells for look-ups."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from views import display, figures, queries
 from views.charts import ChartData
-from views.filters import Filters
+from views.filters import Filters, to_search
 
 # One measure of a card: (indikator, column name, format).
 Measure = tuple[str, str, str]
@@ -61,7 +62,17 @@ def per_code(
     other = filters.zielgruppe if dimension == "handlungsfeld" else filters.handlungsfeld
     indicators = [indikator for indikator, _, _ in measures]
     frame = queries.by_group(indicators, filters.zeitraum, filters.gebiet, dimension, other)
-    return by_code(frame, dimension, measures)
+    long, table = by_code(frame, dimension, measures)
+    long["href"] = long["name"].map(code_links(filters, dimension))
+    return long, table
+
+
+def code_links(filters: Filters, dimension: str) -> dict[str, str]:
+    """Name of each code → the towns compared for it (where a click on its bar leads)."""
+    return {
+        display.label(dimension, c): f"/staedte{to_search(replace(filters, **{dimension: c}))}"
+        for c in display.codes(dimension)
+    }
 
 
 def grain_note(what: str, area: str, chosen: str, published: set[str]) -> str:
@@ -135,11 +146,13 @@ def largest(long: pd.DataFrame, measure: str, template: str) -> str:
 def bar_figure(
     long: pd.DataFrame, *, series: str | None = "Kennzahl", unit: str = ""
 ) -> go.Figure | None:
-    """Horizontal bars of a by-code frame's visible values; no figure when nothing can be drawn."""
+    """Horizontal bars of a by-code frame's visible values (a click opens its `href`, if it
+    has one); no figure when nothing can be drawn."""
     if not (long["wert_sichtbar"] > 0).any():
         return None
+    link = "href" if "href" in long.columns else None
     figure = figures.bars(
-        long, "name", "wert_sichtbar", "text", series=series, horizontal=True, unit=unit
+        long, "name", "wert_sichtbar", "text", series=series, horizontal=True, unit=unit, link=link
     )
     figure.update_xaxes(rangemode="nonnegative", ticksuffix=" %" if unit == "%" else "")
     return figure

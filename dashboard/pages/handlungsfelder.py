@@ -11,9 +11,11 @@ from dashboard.components import (
     make_chart_card,
     make_notice,
     make_page_header,
+    with_row_links,
 )
 from views import display, queries
 from views.charts import build
+from views.dimensions import code_links
 from views.filters import Filters, from_query
 from views.handlungsfelder import NO_RESULTS, NOT_PUBLISHED, OVERLAP, partner_grain, view_context
 
@@ -26,6 +28,7 @@ access.register_page(
 def layout(**query: str) -> html.Div:
     """The page for the filters in the URL."""
     filters = from_query(query)
+    links = code_links(filters, "handlungsfeld")
     return html.Div(
         [
             make_page_header(
@@ -34,8 +37,10 @@ def layout(**query: str) -> html.Div:
                 f"{view_context(filters)}, dazu die Vermittlungen nach Partner.",
             ),
             make_notice(OVERLAP),
-            make_chart_card(build("handlungsfelder-faelle", filters)),
-            make_chart_card(build("handlungsfelder-ergebnisse", filters)),
+            *(
+                with_row_links(make_chart_card(build(key, filters), links=True), links)
+                for key in ("handlungsfelder-faelle", "handlungsfelder-ergebnisse")
+            ),
             make_chart_card(build("handlungsfelder-partner", filters)),
             make_flows(filters),
         ]

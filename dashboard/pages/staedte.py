@@ -11,7 +11,7 @@ from dashboard.components import (
     make_chart_card,
     make_order_switch,
     make_page_header,
-    with_town_links,
+    with_row_links,
 )
 from views import display
 from views.charts import build
@@ -42,7 +42,7 @@ def layout(**query: str) -> html.Div:
                 "auf den Namen einer Stadt öffnet ihre Seite mit allen Zahlen.",
             ),
             make_order_switch("/staedte", filters),
-            *(with_town_links(card, links) for card in cards),
+            *(with_row_links(card, links) for card in cards),
             make_town_list(filters),
         ]
     )

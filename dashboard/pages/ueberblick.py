@@ -13,7 +13,7 @@ from dashboard.components import (
     make_headlines,
     make_notice,
     make_page_header,
-    with_town_links,
+    with_row_links,
 )
 from views import display, queries
 from views.charts import build
@@ -47,7 +47,7 @@ def layout(**query: str) -> html.Div:
             ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),
             *(
-                with_town_links(make_chart_card(build(key, filters), links=True), links)
+                with_row_links(make_chart_card(build(key, filters), links=True), links)
                 for key in ("ueberblick-staedte", "staedte-karte")
             ),
         ]

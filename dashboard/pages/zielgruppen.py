@@ -5,9 +5,16 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import access
-from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
+from dashboard.components import (
+    guarded,
+    make_chart_card,
+    make_notice,
+    make_page_header,
+    with_row_links,
+)
 from views import display
 from views.charts import build
+from views.dimensions import code_links
 from views.filters import from_query
 from views.zielgruppen import OVERLAP, view_context
 
@@ -20,6 +27,7 @@ access.register_page(
 def layout(**query: str) -> html.Div:
     """The page for the filters in the URL."""
     filters = from_query(query)
+    links = code_links(filters, "zielgruppe")
     return html.Div(
         [
             make_page_header(
@@ -28,9 +36,14 @@ def layout(**query: str) -> html.Div:
                 "Anteile der Zielgruppen an allen betreuten Fällen im Jahresverlauf.",
             ),
             make_notice(OVERLAP),
-            make_chart_card(build("zielgruppen-reichweite", filters)),
-            make_chart_card(build("zielgruppen-zielerreichung", filters)),
-            make_chart_card(build("zielgruppen-falldauer", filters)),
+            *(
+                with_row_links(make_chart_card(build(key, filters), links=True), links)
+                for key in (
+                    "zielgruppen-reichweite",
+                    "zielgruppen-zielerreichung",
+                    "zielgruppen-falldauer",
+                )
+            ),
             make_chart_card(build("zielgruppen-anteile", filters)),
         ]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 from tests.dashboard.conftest import (
     assert_cards_per_code,
     assert_grain_note,
@@ -15,6 +17,7 @@ from tests.dashboard.conftest import (
     open_page,
     published_values,
     query_of,
+    wait_until_idle,
 )
 
 KREIS = "05954"
@@ -135,3 +138,35 @@ def test_filters_change_numbers_and_url(server, browser, published):
     open_page(browser, server + "/handlungsfelder?zeitraum=2025-03&gebiet=05954036")
     values = published_values(published, "2025-03")
     assert_page_equals_published(browser, values, "2025-03", "05954036", "alle")
+
+
+def test_a_topic_bar_or_its_row_opens_the_towns_compared_for_that_topic(server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    title = "Betreute Fälle und Vermittlungen je Handlungsfeld"
+    open_page(browser, server + f"/handlungsfelder?zeitraum=2025&gebiet={KREIS}")
+    # The keyboard's way: the table's row header is a link to the same view.
+    href = in_card(
+        browser,
+        title,
+        "return [...card.querySelectorAll('tbody th a')]"
+        ".find(a => a.textContent === 'Arbeit').getAttribute('href');",
+    )
+    assert urlparse(href).path == "/staedte"
+    assert parse_qs(urlparse(href).query)["handlungsfeld"] == ["arbeit"]
+    # The pointer's way: a click on the topic's bar.
+    bar = in_card(
+        browser,
+        title,
+        """
+        const graph = card.querySelector('.js-plotly-plot');
+        const index = graph.data[0].customdata.findIndex(h => h.includes('handlungsfeld=arbeit'));
+        return card.querySelectorAll('.trace.bars')[0].querySelectorAll('.point path')[index];
+        """,
+    )
+    ActionChains(browser.driver).move_to_element(bar).click().perform()
+    wait_until_idle(browser)
+    assert urlparse(browser.driver.current_url).path == "/staedte"
+    query = query_of(browser)
+    assert query["handlungsfeld"] == ["arbeit"] and query["zeitraum"] == ["2025"]
+    assert "Handlungsfeld Arbeit" in browser.driver.find_element("css selector", "main h2").text
