@@ -57,6 +57,7 @@ LAND = (
             "baustein3-alle",
             "baustein3-bleiberecht_25a",
             "baustein3-bleiberecht_25b",
+            "baustein3-chancen_104c",
             "baustein3-einbuergerung",
         ),
     ),

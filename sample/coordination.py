@@ -19,7 +19,12 @@ from warehouse.schema import (
 
 Procedure = tuple[str, str, str, str, Day | None, Day | None, Day | None, str]  # verfahren row
 PROCEDURES_PER_YEAR = {KREIS_AGS: 120, WITTEN_AGS: 50}
-PROCEDURE_TYPE = Choice({"bleiberecht_25a": 25, "bleiberecht_25b": 20, "einbuergerung": 55})
+PROCEDURE_TYPE = Choice(
+    {"bleiberecht_25a": 20, "bleiberecht_25b": 14, "chancen_104c": 11, "einbuergerung": 55}
+)
+# Applications for the Chancen-Aufenthaltsrecht were possible in these years only; outside,
+# the same people apply for § 25b.
+CHANCEN_YEARS = range(2023, 2026)
 PROCEDURE_RESULT = Choice({"erteilt": 76, "abgelehnt": 10, "zurueckgenommen": 14})
 
 
@@ -36,6 +41,8 @@ def simulate_procedures(authority: str, seed: int, scale: float, until: date) ->
         lam = PROCEDURES_PER_YEAR[authority] / 12 * scale * share * demand(month)
         for _ in range(poisson(rng, lam)):
             kind, start = PROCEDURE_TYPE(rng), weekday(between(rng, first, last))
+            if kind == "chancen_104c" and month.year not in CHANCEN_YEARS:
+                kind = "bleiberecht_25b"
             anstoss = start if rng.random() < 0.7 else None
             antrag = (
                 start

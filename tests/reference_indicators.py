@@ -112,7 +112,7 @@ PARTNERS = (
     "beratungsstelle",
     "sonstige",
 )
-PROCEDURES = ("bleiberecht_25a", "bleiberecht_25b", "einbuergerung")
+PROCEDURES = ("bleiberecht_25a", "bleiberecht_25b", "chancen_104c", "einbuergerung")
 BAUSTEINE = ("1", "2", "3")
 UNKNOWN = "unbekannt"
 # Age groups: (label, lowest age, highest age); age = Stichtag year − geburtsjahr.

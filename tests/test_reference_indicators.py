@@ -158,7 +158,7 @@ def test_every_combination_is_emitted_even_without_data() -> None:
         + areas * 7 * 12  # vermittlungen by partner within each of the seven topics
         + 3 * (areas + 3)  # 16–18: areas, Kreis by baustein
         + areas  # 19
-        + 3 * areas * (1 + 3)  # 20–22: total and by verfahrensart
+        + 3 * areas * (1 + 4)  # 20–22: total and by verfahrensart
     )
     assert len(result) == 2 * per_period
     assert set(result["indikator"]) == set(ref.INDICATORS)

@@ -7,12 +7,12 @@ import pandas as pd
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, period_type, periods_in_year
-from warehouse.schema import KREIS_AGS, WITTEN_AGS
+from warehouse.schema import KREIS_AGS, PROCEDURES, WITTEN_AGS
 
 STAGES = ("b3_angesprochen", "b3_antraege", "b3_erteilt")
 
 
-VERFAHREN = ("bleiberecht_25a", "bleiberecht_25b", "einbuergerung")
+VERFAHREN = PROCEDURES
 
 
 ALL = "alle"

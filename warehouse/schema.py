@@ -192,7 +192,8 @@ PARTNERS = (
     "sonstige",
 )
 REFERRAL_RESULTS = ("offen", "angenommen", "nicht_angenommen")
-PROCEDURES = ("bleiberecht_25a", "bleiberecht_25b", "einbuergerung")
+# Chancen-Aufenthaltsrecht (§ 104c AufenthG): applications from 31.12.2022 to 31.12.2025.
+PROCEDURES = ("bleiberecht_25a", "bleiberecht_25b", "chancen_104c", "einbuergerung")
 PROCEDURE_RESULTS = ("offen", "erteilt", "abgelehnt", "zurueckgenommen")
 BAUSTEINE = ("1", "2", "3")
 FUNCTIONS = ("koordination", "verwaltungsassistenz", "case_management", "auslaenderbehoerde")

@@ -23,6 +23,7 @@ CARDS = {
     "Alle Verfahren": "",
     "Bleiberecht § 25a AufenthG": "verfahrensart=bleiberecht_25a",
     "Bleiberecht § 25b AufenthG": "verfahrensart=bleiberecht_25b",
+    "Chancen-Aufenthaltsrecht § 104c AufenthG": "verfahrensart=chancen_104c",
     "Einbürgerung": "verfahrensart=einbuergerung",
 }
 STAGES = ("b3_angesprochen", "b3_antraege", "b3_erteilt")

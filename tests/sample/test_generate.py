@@ -506,8 +506,12 @@ def test_procedures_per_authority(clean) -> None:
     assert {r["verfahrensart"] for r in kreis} == {
         "bleiberecht_25a",
         "bleiberecht_25b",
+        "chancen_104c",
         "einbuergerung",
     }
+    # The Chancen-Aufenthaltsrecht could be applied for from 31.12.2022 to 31.12.2025 only.
+    chancen = [r for r in kreis + witten if r["verfahrensart"] == "chancen_104c"]
+    assert {(r["anstoss"] or r["antrag"]).year for r in chancen} <= {2023, 2024, 2025}
 
 
 # --- errors and scale -----------------------------------------------------------------------
