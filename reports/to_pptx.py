@@ -8,8 +8,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
+from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape as Shape
 from pptx.shapes.graphfrm import GraphicFrame
@@ -126,7 +127,26 @@ def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
     chart.font.size = Pt(12)
     if horizontal:
         chart.category_axis.reverse_order = True  # first category on top, as on screen
+    if kinds == {"bar"}:
+        _label_bars(chart, series, traces)
     return graphic
+
+
+def _label_bars(chart: Chart, series: dict[str, dict[str, float | None]], traces: list) -> None:
+    """Values on the bars, as on screen: a number format (so that edits show), `–` for 0,
+    one decimal where the data have one, ` %` for rates; a secret value has no label."""
+    values = [v for part in series.values() for v in part.values() if v is not None]
+    decimals = ".0" if any(v != int(v) for v in values) else ""
+    texts = [str(t) for trace in traces if trace.text is not None for t in trace.text]
+    unit = '" %"' if any(t.endswith("%") for t in texts) else ""
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = f'#,##0{decimals}{unit};-#,##0{decimals}{unit};"–"'
+    labels.number_format_is_linked = False
+    labels.show_value = True
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(10)
 
 
 def _chart_slides(deck: PresentationType, data: ChartData, footer: str) -> None:

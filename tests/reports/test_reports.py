@@ -612,6 +612,20 @@ def test_a_secret_value_stays_an_empty_point_in_an_editable_chart():
     [series] = graphic.chart.plots[0].series
     assert list(graphic.chart.plots[0].categories) == ["Witten", "Sprockhövel", "Hattingen"]
     assert list(series.values) == [12.0, None, 0.0]
+    # The bars carry their values; 0 reads `–` as on screen, and a secret value has no label.
+    labels = graphic.chart.plots[0].data_labels
+    assert labels.show_value and not labels.number_format_is_linked
+    assert labels.number_format == '#,##0;-#,##0;"–"'
+
+
+def test_rates_in_an_editable_chart_are_labelled_in_percent_with_one_decimal():
+    frame = pd.DataFrame({"Gebiet": ["Witten", "Hattingen"], "wert": [83.5, 71.0]})
+    frame["text"] = ["83,5 %", "71,0 %"]
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    graphic = native_chart(slide, figures.bars(frame, "Gebiet", "wert", "text", unit="%"))
+    labels = graphic.chart.plots[0].data_labels
+    assert labels.number_format == '#,##0.0" %";-#,##0.0" %";"–"'
 
 
 def test_towns_overview_notes_equal_published_values(reports):
