@@ -338,28 +338,32 @@ def ask_signoff(period: str | None):
 @dash.callback(
     Output(SIGNOFF_LIST, "children"),
     Output(SIGNOFF_STATUS, "children"),
+    Output(SIGNOFF_NOTE, "children", allow_duplicate=True),
     Input(SIGNOFF_CONFIRM, "submit_n_clicks"),
     State(SIGNOFF_PERIOD, "value"),
+    State(PERIOD, "value"),
     prevent_initial_call=True,
 )
-def sign_off(confirmed: int | None, period: str | None):
-    """Sign off the chosen period once confirmed (replacing an earlier sign-off of it)."""
+def sign_off(confirmed: int | None, period: str | None, report_period: str | None):
+    """Sign off the chosen period once confirmed (replacing an earlier sign-off of it); the
+    report form's note follows."""
     if not access.allowed(access.EDITORS):
-        return no_update, "Freigaben erteilt die Koordinierungsstelle."
+        return no_update, "Freigaben erteilt die Koordinierungsstelle.", no_update
     if not confirmed:
-        return no_update, no_update
+        return no_update, no_update, no_update
     if period not in report_periods():
-        return no_update, "Bitte einen Zeitraum wählen."
+        return no_update, "Bitte einen Zeitraum wählen.", no_update
     settings = load_settings()
     try:
         earlier = signoffs.current(settings, period) is not None
         signed = signoffs.sign_off(settings, period, _author(), replace=earlier)
     except UserError as err:
-        return no_update, f"Nicht freigegeben: {err}"
+        return no_update, f"Nicht freigegeben: {err}", no_update
     return (
         make_signoff_list(),
         f"{display.named_period(period)} ist freigegeben (Build {signed.build_id}); "
         "seine Werte sind eingefroren.",
+        show_signoff(report_period),
     )
 
 

@@ -236,15 +236,21 @@ def test_report_and_comment_callbacks_by_role(clients, published: Kim):
             {"id": "kommentar-text", "property": "value", "value": "Rollentest"},
         ],
     }
+    # The sign-off also updates the report form's note (an output Dash names with a hash).
+    _, _, listed = clients["koordination"].request("/_dash-dependencies")
+    [output] = [c["output"] for c in json.loads(listed) if "freigabe-liste" in c["output"]]
     signoff = {
-        "output": "..freigabe-liste.children...freigabe-status.children..",
+        "output": output,
         "outputs": [
-            {"id": "freigabe-liste", "property": "children"},
-            {"id": "freigabe-status", "property": "children"},
+            {"id": part.split(".")[0], "property": part.split(".")[1]}
+            for part in output.strip(".").split("...")
         ],
         "inputs": [{"id": "freigabe-bestaetigen", "property": "submit_n_clicks", "value": 1}],
         "changedPropIds": ["freigabe-bestaetigen.submit_n_clicks"],
-        "state": [{"id": "freigabe-zeitraum", "property": "value", "value": "2024"}],
+        "state": [
+            {"id": "freigabe-zeitraum", "property": "value", "value": "2024"},
+            {"id": "bericht-zeitraum", "property": "value", "value": "2024"},
+        ],
     }
     for role in ("stadt", "admin"):
         assert update(clients[role], report)[0] == 403, role

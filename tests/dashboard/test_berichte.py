@@ -211,6 +211,8 @@ def test_the_coordination_office_signs_off_a_period_in_the_page(server, browser,
     assert "2024-H2" not in signed()
     build_id = published.query("SELECT build_id FROM build_info", database="kim.duckdb")[0][0]
     open_page(browser, server + "/berichte")
+    choose(browser, "bericht-zeitraum", "2. Halbjahr 2024")
+    assert "nicht freigegeben" in status(browser, "bericht-freigabe")
     choose(browser, "freigabe-zeitraum", "2. Halbjahr 2024")
     click_button(browser, "Zeitraum freigeben")
     dialog = browser.driver.switch_to.alert
@@ -223,6 +225,7 @@ def test_the_coordination_office_signs_off_a_period_in_the_page(server, browser,
     browser.driver.switch_to.alert.accept()
     wait_until_idle(browser)
     assert "2. Halbjahr 2024 ist freigegeben" in status(browser, "freigabe-status")
+    assert "eingefrorenen Werte" in status(browser, "bericht-freigabe")  # the report form too
     given = signed()["2024-H2"]
     assert (given["build_id"], given["freigegeben_von"]) == (build_id, "pruefer")
     rows = browser.driver.execute_script(
