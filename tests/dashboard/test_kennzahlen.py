@@ -61,6 +61,8 @@ def test_catalogue_grid_sorts_numbers_and_filters_by_keyboard(server, browser):
         expected = list(csv.DictReader(handle))
     open_page(browser, server + "/kennzahlen")
     numbers = [int(r["nr"]) for r in expected]
+    # The grid draws its rows in animation frames: wait for all of them.
+    wait_for(lambda: len(grid_column(browser, title, "Nr.")) == len(numbers))
     assert [int(n) for n in grid_column(browser, title, "Nr.")] == numbers
 
     # Enter on the focused header sorts; twice: descending, as numbers (22 before 9).
@@ -69,6 +71,7 @@ def test_catalogue_grid_sorts_numbers_and_filters_by_keyboard(server, browser):
     header.send_keys(Keys.ENTER)
     header.send_keys(Keys.ENTER)
     wait_for(lambda: header.get_attribute("aria-sort") == "descending")
+    wait_for(lambda: len(grid_column(browser, title, "Nr.")) == len(numbers))
     assert [int(n) for n in grid_column(browser, title, "Nr.")] == sorted(numbers, reverse=True)
 
     # Typing into a column's filter field keeps the rows containing the text.
