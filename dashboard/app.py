@@ -20,6 +20,7 @@ from views import display, queries
 from views.charts import BUILDERS, ChartData, build, to_csv, to_xlsx
 from views.filters import KEYS, Filters, from_search, latest_period, to_search
 from warehouse.errors import NotPublished
+from warehouse.schema import CUMULATIVE
 from warehouse.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
@@ -264,7 +265,8 @@ def filter_options(filters: Filters) -> dict[str, list[dict[str, str]]]:
     return {
         "periodentyp": [
             {"label": display.label("periodentyp", k), "value": k}
-            for k in ("jahr", "halbjahr", "quartal", "monat")
+            for k in (CUMULATIVE, "jahr", "halbjahr", "quartal", "monat")
+            if k in set(periods["periodentyp"])
         ],
         "zeitraum": [
             {"label": display.period(z), "value": z}

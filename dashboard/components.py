@@ -16,8 +16,9 @@ from editorial.comments import Comment
 from views import display
 from views.charts import ChartData
 from views.display import STATUS_ICONS
-from views.filters import Filters, to_search
+from views.filters import MAP_INDICATORS, Filters, to_search
 from views.headlines import Headline
+from views.staedte import map_title
 from views.trends import Course
 from warehouse.errors import NotPublished
 
@@ -258,44 +259,101 @@ def make_comments(notes: Sequence[Comment]) -> html.Div:
     )
 
 
+def make_section(key: str, title: str, cards: Sequence[Component]) -> html.Section:
+    """A group of cards under its h2 (id `abschnitt-<key>`); the cards' headings become h3."""
+    heading = f"abschnitt-{key}"
+    return html.Section(
+        [html.H2(title, id=heading), *(_demoted(card) for card in cards)],
+        className="abschnitt",
+        **{"aria-labelledby": heading},
+    )
+
+
+def _demoted(node: Component) -> Component:
+    """`node` with its headings one level down (h2 → h3, h3 → h4; same id, text and class),
+    for a card inside a section."""
+    children = getattr(node, "children", None)
+    if isinstance(children, list | tuple):
+        node.children = [_demoted(child) for child in children]
+    lower = {html.H2: html.H3, html.H3: html.H4}.get(type(node))
+    if lower is None:
+        return node
+    props = {key: getattr(node, key) for key in ("id", "className") if getattr(node, key, None)}
+    return lower(node.children, **props)
+
+
 def make_contents(parts: Sequence[Component]) -> html.Nav:
-    """Links to the cards among `parts` (their h2), for long pages: the page's contents."""
-    links = []
-    for part in parts:
-        heading = getattr(part, "aria-labelledby", None)
-        titles = [
-            child.children
-            for child in getattr(part, "children", None) or []
-            if isinstance(child, html.H2) and getattr(child, "id", None) == heading
-        ]
-        if heading and titles:
-            links.append(html.Li(html.A(titles[0], href=f"#{heading}")))
+    """Links to the sections and cards among `parts` (their h2, the cards of a section
+    below it), for long pages: the page's contents."""
     return html.Nav(
-        [html.P(html.Strong("Auf dieser Seite")), html.Ul(links)],
+        [html.P(html.Strong("Auf dieser Seite")), _content_links(parts)],
         className="seiteninhalt steuerung",
         **{"aria-label": "Inhalt dieser Seite"},
     )
 
 
+def _content_links(parts: Sequence[Component]) -> html.Ul:
+    """One link per titled part; a section's cards in a list below its link."""
+    links = []
+    for part in parts:
+        heading = getattr(part, "aria-labelledby", None)
+        children = getattr(part, "children", None) or []
+        titles = [
+            child.children
+            for child in children
+            if isinstance(child, html.H2 | html.H3) and getattr(child, "id", None) == heading
+        ]
+        if not (heading and titles):
+            continue
+        item = [html.A(titles[0], href=f"#{heading}")]
+        if "abschnitt" in (getattr(part, "className", None) or ""):
+            item.append(_content_links(children))
+        links.append(html.Li(item))
+    return html.Ul(links)
+
+
 def make_order_switch(path: str, filters: Filters) -> html.Nav:
     """Two links ordering the towns by name or by their shown value; the current one marked."""
-    links = []
-    for by_value, text in ((False, "nach Name"), (True, "nach Wert, größter zuerst")):
-        current = filters.nach_wert == by_value
-        links.append(
-            html.Li(
-                html.A(
-                    text,
-                    href=path + to_search(filters.with_(nach_wert=by_value)),
-                    className="aktiv" if current else "",
-                    **({"aria-current": "true"} if current else {}),
-                )
+    choices = ((False, "nach Name"), (True, "nach Wert, größter zuerst"))
+    return _make_switch(
+        "reihenfolge",
+        "Reihenfolge der Städte:",
+        [
+            (text, path + to_search(filters.with_(nach_wert=value)), filters.nach_wert == value)
+            for value, text in choices
+        ],
+    )
+
+
+def make_map_switch(path: str, filters: Filters) -> html.Nav:
+    """Links choosing the indicator of the map of the towns; the current one marked."""
+    return _make_switch(
+        "kartenwahl",
+        "Kennzahl der Karte:",
+        [
+            (map_title(code), path + to_search(filters.with_(karte=code)), filters.karte == code)
+            for code in MAP_INDICATORS
+        ],
+    )
+
+
+def _make_switch(key: str, title: str, links: Sequence[tuple[str, str, bool]]) -> html.Nav:
+    """A labelled row of links (text, address, current) of which the current is marked."""
+    items = [
+        html.Li(
+            html.A(
+                text,
+                href=href,
+                className="aktiv" if current else "",
+                **({"aria-current": "true"} if current else {}),
             )
         )
+        for text, href, current in links
+    ]
     return html.Nav(
-        [html.Span("Reihenfolge der Städte:", id="reihenfolge-titel"), html.Ul(links)],
-        className="reihenfolge steuerung",
-        **{"aria-labelledby": "reihenfolge-titel"},
+        [html.Span(title, id=f"{key}-titel"), html.Ul(items)],
+        className=f"{key} umschalter steuerung",
+        **{"aria-labelledby": f"{key}-titel"},
     )
 
 

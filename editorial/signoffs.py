@@ -20,6 +20,7 @@ import pandas as pd
 from accounts import audit
 from editorial import database
 from warehouse.errors import UserError
+from warehouse.schema import CUMULATIVE
 from warehouse.settings import Settings
 
 KEY = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufschluesselung")
@@ -126,6 +127,11 @@ def _lagging(con: duckdb.DuckDBPyConnection, end: date) -> list[str]:
 def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
     """Freeze the published values of a completed period with the build they come from
     (audited as done by `autor`)."""
+    if zeitraum == CUMULATIVE:
+        raise UserError(
+            "Der Zeitraum „seit Beginn“ kann nicht freigegeben werden: er wächst mit jeder "
+            "Lieferung. Geben Sie stattdessen die einzelnen Jahre oder Halbjahre frei."
+        )
     if current(settings, zeitraum) is not None and not replace:
         raise UserError(
             f"Der Zeitraum {zeitraum} ist bereits freigegeben. Eine neue Freigabe mit dem "

@@ -16,6 +16,7 @@ from editorial import comments, signoffs
 from views import charts, display, queries, trends
 from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
+from views.headlines import since_start
 from warehouse.errors import UserError
 from warehouse.schema import KREIS_AGS
 from warehouse.settings import Settings
@@ -221,12 +222,15 @@ def _chart(key: str, filters: Filters) -> ChartData:
 
 
 def summary(filters: Filters) -> Section:
-    """The state report's first page: key figures against the same period a year before,
-    and where the goals stand."""
+    """The state report's first page: the Kreis since the beginning, key figures against the
+    same period a year before, and where the goals stand."""
     before = trends.year_before(filters.zeitraum)
     figures = comparison(filters.zeitraum, before, KEY_FIGURES, SUMMARY)
     goals = charts.build("ziele-fortschritt", filters)
-    return Section("Auf einen Blick", (figures,), text=(goals.sentence,))
+    since = since_start()
+    return Section(
+        "Auf einen Blick", (figures,), text=(*([since] if since else []), goals.sentence)
+    )
 
 
 def comparison(

@@ -10,7 +10,12 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR
+from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape as Shape
 from pptx.shapes.graphfrm import GraphicFrame
@@ -120,6 +125,8 @@ def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
         kind, Inches(1.0), Inches(2.0), WIDTH - Inches(2.0), Inches(4.3), data
     )
     chart = graphic.chart
+    references = _references(figure)
+    side_labels = _side_labels(figure)
     chart.has_legend = len(series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -127,9 +134,101 @@ def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
     chart.font.size = Pt(12)
     if horizontal:
         chart.category_axis.reverse_order = True  # first category on top, as on screen
-    if kinds == {"bar"}:
+    if kinds == {"bar"} and not side_labels:
         _label_bars(chart, series, traces)
+    if references or side_labels:
+        _fix_plot(slide, graphic, horizontal, series, references, order, side_labels)
     return graphic
+
+
+# The plot's inner rectangle as fractions of the chart (left, top, width, height) where
+# lines or labels are drawn over it: fixed, so that a value's position is known.
+PLOT = (0.22, 0.08, 0.58, 0.84)
+
+
+def _references(figure: go.Figure) -> list[tuple[float, str]]:
+    """The figure's dashed reference lines across the bars (value, label)."""
+    found = []
+    for shape in figure.layout.shapes:
+        vertical = shape.x0 == shape.x1 and (shape.xref or "x") == "x"
+        horizontal = shape.y0 == shape.y1 and (shape.yref or "y") == "y"
+        if shape.type != "line" or not (vertical or horizontal):
+            continue
+        value = float(shape.x0 if vertical else shape.y0)
+        axis = "x" if vertical else "y"
+        texts = [
+            str(note.text)
+            for note in figure.layout.annotations
+            if getattr(note, axis) == value and (getattr(note, f"{axis}ref") or axis) == axis
+        ]
+        found.append((value, texts[0] if texts else ""))
+    return found
+
+
+def _side_labels(figure: go.Figure) -> dict[str, str]:
+    """Labels that stand right of the plot level with their bar (category → text)."""
+    return {
+        str(note.y): str(note.text)
+        for note in figure.layout.annotations
+        if note.xref == "paper" and note.x == 1 and (note.yref or "y") == "y"
+    }
+
+
+def _fix_plot(
+    slide: Slide,
+    graphic: GraphicFrame,
+    horizontal: bool,
+    series: dict[str, dict[str, float | None]],
+    references: list[tuple[float, str]],
+    categories: list[str],
+    side_labels: dict[str, str],
+) -> None:
+    """Pin the plot's rectangle and value axis, then draw each reference as a dashed line
+    with its label and each side label level with its bar (as on screen)."""
+    chart = graphic.chart
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    for tag, val in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge")):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": val}))
+    for tag, val in zip("xywh", PLOT, strict=True):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(val)}))
+    layout.append(manual)
+    values = [v for part in series.values() for v in part.values() if v is not None]
+    top = max([*values, *(value for value, _ in references), 0.0]) * 1.1 or 1.0
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = 0.0, top
+    left, upper = graphic.left, graphic.top
+    width, height = graphic.width, graphic.height
+    x0, y0 = left + int(width * PLOT[0]), upper + int(height * PLOT[1])
+    w, h = int(width * PLOT[2]), int(height * PLOT[3])
+    for value, text in references:
+        share = value / top
+        if horizontal:
+            at = x0 + int(w * share)
+            line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, at, y0, at, y0 + h)
+            box = (at - Inches(1.0), y0 - Inches(0.35), Inches(2.0))
+        else:
+            at = y0 + h - int(h * share)
+            line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x0, at, x0 + w, at)
+            box = (x0 + w - Inches(2.0), at - Inches(0.35), Inches(2.0))
+        line.line.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
+        line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        line.line.width = Pt(1.5)
+        if text:
+            label = _text(slide, text, box[1], Inches(0.3), Pt(11))
+            label.left, label.width = box[0], box[2]
+            label.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    if side_labels and horizontal:
+        step = h / max(len(categories), 1)
+        for index, category in enumerate(categories):
+            if category in side_labels:
+                at = y0 + int(step * (index + 0.5)) - Inches(0.15)
+                label = _text(slide, side_labels[category], at, Inches(0.3), Pt(10))
+                label.left, label.width = x0 + w + Inches(0.1), left + width - (x0 + w)
 
 
 def _label_bars(chart: Chart, series: dict[str, dict[str, float | None]], traces: list) -> None:

@@ -199,7 +199,9 @@ ONLY_FOR_ALL = {
 
 
 def period_level(period: str) -> int:
-    """1 for a month, 2 quarter, 3 half-year, 4 year."""
+    """1 for a month, 2 quarter, 3 half-year, 4 year, 5 since the beginning."""
+    if period == "gesamt":
+        return 5
     if "-Q" in period:
         return 2
     if "-H" in period:
@@ -230,6 +232,10 @@ def designed(frame: pd.DataFrame) -> pd.DataFrame:
     def published(row) -> bool:
         groups = (row.zielgruppe, row.handlungsfeld)
         if row.indikator in ONLY_FOR_ALL and groups != ("alle", "alle"):
+            return False
+        if row.zeitraum == "gesamt" and (
+            row.gebiet != KREIS or groups != ("alle", "alle") or row.aufschluesselung
+        ):
             return False
         level = first_level(row.gebiet, row.zielgruppe, row.handlungsfeld, row.aufschluesselung)
         return level is not None and period_level(row.zeitraum) >= level
@@ -266,6 +272,16 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, first, 1), pd.Timestamp(
         year, last, calendar.monthrange(year, last)[1]
     )
+
+
+def _cumulative_bounds(
+    tables: dict[str, pd.DataFrame], fallbeginn: pd.Series, procedure_dates: Iterable[pd.Series]
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """ "Seit Beginn": from 1 January of the first year with a case or procedure date to
+    31 December of the year of the latest Stichtag."""
+    first = min(s.min() for s in (fallbeginn, *procedure_dates) if s.notna().any())
+    last = max(_date(t["stichtag"]).max() for t in tables.values() if "stichtag" in t)
+    return pd.Timestamp(first.year, 1, 1), pd.Timestamp(last.year, 12, 31)
 
 
 def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
@@ -611,7 +627,10 @@ def compute(tables: dict[str, pd.DataFrame], periods: list[str]) -> pd.DataFrame
 
     parts: list[pd.DataFrame] = []
     for period in periods:
-        start, end = period_bounds(period)
+        if period == "gesamt":
+            start, end = _cumulative_bounds(tables, fb, procedure_dates.values())
+        else:
+            start, end = period_bounds(period)
 
         def emit(grid: _Grid, name: str, values: np.ndarray, period: str = period) -> None:
             parts.append(grid.rows(name, period, values))

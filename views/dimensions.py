@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from views import display, figures, queries
 from views.charts import ChartData
 from views.filters import Filters, to_search
+from warehouse.schema import CUMULATIVE
 
 # One measure of a card: (indikator, column name, format).
 Measure = tuple[str, str, str]
@@ -84,9 +85,14 @@ def grain_note(what: str, area: str, chosen: str, published: set[str]) -> str:
         return f"{what} werden für {area} nicht veröffentlicht, {reason} (x)."
     types = [name for kind, name in PERIOD_TYPES.items() if kind in published]
     listed = ", ".join(types[:-1]) + " und " + types[-1] if len(types) > 1 else types[0]
+    empty = (
+        "für den Zeitraum seit Beginn"
+        if chosen == CUMULATIVE
+        else f"für einzelne {PERIOD_TYPES[chosen]}"
+    )
     return (
-        f"{what} werden für {area} nur für {listed} veröffentlicht, {reason}; für einzelne "
-        f"{PERIOD_TYPES[chosen]} bleiben sie leer (x)."
+        f"{what} werden für {area} nur für {listed} veröffentlicht, {reason}; {empty} "
+        "bleiben sie leer (x)."
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from editorial.comments import Comment
 from warehouse.formatting import number
-from warehouse.schema import KREIS_AGS, indicators, towns
+from warehouse.schema import CUMULATIVE, KREIS_AGS, indicators, towns
 
 SUPPRESSED = "."
 ZERO = "–"
@@ -90,7 +90,10 @@ def plain(wert: float | None, fmt: str) -> str:
 
 
 def period(zeitraum: str) -> str:
-    """`2025-03` → `März 2025`, `2025-Q2` → `2. Quartal 2025`, `2025-H1` → `1. Halbjahr 2025`."""
+    """`2025-03` → `März 2025`, `2025-Q2` → `2. Quartal 2025`, `2025-H1` → `1. Halbjahr 2025`,
+    `gesamt` → `seit Beginn`."""
+    if zeitraum == CUMULATIVE:
+        return "seit Beginn"
     year, _, part = zeitraum.partition("-")
     if not part:
         return year
@@ -102,18 +105,25 @@ def period(zeitraum: str) -> str:
 
 
 def named_period(zeitraum: str) -> str:
-    """The period after an article: `Jahr 2025`, `1. Halbjahr 2025`, `März 2025`."""
+    """The period after an article: `Jahr 2025`, `1. Halbjahr 2025`, `März 2025`,
+    `Zeitraum seit Beginn`."""
+    if zeitraum == CUMULATIVE:
+        return "Zeitraum seit Beginn"
     return f"Jahr {zeitraum}" if "-" not in zeitraum else period(zeitraum)
 
 
 def in_period(zeitraum: str) -> str:
-    """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`."""
+    """`im Jahr 2025`, `im 2. Quartal 2025`, `im März 2025`, `seit Beginn`."""
     text = period(zeitraum)
+    if zeitraum == CUMULATIVE:
+        return text
     return f"im Jahr {text}" if "-" not in zeitraum else f"im {text}"
 
 
 def short_period(zeitraum: str) -> str:
-    """Axis label: `Mär 2025`, `Q2 2025`, `H1 2025`, `2025`."""
+    """Axis label: `Mär 2025`, `Q2 2025`, `H1 2025`, `2025`, `seit Beginn`."""
+    if zeitraum == CUMULATIVE:
+        return period(zeitraum)
     year, _, part = zeitraum.partition("-")
     if not part:
         return year

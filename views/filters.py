@@ -8,9 +8,17 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 
 from views import display, queries
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import CUMULATIVE, KREIS_AGS
 
 KEYS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
+# What the map of the towns can show: counts per 10.000 inhabitants, or values as they are.
+MAP_INDICATORS = (
+    "faelle_aktiv",
+    "faelle_neu",
+    "personen_erreicht",
+    "faelle_je_vzae",
+    "quote_ziele_erreicht",
+)
 
 
 @dataclass(frozen=True)
@@ -24,15 +32,20 @@ class Filters:
     praesentation: bool = False
     # Towns in order of the shown value instead of by name (URL `reihenfolge=wert`).
     nach_wert: bool = False
+    # The indicator the map of the towns shows (URL `karte=`, one of `MAP_INDICATORS`).
+    karte: str = "faelle_aktiv"
 
     @property
     def periodentyp(self) -> str:
-        """`jahr`, `halbjahr`, `quartal` or `monat`, read off the period's form."""
+        """`jahr`, `halbjahr`, `quartal`, `monat` or `gesamt`, read off the period's form."""
         return period_type(self.zeitraum)
 
     @property
     def jahr(self) -> int:
-        """The year the period lies in."""
+        """The year the period lies in; for the cumulative period its last year."""
+        if self.zeitraum == CUMULATIVE:
+            periods = queries.periods()
+            return int(periods.loc[periods["zeitraum"] == CUMULATIVE, "jahr"].iloc[0])
         return int(self.zeitraum[:4])
 
     def with_(self, **changes: object) -> Filters:
@@ -42,6 +55,8 @@ class Filters:
 
 def period_type(zeitraum: str) -> str:
     """Period type of a period id."""
+    if zeitraum == CUMULATIVE:
+        return CUMULATIVE
     part = zeitraum.partition("-")[2]
     if not part:
         return "jahr"
@@ -49,7 +64,10 @@ def period_type(zeitraum: str) -> str:
 
 
 def previous_period(zeitraum: str) -> str:
-    """The period of the same type before this one (`2025-H1` → `2024-H2`)."""
+    """The period of the same type before this one (`2025-H1` → `2024-H2`); the cumulative
+    period has none."""
+    if zeitraum == CUMULATIVE:
+        raise ValueError("the cumulative period has no period before it")
     year, _, part = zeitraum.partition("-")
     if not part:
         return str(int(year) - 1)
@@ -102,6 +120,7 @@ def from_query(query: dict[str, str | list[str]]) -> Filters:
         handlungsfeld=handlungsfeld,
         praesentation=first("praesentation") == "1",
         nach_wert=first("reihenfolge") == "wert",
+        karte=karte if (karte := first("karte")) in MAP_INDICATORS else MAP_INDICATORS[0],
     )
 
 
@@ -117,4 +136,6 @@ def to_search(filters: Filters) -> str:
         params["praesentation"] = "1"
     if filters.nach_wert:
         params["reihenfolge"] = "wert"
+    if filters.karte != MAP_INDICATORS[0]:
+        params["karte"] = filters.karte
     return "?" + urlencode(params)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from views import display, queries, trends
 from views.filters import Filters
+from warehouse.schema import CUMULATIVE, KREIS_AGS
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,21 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
     return found
 
 
-def unfinished(zeitraum: str) -> str | None:
-    """A note when the data end before the period does: its values are not yet complete."""
+def unfinished(zeitraum: str, gebiet: str = KREIS_AGS) -> str | None:
+    """A note when the data end before the period does: its values are not yet complete.
+    For the cumulative period: what it spans, and that towns do not publish it."""
     periods = queries.periods()
     end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]
     data_end = queries.data_end()
+    if zeitraum == CUMULATIVE:
+        text = f"Seit Beginn: alle Daten {_span()}, ohne Vergleich mit einem früheren Zeitraum."
+        if gebiet != KREIS_AGS:
+            text += (
+                " Dieser Zeitraum wird nur für den ganzen Kreis veröffentlicht (x): für die "
+                "einzelnen Städte müssten sonst mehr Jahreswerte geheim gehalten werden. Die "
+                "Werte der Stadt stehen bei der Zeitraumart „Jahr“."
+            )
+        return text
     if end.empty or pd.Timestamp(end.iloc[0]) <= data_end:
         return None
     return (
@@ -79,6 +90,35 @@ def unfinished(zeitraum: str) -> str | None:
         f"{display.day(data_end)}. Vergleiche mit früheren, ganzen Zeiträumen zeigen bei "
         "Fallzahlen daher zu wenig."
     )
+
+
+def since_start() -> str | None:
+    """The Kreis's cases and persons since the beginning as a sentence; None where either is
+    not published."""
+    frame = queries.values(["faelle_neu", "personen_erreicht"], [CUMULATIVE], [KREIS_AGS])
+    shown = {
+        r.indikator: display.value(r.wert, bool(r.unterdrueckt), "ganzzahl")
+        for r in frame.itertuples(index=False)
+    }
+    found = [shown.get(indikator) for indikator in ("faelle_neu", "personen_erreicht")]
+    if any(text in (None, display.SUPPRESSED, display.NOT_APPLICABLE) for text in found):
+        return None
+    cases, persons = found
+    return (
+        f"Seit Beginn ({_span()}) wurden im Kreis {cases} Fälle begonnen und {persons} "
+        "Personen erreicht."
+    )
+
+
+def _span() -> str:
+    """`vom 01.04.2021 bis 31.10.2026`: the data the cumulative period holds."""
+    periods = queries.periods()
+    # The period starts on 1 January; the data may start later in that year.
+    start = max(
+        periods.loc[periods["zeitraum"] == CUMULATIVE, "beginn"].iloc[0],
+        periods.loc[periods["periodentyp"] == "monat", "beginn"].min(),
+    )
+    return f"vom {display.day(start)} bis {display.day(queries.data_end())}"
 
 
 def _with_goal(headline: Headline, goal, filters: Filters, fmt: str, unit: str) -> Headline:

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, periods_in_year
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import CUMULATIVE, KREIS_AGS
 
 STAFFING = ("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")
 
@@ -100,8 +100,9 @@ def _roman(baustein: str) -> str:
 
 
 def _periods_of_year(filters: Filters) -> list[str]:
-    """Months of the year for a yearly view, else the periods of the chosen type in its year."""
-    kind = "monat" if filters.periodentyp == "jahr" else filters.periodentyp
+    """Months of the year for a yearly view (and of the last year since the beginning), else
+    the periods of the chosen type in its year."""
+    kind = "monat" if filters.periodentyp in ("jahr", CUMULATIVE) else filters.periodentyp
     return periods_in_year(kind, filters.jahr)
 
 

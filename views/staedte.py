@@ -8,7 +8,7 @@ import pandas as pd
 
 from views import display, figures, queries
 from views.charts import ChartData, chart
-from views.filters import Filters
+from views.filters import MAP_INDICATORS, Filters
 from warehouse.schema import KREIS_AGS, towns
 
 CASES = (
@@ -17,6 +17,9 @@ CASES = (
     ("personen_erreicht", "Erreichte Personen"),
 )
 
+
+# Map indicators shown per 10.000 inhabitants (counts); the others as they are.
+PER_INHABITANTS = ("faelle_aktiv", "faelle_neu", "personen_erreicht")
 
 PER_POST_NOTE = (
     "Fälle je besetzter Stelle: Fallbestand am Ende des Zeitraums je besetzter "
@@ -289,31 +292,52 @@ def per_post(filters: Filters) -> ChartData:
     )
 
 
-@chart("staedte-karte", indikatoren=("faelle_aktiv",))
+def map_title(indikator: str) -> str:
+    """What the map shows: `Betreute Fälle je 10.000 Einwohner`, `Fälle je besetzter Stelle`."""
+    name = str(queries.indicator(indikator)["name"])
+    return f"{name} je 10.000 Einwohner" if indikator in PER_INHABITANTS else name
+
+
+@chart("staedte-karte", indikatoren=MAP_INDICATORS)
 def town_map(filters: Filters) -> ChartData:
-    """The towns at their centres, sized and shaded by cases in care per 10.000 inhabitants."""
-    areas, frame = _case_values(filters)
+    """The towns at their centres, sized and shaded by the chosen indicator (counts per
+    10.000 inhabitants)."""
+    indikator = filters.karte
+    info = queries.indicator(indikator)
+    fmt, name = str(info["format"]), str(info["name"])
+    areas = queries.areas()
+    # Cases per post are published for all target groups and topics only.
+    cut = ("alle", "alle") if indikator == "faelle_je_vzae" else None
+    frame = queries.values(
+        [indikator],
+        [filters.zeitraum],
+        list(areas["gebiet"]),
+        *(cut or (filters.zielgruppe, filters.handlungsfeld)),
+    )
     places = {town.ags: town for town in towns()}
-    column = "Betreute Fälle je 10.000 Einwohner"
+    column = map_title(indikator)
+    per_inhabitants = indikator in PER_INHABITANTS
     rows = []
     points = []
-    for gebiet, name, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
+    for gebiet, town, einwohner in areas[["gebiet", "name", "einwohner"]].itertuples(index=False):
         if gebiet not in places:
             continue
-        row = _cell(frame, "faelle_aktiv", gebiet)
-        text, rate = per_10000(row, float(einwohner))
-        rows.append(
-            {
-                "Stadt": name,
-                "Betreute Fälle": _shown(row, "ganzzahl"),
+        row = _cell(frame, indikator, gebiet)
+        if per_inhabitants:
+            text, rate = per_10000(row, float(einwohner))
+            cells = {
+                name: _shown(row, fmt),
                 "Einwohner": display.plain(einwohner, "ganzzahl"),
                 column: text,
             }
-        )
+        else:
+            text, rate = _shown(row, fmt), _visible(row)
+            cells = {column: text}
+        rows.append({"Stadt": town, **cells})
         place = places[gebiet]
         points.append(
             {
-                "name": name,
+                "name": town,
                 "breite": place.lat,
                 "laenge": place.lon,
                 "wert": rate,
@@ -321,16 +345,17 @@ def town_map(filters: Filters) -> ChartData:
                 "href": town_href(gebiet, filters),
             }
         )
-    table = pd.DataFrame(rows, columns=["Stadt", "Betreute Fälle", "Einwohner", column])
+    table = pd.DataFrame(rows)
     points_frame = pd.DataFrame(points)
     spread = _extremes(list(table[column]), list(points_frame["wert"]), list(table["Stadt"]))
-    sentence = f"Betreute Fälle je 10.000 Einwohner {display.in_period(filters.zeitraum)}"
+    sentence = f"{column} {display.in_period(filters.zeitraum)}"
     sentence += (
         f": {spread}." if spread else ": zu wenige veröffentlichte Werte für einen Vergleich."
     )
+    more = f"desto mehr {column[0].lower() + column[1:]}" if per_inhabitants else "desto höher"
     return ChartData(
         key="staedte-karte",
-        title=f"Karte der Städte: betreute Fälle je 10.000 Einwohner, {_suffix(filters)}",
+        title=f"Karte der Städte: {column}, {_suffix(filters)}",
         sentence=sentence,
         table=table,
         figure=figures.town_map(
@@ -338,8 +363,9 @@ def town_map(filters: Filters) -> ChartData:
         ),
         note=(
             "Jede Stadt ist an ihrer Stadtmitte markiert (Koordinaten aus den Gebietsdaten, "
-            "ohne Gemeindegrenzen); je größer und dunkler die Fläche, desto mehr Fälle je "
-            "10.000 Einwohner. Ein kleiner Ring mit „.“: Zahl geheim gehalten. Ein Klick auf "
-            "eine Stadt öffnet ihre Seite; die Tabelle enthält dieselben Zahlen."
+            f"ohne Gemeindegrenzen); je größer und dunkler die Fläche, {more}. Ein kleiner "
+            "Ring mit „.“: Zahl geheim gehalten, mit „x“: nicht veröffentlicht oder ohne "
+            "Basis. Ein Klick auf eine Stadt öffnet ihre Seite; die Tabelle enthält dieselben "
+            "Zahlen."
         ),
     )

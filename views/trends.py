@@ -16,6 +16,7 @@ import pandas as pd
 from views import display
 from views.filters import period_type, previous_period
 from warehouse.formatting import number, rounded
+from warehouse.schema import CUMULATIVE
 
 PREVIOUS = {
     "monat": "Vormonat",
@@ -24,8 +25,9 @@ PREVIOUS = {
     "jahr": "Vorjahr",
 }
 YEAR_BEFORE = "Vorjahreszeitraum"
-# The course shown beside a value: months for a month, else quarters.
-COURSE = {"monat": ("monat", 12), "quartal": ("quartal", 8)}
+# The course shown beside a value: months for a month, years since the beginning, else
+# quarters.
+COURSE = {"monat": ("monat", 12), "quartal": ("quartal", 8), "gesamt": ("jahr", 8)}
 ARROWS = {1: "↑", -1: "↓", 0: "→"}
 # Units as written after the number 1.
 SINGULAR = {
@@ -46,8 +48,11 @@ def year_before(zeitraum: str) -> str:
 
 
 def earlier_periods(zeitraum: str) -> dict[str, str]:
-    """The periods a value is compared with, by German name: the one before, a year before."""
+    """The periods a value is compared with, by German name: the one before, a year before;
+    none for the cumulative period."""
     kind = period_type(zeitraum)
+    if kind == CUMULATIVE:
+        return {}
     found = {PREVIOUS[kind]: previous_period(zeitraum)}
     if kind != "jahr":
         found[YEAR_BEFORE] = year_before(zeitraum)
@@ -55,7 +60,8 @@ def earlier_periods(zeitraum: str) -> dict[str, str]:
 
 
 def course_periods(zeitraum: str, periods: pd.DataFrame) -> list[str]:
-    """The last 12 months (for a month) or 8 quarters ending with the period, oldest first."""
+    """The last 12 months (for a month), 8 years (since the beginning) or 8 quarters ending
+    with the period, oldest first."""
     kind, count = COURSE.get(period_type(zeitraum), COURSE["quartal"])
     rows = periods[periods["periodentyp"] == kind]
     end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]

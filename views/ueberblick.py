@@ -79,10 +79,10 @@ def towns(filters: Filters) -> ChartData:
         f"Im Kreis wurden {kreis['Betreute Fälle']} Fälle betreut, "
         f"{kreis['Fälle je besetzter Stelle']} je besetzter Stelle."
     )
-    against = list(earlier)[-1]
-    shift = kreis[f"{CHANGE} zum {against}"]
-    if shift not in (display.SUPPRESSED, display.NOT_APPLICABLE):
-        sentence += f" Veränderung der betreuten Fälle zum {against}: {shift}."
+    for against in list(earlier)[-1:]:
+        shift = kreis[f"{CHANGE} zum {against}"]
+        if shift not in (display.SUPPRESSED, display.NOT_APPLICABLE):
+            sentence += f" Veränderung der betreuten Fälle zum {against}: {shift}."
     return ChartData(
         key="ueberblick-staedte",
         title=f"Städte im Überblick, {display.period(filters.zeitraum)}",

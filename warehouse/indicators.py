@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import NotPublished
+from warehouse.schema import CUMULATIVE
 
 COLUMNS = (
     "indikator",
@@ -24,12 +25,20 @@ COLUMNS = (
 
 
 def rows(serving: Path, periods: list[str] | None = None) -> list[tuple]:
-    """Protected indicator rows, optionally for some periods only, in catalogue order."""
+    """Protected indicator rows, optionally for some periods only, in catalogue order.
+
+    Without periods: the calendar periods of the contract; the cumulative period only when
+    asked for by name.
+    """
     if not serving.exists():
         raise NotPublished("Es gibt noch keinen veröffentlichten Build (zuerst kim build).")
     con = duckdb.connect(str(serving), read_only=True)
     try:
-        where = "WHERE i.zeitraum IN (SELECT unnest(?))" if periods else ""
+        where = (
+            "WHERE i.zeitraum IN (SELECT unnest(?))"
+            if periods
+            else f"WHERE i.zeitraum <> '{CUMULATIVE}'"
+        )
         return con.execute(
             f"""
             SELECT i.indikator, i.zeitraum, i.gebiet, i.zielgruppe, i.handlungsfeld,

@@ -176,6 +176,7 @@ def _freeze(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         """
         SELECT DISTINCT zeitraum FROM veroeffentlicht.fct_indikatoren
         WHERE make_date(year(zeitraum_beginn), 1, 1) < ?
+          AND periodentyp <> 'gesamt'
           AND zeitraum NOT IN (SELECT zeitraum FROM gesicherte_kennzahlen)
         ORDER BY zeitraum
         """,

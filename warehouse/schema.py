@@ -11,6 +11,8 @@ from importlib import resources
 import pycountry
 
 KREIS_AGS = "05954"
+# The cumulative period ("seit Beginn"): every year whose cases are still held.
+CUMULATIVE = "gesamt"
 WITTEN_AGS = "05954036"
 
 

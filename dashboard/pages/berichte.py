@@ -15,7 +15,7 @@ from editorial import comments, signoffs
 from reports import FORMATS, content
 from views import display, queries
 from warehouse.errors import UserError
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import CUMULATIVE, KREIS_AGS
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/berichte", "Berichte", 8, (), access.REPORTERS)
@@ -221,7 +221,7 @@ def make_comment_form(period: str) -> html.Section:
     """Add a comment to one figure (indicator, period, area); list and delete comments."""
     catalogue = queries.catalogue()
     areas = queries.areas()
-    order = ["jahr", "halbjahr", "quartal", "monat"]
+    order = [CUMULATIVE, "jahr", "halbjahr", "quartal", "monat"]
     listed = queries.periods().assign(rang=lambda f: f["periodentyp"].map(order.index))
     all_periods = listed.sort_values(["rang", "beginn"], ascending=[True, False])["zeitraum"]
     return make_card(

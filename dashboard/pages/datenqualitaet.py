@@ -10,7 +10,13 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import access
-from dashboard.components import guarded, make_chart_card, make_contents, make_page_header
+from dashboard.components import (
+    guarded,
+    make_chart_card,
+    make_contents,
+    make_page_header,
+    make_section,
+)
 from views import queries
 from views.charts import build
 from views.datenqualitaet import (
@@ -40,14 +46,28 @@ def layout(**query: str) -> html.Div:
     )
     if kreis:
         intro += " Wählen Sie eine Stadt, um nur ihre Lieferungen und ihre Fehlerliste zu sehen."
-    cards = [
-        make_chart_card(build(STAND, filters)),
-        make_chart_card(build(QUARANTAENE, filters)),
-        make_chart_card(build(GRUENDE, filters)),
-        make_chart_card(build(FEHLERLISTE, filters), grid=True),
-        make_chart_card(build(VOLLSTAENDIGKEIT, filters)),
-        make_chart_card(build(LIEFERUNGEN, filters), grid=True),
+    sections = [
+        make_section(
+            "stand",
+            "Stand und Quarantäne",
+            [
+                make_chart_card(build(STAND, filters)),
+                make_chart_card(build(QUARANTAENE, filters)),
+                make_chart_card(build(GRUENDE, filters)),
+            ],
+        ),
+        make_section(
+            "korrigieren",
+            "Zum Korrigieren",
+            [
+                make_chart_card(build(FEHLERLISTE, filters), grid=True),
+                make_chart_card(build(VOLLSTAENDIGKEIT, filters)),
+            ],
+        ),
+        make_section(
+            "lieferungen", "Lieferungen", [make_chart_card(build(LIEFERUNGEN, filters), grid=True)]
+        ),
     ]
     return html.Div(
-        [make_page_header(f"Datenqualität: {subject}", intro), make_contents(cards), *cards]
+        [make_page_header(f"Datenqualität: {subject}", intro), make_contents(sections), *sections]
     )

@@ -13,6 +13,7 @@ from dashboard.components import (
     make_contents,
     make_headlines,
     make_page_header,
+    make_section,
 )
 from views import display
 from views.charts import build
@@ -65,19 +66,29 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
         make_headlines(
             f"Kennzahlen von {name}",
             headlines(HEADLINES, filters, filters.gebiet),
-            unfinished(filters.zeitraum),
+            unfinished(filters.zeitraum, filters.gebiet),
         ),
-        make_chart_card(build("stadt-faelle-monat", filters)),
-        make_chart_card(build("stadt-zielgruppen", filters)),
-        make_chart_card(build("stadt-handlungsfelder", filters)),
-        make_chart_card(build("stadt-vermittlungen", filters)),
-        make_chart_card(build("stadt-personal", filters)),
-        make_goals(filters),
+        make_section(
+            "beratung",
+            "Fälle und Beratung",
+            [
+                make_chart_card(build("stadt-faelle-monat", filters)),
+                make_chart_card(build("stadt-zielgruppen", filters)),
+                make_chart_card(build("stadt-handlungsfelder", filters)),
+                make_chart_card(build("stadt-vermittlungen", filters)),
+            ],
+        ),
+        make_section(
+            "personal-ziele",
+            "Personal und Ziele",
+            [make_chart_card(build("stadt-personal", filters)), make_goals(filters)],
+        ),
     ]
     b3 = build("stadt-baustein3", filters)
-    if len(b3.table):
-        parts.append(make_chart_card(b3))
-    parts.append(make_chart_card(build("stadt-datenstand", filters)))
+    rest = [make_chart_card(b3)] if len(b3.table) else []
+    rest.append(make_chart_card(build("stadt-datenstand", filters)))
+    title = "Ausländerbehörde und Datenstand" if len(b3.table) else "Datenstand"
+    parts.append(make_section("daten", title, rest))
     parts.insert(2, make_contents(parts))
     return html.Div(parts)
 

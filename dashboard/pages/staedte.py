@@ -9,6 +9,7 @@ from dashboard.components import (
     guarded,
     make_card,
     make_chart_card,
+    make_map_switch,
     make_order_switch,
     make_page_header,
     with_row_links,
@@ -42,6 +43,7 @@ def layout(**query: str) -> html.Div:
                 "auf den Namen einer Stadt öffnet ihre Seite mit allen Zahlen.",
             ),
             make_order_switch("/staedte", filters),
+            make_map_switch("/staedte", filters),
             *(with_row_links(card, links) for card in cards),
             make_town_list(filters),
         ]

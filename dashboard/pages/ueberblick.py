@@ -11,6 +11,7 @@ from dashboard.components import (
     make_card,
     make_chart_card,
     make_headlines,
+    make_map_switch,
     make_notice,
     make_page_header,
     with_row_links,
@@ -46,10 +47,11 @@ def layout(**query: str) -> html.Div:
                 unfinished(filters.zeitraum),
             ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),
-            *(
-                with_row_links(make_chart_card(build(key, filters), links=True), links)
-                for key in ("ueberblick-staedte", "staedte-karte")
+            with_row_links(
+                make_chart_card(build("ueberblick-staedte", filters), links=True), links
             ),
+            make_map_switch("/", filters),
+            with_row_links(make_chart_card(build("staedte-karte", filters), links=True), links),
         ]
     )
 

@@ -36,7 +36,7 @@ CELL = ("indikator", "zeitraum", "gebiet", "zielgruppe", "handlungsfeld", "aufsc
 # Binds `card` to the card (section) whose heading starts with the script's first argument.
 CARD = """
     const card = [...document.querySelectorAll('section.karte')]
-        .find(s => s.querySelector('h2')?.textContent.startsWith(arguments[0]));
+        .find(s => s.querySelector('h2, h3')?.textContent.startsWith(arguments[0]));
 """
 
 

@@ -63,15 +63,24 @@ def test_long_pages_open_with_links_to_every_section(server, browser, path):
     found = browser.driver.execute_script(
         """
         const links = [...document.querySelectorAll('nav.seiteninhalt a')];
-        const sections = [...document.querySelectorAll('main section[aria-labelledby] > h2')];
+        const headings = [...document.querySelectorAll(
+            'main section[aria-labelledby] > h2, main section[aria-labelledby] > h3')];
+        const groups = [...document.querySelectorAll('main section.abschnitt')];
         return {links: links.map(a => [a.getAttribute('href'), a.textContent]),
-                sections: sections.map(h => ['#' + h.id, h.textContent])};
+                sections: headings.map(h => ['#' + h.id, h.textContent]),
+                // each group: its h2, and only h3 cards inside (one heading level down)
+                groups: groups.map(g => [g.querySelector(':scope > h2') !== null,
+                    g.querySelectorAll('section.karte > h2').length,
+                    g.querySelectorAll('section.karte > h3').length])};
         """
     )
     assert found["links"] == found["sections"] and len(found["links"]) >= 5
+    assert len(found["groups"]) >= 3
+    assert all(h2 and not card_h2 and cards >= 1 for h2, card_h2, cards in found["groups"])
     last, title = found["links"][-1]
     browser.driver.find_element("css selector", f"nav.seiteninhalt a[href='{last}']").click()
     top = browser.driver.execute_script(
         "return document.getElementById(arguments[0]).getBoundingClientRect().top;", last[1:]
     )
-    assert 0 <= top < browser.driver.execute_script("return window.innerHeight;"), title
+    # in view (scrolled to its top, give or take a fraction of a pixel)
+    assert -1 < top < browser.driver.execute_script("return window.innerHeight;"), title

@@ -255,7 +255,7 @@ def test_error_list_xlsx_holds_every_quarantined_row_of_the_town(server, browser
     button = browser.driver.execute_script(
         """
         const card = [...document.querySelectorAll('section.karte')]
-            .find(s => s.querySelector('h2').textContent.startsWith('Fehlerliste'));
+            .find(s => s.querySelector('h3').textContent.startsWith('Fehlerliste'));
         const button = [...card.querySelectorAll('button')]
             .find(b => b.textContent === 'XLSX herunterladen');
         button.scrollIntoView({block: 'center'});

@@ -299,7 +299,8 @@ def download_csv(browser, title_start: str, name: str) -> list[dict[str, str]]:
     target.unlink(missing_ok=True)
     button = browser.driver.find_element(
         "xpath",
-        f"//section[.//h2[starts-with(., '{title_start}')]]//button[.='CSV herunterladen']",
+        f"//section[contains(@class, 'karte')][./*[self::h2 or self::h3][starts-with(., "
+        f"'{title_start}')]]//button[.='CSV herunterladen']",
     )
     button.click()
     deadline = time.monotonic() + 20
@@ -346,6 +347,14 @@ def test_more_views_have_no_axe_violations(server, browser, path):
     assert axe_violations(browser) == []
 
 
+def map_rows(browser, published, title: str) -> tuple[dict, list, list[dict[str, str]]]:
+    """Published values of 2025, the towns and the map card's rows (one per town, in order)."""
+    towns = areas(published)[:-1]
+    rows = card_table(browser, title)
+    assert [r["Stadt"] for r in rows] == [name for _, name, _, _ in towns]
+    return published_values(published, "2025"), towns, rows
+
+
 def test_the_map_shows_published_rates_offline_and_a_click_opens_the_town(
     server, browser, published
 ):
@@ -356,10 +365,7 @@ def test_the_map_shows_published_rates_offline_and_a_click_opens_the_town(
     )
     assert hosts and set(hosts) == {urlparse(server).netloc}
 
-    values = published_values(published, "2025")
-    towns = areas(published)[:-1]
-    rows = card_table(browser, "Karte der Städte")
-    assert [r["Stadt"] for r in rows] == [name for _, name, _, _ in towns]
+    values, towns, rows = map_rows(browser, published, "Karte der Städte")
     for (gebiet, _, einwohner, _), row in zip(towns, rows, strict=True):
         wert, secret = values[("faelle_aktiv", "2025", gebiet, "alle", "alle", "")]
         assert_shown(row["Betreute Fälle"], wert, secret, 0)
@@ -389,3 +395,24 @@ def test_the_map_shows_published_rates_offline_and_a_click_opens_the_town(
     assert urlparse(browser.driver.current_url).path == f"/stadt/{WITTEN}"
     assert query_of(browser)["zeitraum"] == ["2025"]
     assert heading(browser) == "Witten 2025"
+
+
+def test_the_map_shows_the_indicator_chosen_above_it(server, browser, published):
+    open_page(browser, server + "/staedte?zeitraum=2025")
+    link = browser.driver.find_element(
+        "xpath", "//nav[contains(@class, 'kartenwahl')]//a[.='Zielerreichungsquote']"
+    )
+    assert link.get_attribute("aria-current") is None
+    link.click()
+    wait_until_idle(browser)
+    assert query_of(browser)["karte"] == ["quote_ziele_erreicht"]
+    assert query_of(browser)["zeitraum"] == ["2025"]
+    current = browser.driver.find_element("css selector", "nav.kartenwahl a[aria-current]")
+    assert current.text == "Zielerreichungsquote"
+    values, towns, rows = map_rows(browser, published, "Karte der Städte: Zielerreichungsquote")
+    for (gebiet, _, _, _), row in zip(towns, rows, strict=True):
+        wert, secret = values[("quote_ziele_erreicht", "2025", gebiet, "alle", "alle", "")]
+        assert_shown(row["Zielerreichungsquote"].removesuffix(" %"), wert, secret, 1)
+    # A filter change keeps the chosen indicator.
+    choose(browser, "filter-zeitraum", "2024")
+    assert query_of(browser)["karte"] == ["quote_ziele_erreicht"]

@@ -104,3 +104,27 @@ def test_tiles_compare_with_earlier_periods_from_published_values_only(server, b
     year, secret = values[("faelle_neu", "2025", KREIS, "alle", "alle", "")]
     assert goal.startswith("Jahresziel 2025: mindestens")
     assert not secret and f"Ergebnis des Jahres: {int(year):,} Fälle".replace(",", ".") in goal
+
+
+def test_since_the_beginning_shows_the_kreis_cumulative_values(server, browser, published):
+    open_page(browser, server + "/?zeitraum=2025")
+    choose(browser, "filter-periodentyp", "seit Beginn")
+    assert query_of(browser)["zeitraum"] == ["gesamt"]
+    assert heading(browser) == "Überblick seit Beginn"
+    values = published_values(published, "gesamt")
+    assert {key[2] for key in values} == {KREIS}, "published for the Kreis only"
+    assert_headlines(
+        browser,
+        values,
+        "gesamt",
+        KREIS,
+        (("Neue Fälle", "faelle_neu", 0), ("Erreichte Personen", "personen_erreicht", 0)),
+    )
+    parts = headline_parts(browser, "Neue Fälle")
+    assert parts["changes"] == [], "nothing earlier to compare with"
+    assert parts["course"].startswith("Verlauf ") and "Quartal" not in parts["course"]
+    assert "Stand des Jahres" in parts["goal"], "the goal status is the latest year's to date"
+    areas = {r["Gebiet"]: r for r in card_table(browser, "Städte im Überblick")}
+    wert, secret = values[("faelle_aktiv", "gesamt", KREIS, "alle", "alle", "")]
+    assert_shown(areas["Ennepe-Ruhr-Kreis"]["Betreute Fälle"], wert, secret, 0)
+    assert {areas[name]["Betreute Fälle"] for name in areas if name != "Ennepe-Ruhr-Kreis"} == {"x"}

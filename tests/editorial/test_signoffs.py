@@ -345,6 +345,15 @@ def test_unknown_period_is_refused(signed):
     assert "„2031-H1“ gibt es im veröffentlichten Stand nicht" in signed.unknown.stderr
 
 
+def test_the_cumulative_period_is_refused_as_it_grows_with_every_delivery(signed):
+    before = sorted(p.name for p in (signed.kim.home / "freigaben").iterdir())
+    result = signed.kim.run("freigabe", "gesamt")
+    assert result.returncode == 1
+    assert "„seit Beginn“ kann nicht freigegeben werden" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (signed.kim.home / "freigaben").iterdir()) == before
+
+
 def test_completed_period_is_signed_off_with_its_build(signed):
     assert signed.first.returncode == 0, signed.first.stderr
     current = build_id(signed.at_sign_off)

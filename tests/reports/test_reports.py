@@ -18,6 +18,8 @@ import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+from pptx.util import Inches
 
 from reports.to_pptx import native_chart
 from tests.conftest import Kim, copy_installation
@@ -679,3 +681,50 @@ def test_published_database_is_the_source(reports):
     finally:
         con.close()
     assert (wert, secret) == reports.values[total("faelle_aktiv", KREIS)]
+
+
+def test_an_editable_progress_chart_keeps_its_100_percent_line_clear_of_the_labels():
+    frame = pd.DataFrame(
+        {
+            "Ziel": ["Neue Fälle", "Wartezeit", "Anträge"],
+            "anteil": [97.0, 130.0, 40.0],
+            "label": ["97 % ◆ leicht verzögert", "130 % ● erreicht", "40 % ▲ deutlich verzögert"],
+        }
+    )
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    graphic = native_chart(slide, figures.progress(frame, "Ziel", "anteil", "label"))
+    chart = graphic.chart
+    assert list(chart.plots[0].series[0].values) == [97.0, 130.0, 40.0]
+    axis = chart.value_axis
+    assert axis.minimum_scale == 0 and axis.maximum_scale >= 130
+    [line] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.LINE]
+    assert line.begin_x == line.end_x, "a vertical line"
+    assert graphic.left < line.begin_x < graphic.left + graphic.width
+    # The line sits at 100 % of the value axis within the plot's fixed rectangle.
+    plot = chart._chartSpace.chart.plotArea.find(qn("c:layout")).find(qn("c:manualLayout"))
+    x, w = (float(plot.find(qn(f"c:{tag}")).get("val")) for tag in ("x", "w"))
+    expected = graphic.left + graphic.width * (x + w * 100 / axis.maximum_scale)
+    assert abs(line.begin_x - expected) < Inches(0.02)
+    texts = {s.text_frame.text: s for s in slide.shapes if s.has_text_frame}
+    assert "Erwartung" in texts
+    # Value and status stand right of the plot, level with their bars, top to bottom; the
+    # bars carry no labels of their own that the line could cross.
+    sides = [texts[text] for text in frame["label"]]
+    assert all(s.left >= graphic.left + graphic.width * (x + w) for s in sides)
+    assert [s.top for s in sides] == sorted(s.top for s in sides)
+    assert not chart.plots[0].has_data_labels
+
+
+def test_an_editable_town_chart_draws_the_kreis_as_a_dashed_line_with_its_name():
+    frame = pd.DataFrame({"Gebiet": ["Witten", "Hattingen"], "wert": [12.0, 8.0]})
+    frame["text"] = ["12", "8"]
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    figure = figures.bars(frame, "Gebiet", "wert", "text", reference=(10.0, "Kreis: 10"))
+    graphic = native_chart(slide, figure)
+    [line] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.LINE]
+    assert line.begin_y == line.end_y, "a horizontal line across upright bars"
+    assert graphic.top < line.begin_y < graphic.top + graphic.height
+    assert any(s.has_text_frame and s.text_frame.text == "Kreis: 10" for s in slide.shapes)
+    assert graphic.chart.plots[0].has_data_labels

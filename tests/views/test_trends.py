@@ -22,6 +22,7 @@ def frame(*rows: tuple[str, float | None, bool]) -> pd.DataFrame:
         ("2025-Q1", {"Vorquartal": "2024-Q4", "Vorjahreszeitraum": "2024-Q1"}),
         ("2025-H2", {"Vorhalbjahr": "2025-H1", "Vorjahreszeitraum": "2024-H2"}),
         ("2025-01", {"Vormonat": "2024-12", "Vorjahreszeitraum": "2024-01"}),
+        ("gesamt", {}),
     ],
 )
 def test_a_period_is_compared_with_the_one_before_and_the_same_a_year_earlier(zeitraum, expected):
@@ -109,3 +110,17 @@ def test_course_periods_end_with_the_period():
     )
     assert trends.course_periods("2025-Q2", periods) == quarters[2:10]
     assert trends.course_periods("2025", periods) == quarters[4:]
+
+
+def test_the_course_since_the_beginning_is_its_years():
+    years = [str(year) for year in range(2016, 2027)]
+    starts = [pd.Timestamp(int(year), 1, 1) for year in years]
+    periods = pd.DataFrame(
+        {
+            "zeitraum": [*years, "gesamt"],
+            "periodentyp": ["jahr"] * len(years) + ["gesamt"],
+            "beginn": [*starts, starts[0]],
+            "ende": [*(s + pd.offsets.YearEnd() for s in starts), pd.Timestamp("2026-12-31")],
+        }
+    )
+    assert trends.course_periods("gesamt", periods) == years[-8:]

@@ -154,8 +154,11 @@ def test_cleanup_deletes_exactly_what_is_due(installation: Kim):
     assert frozen
     after = published(kim, "fct_indikatoren")
     assert {r for r in after if r[1] in frozen} == {r for r in indicators if r[1] in frozen}
-    before_values = {r[:9]: r[9:] for r in indicators}
-    after_values = {r[:9]: r[9:] for r in after}
+    # "Seit Beginn" now starts with the first year not frozen: its cases are all still held.
+    cumulative = {r[3] for r in after if r[1] == "gesamt"}
+    assert cumulative == {date(max(int(z[:4]) for z in frozen) + 1, 1, 1)}
+    before_values = {r[:9]: r[9:] for r in indicators if r[1] != "gesamt"}
+    after_values = {r[:9]: r[9:] for r in after if r[1] != "gesamt"}
     assert before_values.keys() == after_values.keys()
     for key, (wert, unterdrueckt) in after_values.items():
         if not unterdrueckt and not before_values[key][1]:

@@ -63,13 +63,26 @@ entworfen as (
             katalog.hat_zielgruppen
             or (werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle')
         )
+        -- "Seit Beginn" only for the Kreis as a whole (docs/confidentiality.md): a town's or
+        -- group's cumulative counts would tie all its years together and cost many yearly
+        -- values. Unpublished, a town's cumulative count is just the sum of its years, so it
+        -- tells a reader nothing and is no unknown of the check either.
+        and (
+            werte.zeitraum <> 'gesamt'
+            or (
+                werte.gebiet = '{{ var("kreis_ags") }}'
+                and werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle'
+                and werte.aufschluesselung = ''
+            )
+        )
 ),
 
 gestaltet as (
     -- The published grain (docs/confidentiality.md, "Table design"): the first period level
-    -- (1 month, 2 quarter, 3 half-year, 4 year) from which a combination is published; null
-    -- for a combination that is not published at all. Every indicator of a combination
-    -- shares its grain, so that the case-count identities hold between published cells.
+    -- (1 month, 2 quarter, 3 half-year, 4 year, 5 `gesamt`) from which a combination is
+    -- published; null for a combination that is not published at all. Every indicator of a
+    -- combination shares its grain, so that the case-count identities hold between
+    -- published cells.
     select
         *,
         case
@@ -127,14 +140,15 @@ gewichtet as (
         *,
         -- Information loss of suppressing the cell (catalogue §3 rule 6): lower goes first.
         -- Months before years, breakdowns before totals, groups and topics before `alle`,
-        -- towns before the Kreis; the Kreis's yearly totals only where nothing else helps.
+        -- towns before the Kreis; the Kreis's yearly and cumulative totals only where nothing
+        -- else helps.
         periodenrang
         + 3 * (aufschluesselung = '')::integer
         + 2 * (zielgruppe = 'alle')::integer
         + 2 * (handlungsfeld = 'alle')::integer
         + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
         + {{ var('gewicht_kreis_jahreswert') }} * (
-            gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
+            gebiet = '{{ var("kreis_ags") }}' and periodenrang >= 4 and aufschluesselung = ''
             and zielgruppe = 'alle' and handlungsfeld = 'alle'
         )::integer as eigenes_gewicht
     from veroeffentlicht

@@ -1,4 +1,5 @@
--- Every reporting period from the first month with data to the latest Stichtag.
+-- Every reporting period from the first month with data to the latest Stichtag, and the
+-- cumulative period `gesamt` ("seit Beginn").
 with letzter_stand as (
     select max(stichtag) as letzter_stichtag
     from {{ ref('stg_aktuelle_staende') }}
@@ -73,6 +74,27 @@ perioden as (
             end - interval 1 day as date
         ) as ende
     from je_typ
+),
+
+gesamt as (
+    -- "seit Beginn": the years whose cases are still held (years frozen by `kim bereinigen`
+    -- lost cases, so the cumulative period starts after them); it contains those years
+    select
+        'gesamt' as zeitraum,
+        'gesamt' as periodentyp,
+        5 as periodenrang,
+        year(max(ende)) as jahr,
+        min(beginn) as beginn,
+        max(ende) as ende
+    from perioden
+    where
+        periodentyp = 'jahr'
+        and zeitraum not in (
+            select gesichert.zeitraum from {{ ref('stg_gesicherte_kennzahlen') }} as gesichert
+        )
+    having count(*) > 0
 )
 
 select * from perioden
+union all
+select * from gesamt
