@@ -152,33 +152,42 @@ def make_grid(table: pd.DataFrame, caption: str, grid_id: str) -> html.Div:
         column["flex"] = min(int(values.str.len().mean()) if len(values) else 0, 60) // 10 + 1
         columns.append(column)
     return html.Div(
-        dag.AgGrid(
-            id=grid_id,
-            rowData=[dict(zip(fields, row, strict=True)) for row in texts.itertuples(index=False)],
-            columnDefs=columns,
-            defaultColDef={
-                "sortable": True,
-                "filter": "agTextColumnFilter",
-                "floatingFilter": True,
-                "resizable": True,
-                "wrapText": True,
-                "autoHeight": True,
-                "wrapHeaderText": True,
-                "autoHeaderHeight": True,
-            },
-            dashGridOptions={
-                "pagination": True,
-                "paginationPageSize": GRID_PAGE,
-                "paginationPageSizeSelector": GRID_PAGES,
-                "domLayout": "autoHeight",
-                "ensureDomOrder": True,
-                "enableCellTextSelection": True,
-                "accentedSort": True,
-                "localeText": GRID_TEXTS,
-            },
-            className="raster",
-            style={"height": None},
-        ),
+        [
+            dag.AgGrid(
+                id=grid_id,
+                rowData=[
+                    dict(zip(fields, row, strict=True)) for row in texts.itertuples(index=False)
+                ],
+                columnDefs=columns,
+                defaultColDef={
+                    "sortable": True,
+                    "filter": "agTextColumnFilter",
+                    "floatingFilter": True,
+                    "resizable": True,
+                    "wrapText": True,
+                    "autoHeight": True,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": GRID_PAGE,
+                    "paginationPageSizeSelector": GRID_PAGES,
+                    "domLayout": "autoHeight",
+                    "ensureDomOrder": True,
+                    "enableCellTextSelection": True,
+                    "accentedSort": True,
+                    "localeText": GRID_TEXTS,
+                },
+                className="raster",
+                style={"height": None},
+            ),
+            html.P(
+                "Gedruckt wird die angezeigte Seite dieser Liste; die ganze Liste enthalten die "
+                "Downloads als CSV und XLSX.",
+                className="nur-druck hinweis",
+            ),
+        ],
         role="region",
         **{"aria-label": f"Tabelle: {caption}"},
     )

@@ -7,7 +7,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.dashboard.conftest import open_page, wait_until_idle
+from tests.dashboard.conftest import open_page, wait_for, wait_until_idle
 
 
 def focused(browser) -> dict[str, str]:
@@ -120,5 +120,22 @@ def test_print_layout_is_a4_landscape_without_controls_and_with_tables(server, b
             """
         )
         assert page_rule.lower() == "a4 landscape"
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_a_printed_grid_says_that_the_downloads_hold_the_whole_list(server, browser):
+    open_page(browser, server + "/datenqualitaet")
+    note = "Gedruckt wird die angezeigte Seite dieser Liste"
+    assert not visible(browser, ".nur-druck"), "not on screen"
+    wait_for(lambda: visible(browser, ".ag-paging-panel"))
+    browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        shown = browser.driver.execute_script(
+            "return [...document.querySelectorAll('.nur-druck')]"
+            ".filter(p => p.getBoundingClientRect().height > 0).map(p => p.textContent);"
+        )
+        assert len(shown) == 2 and all(text.startswith(note) for text in shown)
+        assert not visible(browser, ".ag-paging-panel")
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
