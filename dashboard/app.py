@@ -152,7 +152,9 @@ def make_shell() -> html.Div:
                 [
                     *(dcc.Link(text, href=path) for path, text in PUBLIC_LINKS.items()),
                     dcc.Link("Kennzahlenkatalog", href="/kennzahlen"),
-                    html.Span("Zahlen: veröffentlichter, geschützter Stand (kim build)"),
+                    html.Span(
+                        "Zahlen: der zuletzt veröffentlichte Stand, statistisch geheim gehalten"
+                    ),
                 ],
                 className="fuss",
             ),

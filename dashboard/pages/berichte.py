@@ -329,7 +329,10 @@ def show_signoff(period: str | None) -> str:
     )
 
 
-@dash.callback(Output(SIGNOFF_CONFIRM, "message"), Input(SIGNOFF_PERIOD, "value"))
+# Not at page load: the layout already asks about the period it shows.
+@dash.callback(
+    Output(SIGNOFF_CONFIRM, "message"), Input(SIGNOFF_PERIOD, "value"), prevent_initial_call=True
+)
 def ask_signoff(period: str | None):
     """The confirmation for the chosen period."""
     return signoff_question(period) if period in report_periods() else no_update
