@@ -72,7 +72,12 @@ def _count_sentence(goals: pd.DataFrame, year: int) -> str:
         if code not in known:
             parts.append(f"{int(counts[code])} {text}")
     listed = ", ".join(parts[:-1]) + " und " + parts[-1]
-    return f"Von {len(goals)} Zielen {year} sind {listed} (Stand {stichtag_of(goals)})."
+    # A finished year's status is its result; a running year's is as of the latest data.
+    if goals["jahr_abgeschlossen"].astype(bool).all():
+        when = "Ergebnis des ganzen Jahres"
+    else:
+        when = f"Stand {stichtag_of(goals)}"
+    return f"Von {len(goals)} Zielen {year} sind {listed} ({when})."
 
 
 @chart("ziele-fortschritt")
