@@ -234,7 +234,10 @@ def designed(frame: pd.DataFrame) -> pd.DataFrame:
         if row.indikator in ONLY_FOR_ALL and groups != ("alle", "alle"):
             return False
         if row.zeitraum == "gesamt" and (
-            row.gebiet != KREIS or groups != ("alle", "alle") or row.aufschluesselung
+            row.gebiet != KREIS
+            or row.indikator not in ("faelle_neu", "personen_erreicht")
+            or groups != ("alle", "alle")
+            or row.aufschluesselung
         ):
             return False
         level = first_level(row.gebiet, row.zielgruppe, row.handlungsfeld, row.aufschluesselung)

@@ -68,21 +68,20 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
     return found
 
 
-def unfinished(zeitraum: str, gebiet: str = KREIS_AGS) -> str | None:
+def unfinished(zeitraum: str) -> str | None:
     """A note when the data end before the period does: its values are not yet complete.
-    For the cumulative period: what it spans, and that towns do not publish it."""
+    For the cumulative period: what it spans, and what is published for it."""
     periods = queries.periods()
     end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]
     data_end = queries.data_end()
     if zeitraum == CUMULATIVE:
-        text = f"Seit Beginn: alle Daten {_span()}, ohne Vergleich mit einem früheren Zeitraum."
-        if gebiet != KREIS_AGS:
-            text += (
-                " Dieser Zeitraum wird nur für den ganzen Kreis veröffentlicht (x): für die "
-                "einzelnen Städte müssten sonst mehr Jahreswerte geheim gehalten werden. Die "
-                "Werte der Stadt stehen bei der Zeitraumart „Jahr“."
-            )
-        return text
+        return (
+            f"Seit Beginn: alle Daten {_span()}, ohne Vergleich mit einem früheren Zeitraum. "
+            "Für diesen Zeitraum werden nur die neuen Fälle und die erreichten Personen des "
+            "ganzen Kreises veröffentlicht (sonst x): weitere Summen über alle Jahre würden "
+            "dazu zwingen, mehr Jahreswerte geheim zu halten. Die Jahreswerte stehen bei der "
+            "Zeitraumart „Jahr“."
+        )
     if end.empty or pd.Timestamp(end.iloc[0]) <= data_end:
         return None
     return (

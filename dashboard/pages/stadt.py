@@ -66,7 +66,7 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
         make_headlines(
             f"Kennzahlen von {name}",
             headlines(HEADLINES, filters, filters.gebiet),
-            unfinished(filters.zeitraum, filters.gebiet),
+            unfinished(filters.zeitraum),
         ),
         make_section(
             "beratung",

@@ -63,14 +63,16 @@ entworfen as (
             katalog.hat_zielgruppen
             or (werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle')
         )
-        -- "Seit Beginn" only for the Kreis as a whole (docs/confidentiality.md): a town's or
-        -- group's cumulative counts would tie all its years together and cost many yearly
-        -- values. Unpublished, a town's cumulative count is just the sum of its years, so it
-        -- tells a reader nothing and is no unknown of the check either.
+        -- "Seit Beginn" only for the Kreis's new cases and persons reached
+        -- (docs/confidentiality.md): the cumulative counts of a town, a group, or the case
+        -- identities (active, closed, stock) tie all years together and cost many yearly
+        -- values. Unpublished, a town's cumulative new cases are just the sum of its years,
+        -- so they tell a reader nothing and are no unknown of the check either.
         and (
             werte.zeitraum <> 'gesamt'
             or (
                 werte.gebiet = '{{ var("kreis_ags") }}'
+                and werte.indikator in ('faelle_neu', 'personen_erreicht')
                 and werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle'
                 and werte.aufschluesselung = ''
             )
@@ -148,7 +150,7 @@ gewichtet as (
         + 2 * (handlungsfeld = 'alle')::integer
         + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
         + {{ var('gewicht_kreis_jahreswert') }} * (
-            gebiet = '{{ var("kreis_ags") }}' and periodenrang >= 4 and aufschluesselung = ''
+            gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
             and zielgruppe = 'alle' and handlungsfeld = 'alle'
         )::integer as eigenes_gewicht
     from veroeffentlicht
