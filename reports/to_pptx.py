@@ -185,26 +185,9 @@ def _fix_plot(
 ) -> None:
     """Pin the plot's rectangle and value axis, then draw each reference as a dashed line
     with its label and each side label level with its bar (as on screen)."""
-    chart = graphic.chart
-    plot_area = chart._chartSpace.chart.plotArea
-    layout = plot_area.find(qn("c:layout"))
-    if layout is None:
-        layout = plot_area.makeelement(qn("c:layout"), {})
-        plot_area.insert(0, layout)
-    manual = layout.makeelement(qn("c:manualLayout"), {})
-    for tag, val in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge")):
-        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": val}))
-    for tag, val in zip("xywh", PLOT, strict=True):
-        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(val)}))
-    layout.append(manual)
     values = [v for part in series.values() for v in part.values() if v is not None]
     top = max([*values, *(value for value, _ in references), 0.0]) * 1.1 or 1.0
-    axis = chart.value_axis
-    axis.minimum_scale, axis.maximum_scale = 0.0, top
-    left, upper = graphic.left, graphic.top
-    width, height = graphic.width, graphic.height
-    x0, y0 = left + int(width * PLOT[0]), upper + int(height * PLOT[1])
-    w, h = int(width * PLOT[2]), int(height * PLOT[3])
+    x0, y0, w, h = _pin_plot(graphic, top)
     for value, text in references:
         share = value / top
         if horizontal:
@@ -224,11 +207,37 @@ def _fix_plot(
             label.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     if side_labels and horizontal:
         step = h / max(len(categories), 1)
+        right = graphic.left + graphic.width
         for index, category in enumerate(categories):
             if category in side_labels:
                 at = y0 + int(step * (index + 0.5)) - Inches(0.15)
                 label = _text(slide, side_labels[category], at, Inches(0.3), Pt(10))
-                label.left, label.width = x0 + w + Inches(0.1), left + width - (x0 + w)
+                label.left, label.width = x0 + w + Inches(0.1), right - (x0 + w)
+
+
+def _pin_plot(graphic: GraphicFrame, top: float) -> tuple[int, int, int, int]:
+    """Fix the chart's plot rectangle (`PLOT`) and its value axis to 0 … `top`; the
+    rectangle's left, top, width and height on the slide."""
+    chart = graphic.chart
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = plot_area.makeelement(qn("c:layout"), {})
+        plot_area.insert(0, layout)
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    for tag, val in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge")):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": val}))
+    for tag, val in zip("xywh", PLOT, strict=True):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": str(val)}))
+    layout.append(manual)
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0.0, top
+    left, upper, width, height = graphic.left, graphic.top, graphic.width, graphic.height
+    return (
+        left + int(width * PLOT[0]),
+        upper + int(height * PLOT[1]),
+        int(width * PLOT[2]),
+        int(height * PLOT[3]),
+    )
 
 
 def _label_bars(chart: Chart, series: dict[str, dict[str, float | None]], traces: list) -> None:

@@ -71,9 +71,6 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
 def unfinished(zeitraum: str) -> str | None:
     """A note when the data end before the period does: its values are not yet complete.
     For the cumulative period: what it spans, and what is published for it."""
-    periods = queries.periods()
-    end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]
-    data_end = queries.data_end()
     if zeitraum == CUMULATIVE:
         return (
             f"Seit Beginn: alle Daten {_span()}, ohne Vergleich mit einem früheren Zeitraum. "
@@ -82,6 +79,9 @@ def unfinished(zeitraum: str) -> str | None:
             "dazu zwingen, mehr Jahreswerte geheim zu halten. Die Jahreswerte stehen bei der "
             "Zeitraumart „Jahr“."
         )
+    periods = queries.periods()
+    end = periods.loc[periods["zeitraum"] == zeitraum, "ende"]
+    data_end = queries.data_end()
     if end.empty or pd.Timestamp(end.iloc[0]) <= data_end:
         return None
     return (

@@ -27,7 +27,7 @@ PREVIOUS = {
 YEAR_BEFORE = "Vorjahreszeitraum"
 # The course shown beside a value: months for a month, years since the beginning, else
 # quarters.
-COURSE = {"monat": ("monat", 12), "quartal": ("quartal", 8), "gesamt": ("jahr", 8)}
+COURSE = {"monat": ("monat", 12), "quartal": ("quartal", 8), CUMULATIVE: ("jahr", 8)}
 ARROWS = {1: "↑", -1: "↓", 0: "→"}
 # Units as written after the number 1.
 SINGULAR = {

@@ -85,9 +85,10 @@ def layout(ags: str | None = None, **query: str) -> html.Div:
         ),
     ]
     b3 = build("stadt-baustein3", filters)
-    rest = [make_chart_card(b3)] if len(b3.table) else []
+    has_b3 = len(b3.table) > 0
+    rest = [make_chart_card(b3)] if has_b3 else []
     rest.append(make_chart_card(build("stadt-datenstand", filters)))
-    title = "Ausländerbehörde und Datenstand" if len(b3.table) else "Datenstand"
+    title = "Ausländerbehörde und Datenstand" if has_b3 else "Datenstand"
     parts.append(make_section("daten", title, rest))
     parts.insert(2, make_contents(parts))
     return html.Div(parts)
