@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from warehouse import profile
+
 # Runs a command and prints the peak RSS (KiB) of its largest process, dbt included.
 PEAK = (
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
@@ -118,6 +120,7 @@ def dbt_without_data(work: Path, env: dict[str, str]) -> float:
         "KIM_WAREHOUSE": str(work / "home" / "warehouse.duckdb"),
         "KIM_BUILD_DB": str(work / "leer.duckdb"),
         "KIM_REFERENCE_DIR": str(project.parent / "warehouse" / "reference"),
+        "KIM_GEBIETE": str(profile.current().write_areas(work / "gebiete.csv")),
     }
     command = [
         str(dbt),

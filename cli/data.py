@@ -6,6 +6,9 @@ import argparse
 import contextlib
 import json
 import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 
 from cli.common import EXIT_BUSY, EXIT_USAGE, author
 from warehouse.errors import NotPublished, UserError
@@ -49,6 +52,9 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     except Busy as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
     from accounts import audit
 
     audit.record(
@@ -172,6 +178,68 @@ class _progress:
 
 
 # Subcommand -> handler.
+def _check_import(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim profil pruefen DATEI [--profil NAME]`: how a file would load, writing nothing."""
+    from warehouse import imports, report
+    from warehouse.files import parse_name
+    from warehouse.loader import load
+
+    path: Path = args.datei
+    if not path.is_file():
+        print(f"Datei nicht gefunden: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        chosen = imports.find(args.profil) if args.profil else None
+        if parse_name(path.name) is None and imports.match(path.name, chosen) is None:
+            listed = ", ".join(p.key for p in imports.available()) or "keins"
+            print(
+                f"„{path.name}“ passt nicht zum Dateimuster des Importprofils „{chosen.key}“ "
+                f"({chosen.pattern.pattern}): so ist die liefernde Quelle unbekannt."
+                if chosen
+                else f"Kein Importprofil liest „{path.name}“ (vorhanden: {listed}); mit "
+                "--profil NAME ein Profil wählen oder den Dateinamen anpassen.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        with tempfile.TemporaryDirectory(prefix="kim-probelauf-") as scratch:
+            trial = replace(settings, home=Path(scratch) / "home", exports=Path(scratch) / "ein")
+            result = load(trial, [path], mapping=chosen)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(report.as_json(result))
+    else:
+        print("Probelauf: so würde die Datei geladen; gespeichert wurde nichts.\n")
+        print(report.as_text(result))
+    return result.exit_code
+
+
+def _show_profiles(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim profil zeigen`: the active Kreis profile and its import profiles."""
+    from warehouse import imports, profile
+
+    active = profile.load(settings.profile)
+    print(f"Kreisprofil: {active.name} ({active.ags}), Ordner {active.folder}")
+    print(f"Gebiete: {', '.join(t.name for t in active.towns)}")
+    base = active.population_base
+    print(f"Einwohner: {base.source}, Stichtag {base.date}")
+    try:
+        found = imports.available()
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
+    print("Importprofile:" if found else "Importprofile: keine")
+    for item in found:
+        print(f"  {item.key}: {item.name} → {', '.join(item.tables)} ({item.path})")
+    return 0
+
+
+def _profile(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim profil zeigen|pruefen`."""
+    return (_check_import if args.aktion == "pruefen" else _show_profiles)(args, settings)
+
+
 COMMANDS = {
     "generate": _generate,
     "load": _load,
@@ -179,4 +247,5 @@ COMMANDS = {
     "build": _build,
     "indicators": _indicators,
     "bereinigen": _cleanup,
+    "profil": _profile,
 }

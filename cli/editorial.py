@@ -8,6 +8,7 @@ import sys
 
 from cli.common import EXIT_USAGE, author
 from warehouse.errors import UserError
+from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
 
 
@@ -41,7 +42,7 @@ def _comment(args: argparse.Namespace, settings: Settings) -> int:
                 settings,
                 args.indikator,
                 args.zeitraum,
-                args.gebiet,
+                args.gebiet or kreis_ags(),
                 args.text,
                 author(args.autor),
             )

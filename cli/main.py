@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from cli import accounts, data, editorial, serving
-from warehouse.schema import KREIS_AGS
+from cli.common import EXIT_USAGE
+from warehouse import profile
+from warehouse.profile import ProfileError
 from warehouse.settings import load_settings
 
 
@@ -42,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True, help="Zielordner")
     generate.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard 1)")
     generate.add_argument(
-        "--scale", type=float, default=1.0, help="Größenfaktor (1 = Ennepe-Ruhr-Kreis)"
+        "--scale", type=float, default=1.0, help="Größenfaktor (1 = Größe des Kreisprofils)"
     )
     generate.add_argument("--bis", type=_date_arg, help="letzter Stichtag (JJJJ-MM-TT)")
     generate.add_argument("--historie", type=int, default=2, help="Anzahl Stichtage je Quelle")
@@ -53,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="Exporte laden (Standard: Eingangsordner KIM_EXPORTS)")
     load.add_argument("paths", nargs="*", type=Path, metavar="PFAD", help="Dateien oder Ordner")
     load.add_argument("--json", action="store_true", help="Bericht als JSON ausgeben")
+
+    profiles = commands.add_parser("profil", help="Kreisprofil und Importprofile")
+    profile_commands = profiles.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    profile_commands.add_parser("zeigen", help="aktives Kreisprofil und seine Importprofile")
+    trial = profile_commands.add_parser(
+        "pruefen", help="zeigen, wie eine Datei geladen würde (Probelauf, speichert nichts)"
+    )
+    trial.add_argument("datei", type=Path, metavar="DATEI")
+    trial.add_argument("--profil", metavar="NAME", help="Importprofil (Standard: nach Dateiname)")
+    trial.add_argument("--json", action="store_true", help="Bericht als JSON ausgeben")
 
     status = commands.add_parser(
         "status", help="geladene Stände, Quarantäne und letzten Build zeigen"
@@ -87,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     add = comment_commands.add_parser("add", help="Kommentar zu Kennzahl, Zeitraum, Gebiet")
     add.add_argument("--indikator", required=True, help="Kennzahl-ID, z. B. faelle_neu")
     add.add_argument("--zeitraum", required=True, metavar="P")
-    add.add_argument("--gebiet", default=KREIS_AGS, help=f"AGS (Standard: Kreis {KREIS_AGS})")
+    add.add_argument("--gebiet", metavar="AGS", help="AGS (Standard: der Kreis des Profils)")
     add.add_argument("--text", required=True)
     add.add_argument("--autor", default=None, help="Standard: Anmeldename")
     listing = comment_commands.add_parser("list", help="Kommentare zeigen")
@@ -158,5 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     settings = load_settings()
+    try:
+        profile.load(settings.profile)
+    except ProfileError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
     commands = data.COMMANDS | editorial.COMMANDS | accounts.COMMANDS | serving.COMMANDS
     return commands[args.command](args, settings)

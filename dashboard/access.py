@@ -20,7 +20,7 @@ from accounts import audit
 from dashboard import auth
 from views import queries
 from views.charts import BUILDERS
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
 
 READERS = ("leitung", "koordination", "stadt")
@@ -74,7 +74,7 @@ def scope_of(user: auth.SignedIn | None) -> queries.Scope | None:
         # Deliveries of the town's own source only: the Kreis's files (its Ausländerbehörde,
         # staffing) hold rows of the other towns, e.g. in quarantine.
         return queries.Scope(
-            areas=frozenset({user.gebiet, KREIS_AGS}), sources=frozenset({user.gebiet})
+            areas=frozenset({user.gebiet, kreis_ags()}), sources=frozenset({user.gebiet})
         )
     return NOTHING
 

@@ -19,6 +19,7 @@ from reports import images
 from views import display, queries
 from views.charts import BUILDERS, ChartData, build, to_csv, to_xlsx
 from views.filters import KEYS, Filters, from_search, latest_period, to_search
+from warehouse import profile
 from warehouse.errors import NotPublished
 from warehouse.schema import CUMULATIVE
 from warehouse.settings import load_settings
@@ -120,7 +121,7 @@ def make_shell() -> html.Div:
                         [
                             html.P("KIM Monitor", className="marke"),
                             html.P(
-                                "Kommunales Integrationsmanagement im Ennepe-Ruhr-Kreis",
+                                "Kommunales Integrationsmanagement " + profile.current().in_phrase,
                                 className="untertitel",
                             ),
                         ]

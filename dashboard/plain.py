@@ -11,6 +11,8 @@ from html import escape
 
 from dash.development.base_component import Component
 
+from warehouse import profile
+
 # Pages every visitor may read, signed in or not, and the footer links to them.
 PUBLIC_LINKS = {
     "/leichte-sprache": "Leichte Sprache",
@@ -55,6 +57,7 @@ def document(title: str, main: str, back: str = "", css: str = "oeffentlich") ->
 <link rel="stylesheet" href="/assets/kim.css"></head>
 <body><a class="sprunglink" href="#inhalt">Zum Inhalt springen</a>
 <header class="kopf"><div><p class="marke">KIM Monitor</p>
-<p class="untertitel">Kommunales Integrationsmanagement im Ennepe-Ruhr-Kreis</p></div></header>
+<p class="untertitel">Kommunales Integrationsmanagement {escape(profile.current().in_phrase)}</p>
+</div></header>
 <main id="inhalt" class="{css}">{main}</main>
 <footer class="fuss">{links}</footer></body></html>"""

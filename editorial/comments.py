@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from accounts import audit
 from editorial import database
 from warehouse.errors import UserError
-from warehouse.schema import KREIS_AGS, indicator_ids, town_codes
+from warehouse.schema import indicator_ids, kreis_ags, town_codes
 from warehouse.settings import Settings
 
 PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
@@ -48,8 +48,8 @@ def add(
         raise UserError(
             f"Unbekannter Zeitraum „{zeitraum}“ (z. B. 2025, 2025-H1, 2025-Q3, 2025-03)."
         )
-    if gebiet not in (KREIS_AGS, *town_codes()):
-        raise UserError(f"Unbekanntes Gebiet „{gebiet}“ (AGS einer Stadt oder {KREIS_AGS}).")
+    if gebiet not in (kreis_ags(), *town_codes()):
+        raise UserError(f"Unbekanntes Gebiet „{gebiet}“ (AGS einer Stadt oder {kreis_ags()}).")
     if not text:
         raise UserError("Der Kommentar ist leer.")
     if len(text) > MAX_LENGTH:
@@ -106,7 +106,7 @@ def for_view(
     settings: Settings, indikatoren: Iterable[str], zeitraum: str, gebiet: str
 ) -> list[Comment]:
     """Comments beside a figure: its indicators and period; the Kreis view shows every town's."""
-    gebiete = None if gebiet == KREIS_AGS else [gebiet]
+    gebiete = None if gebiet == kreis_ags() else [gebiet]
     chosen = list(indikatoren)
     if not chosen:
         return []

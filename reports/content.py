@@ -18,7 +18,7 @@ from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
 from views.headlines import since_start
 from warehouse.errors import UserError
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
 
 ARTS = {"land": "Bericht an das Land", "lenkungsgruppe": "Sitzungsunterlage Lenkungsgruppe"}
@@ -136,7 +136,7 @@ class Report:
     def filters(self) -> str:
         """The view every number belongs to, printed on every page."""
         return (
-            f"Zeitraum: {display.period(self.zeitraum)} · Gebiet: {display.KREIS_NAME} · "
+            f"Zeitraum: {display.period(self.zeitraum)} · Gebiet: {display.kreis_name()} · "
             "Zielgruppe: alle · Handlungsfeld: alle"
         )
 
@@ -151,7 +151,7 @@ class Report:
         """Lines of the cover under the title."""
         return (
             "Kommunales Integrationsmanagement (KIM)",
-            display.KREIS_NAME,
+            display.kreis_name(),
             self.filters,
             f"Build {self.build_id}, veröffentlicht am {self.veroeffentlicht}",
             self.freigabe,
@@ -242,7 +242,7 @@ def comparison(
     """Key figures of the Kreis against an earlier period (by default the one before)."""
     before = before or previous_period(zeitraum)
     catalogue = queries.catalogue().set_index("indikator")
-    frame = queries.values(list(indicators), [zeitraum, before], [KREIS_AGS])
+    frame = queries.values(list(indicators), [zeitraum, before], [kreis_ags()])
     rows = []
     for indikator in indicators:
         fmt = str(catalogue.loc[indikator, "format"])

@@ -10,15 +10,16 @@ from sample.calendar import PROGRAMME_START, demand, months, weekday
 from sample.randomness import Choice, Pseudonyms, between, poisson
 from sample.shapes import Day, Row
 from sample.staffing import post_of, posts, staffing_rows
+from warehouse import profile
 from warehouse.schema import (
-    KREIS_AGS,
-    WITTEN_AGS,
     authority_towns,
+    kreis_ags,
     towns,
 )
 
 Procedure = tuple[str, str, str, str, Day | None, Day | None, Day | None, str]  # verfahren row
-PROCEDURES_PER_YEAR = {KREIS_AGS: 120, WITTEN_AGS: 50}
+# Procedures per funded VZÄ and year: the Kreis's own authority, a town's own.
+PROCEDURES_PER_POST = {"kreis": 120, "stadt": 100}
 PROCEDURE_TYPE = Choice(
     {"bleiberecht_25a": 20, "bleiberecht_25b": 14, "chancen_104c": 11, "einbuergerung": 55}
 )
@@ -28,17 +29,26 @@ CHANCEN_YEARS = range(2023, 2026)
 PROCEDURE_RESULT = Choice({"erteilt": 76, "abgelehnt": 10, "zurueckgenommen": 14})
 
 
+def procedures_per_year(authority: str) -> float:
+    """Expected procedures a year of an authority at full staffing (scale 1)."""
+    rate = PROCEDURES_PER_POST["kreis" if authority == kreis_ags() else "stadt"]
+    return rate * post_of("auslaenderbehoerde", authority).soll
+
+
 def simulate_procedures(authority: str, seed: int, scale: float, until: date) -> list[Procedure]:
     """Procedures of an Ausländerbehörde: id, person, ags, type, anstoss, antrag, decision."""
     rng = random.Random(f"{seed}-{authority}-verfahren")
     ids, person_ids = Pseudonyms("AV", rng), Pseudonyms("AP", rng)
     post = post_of("auslaenderbehoerde", authority)
     served = [t for t in towns() if t.ags in authority_towns(authority)]
-    residence_town = Choice({t.ags: t.population for t in served})
+    # a town without a population figure in the profile weighs by its posts
+    residence_town = Choice(
+        {t.ags: t.population or round(t.case_management_posts * 30_000) for t in served}
+    )
     rows = []
     for month, first, last in months(PROGRAMME_START, until):
         share = post.filled(month + timedelta(days=14)) / post.soll
-        lam = PROCEDURES_PER_YEAR[authority] / 12 * scale * share * demand(month)
+        lam = procedures_per_year(authority) / 12 * scale * share * demand(month)
         for _ in range(poisson(rng, lam)):
             kind, start = PROCEDURE_TYPE(rng), weekday(between(rng, first, last))
             if kind == "chancen_104c" and month.year not in CHANCEN_YEARS:
@@ -97,14 +107,22 @@ def stellen_rows(stichtag: Day) -> Iterator[Row]:
                 )
 
 
-GOAL_TOWNS = ("05954036", "05954016", "05954004")  # Witten, Hattingen, Breckerfeld
+def goal_towns() -> tuple[str, ...]:
+    """Towns with goals of their own: the two with most posts and the one with fewest (Witten,
+    Hattingen and Breckerfeld in Ennepe-Ruhr); none in a kreisfreie Stadt."""
+    if not profile.current().has_towns:
+        return ()
+    ranked = sorted(towns(), key=lambda t: (-t.case_management_posts, t.ags))
+    return (ranked[0].ags, ranked[1].ags, ranked[-1].ags)
 
 
 def ziele_rows(scale: float, until: date, stichtag: Day) -> Iterator[Row]:
     """Example programme goals for the last two years, as far as set by the Stichtag."""
     posts = {t.ags: t.case_management_posts for t in towns()}
-    posts_by_area = {KREIS_AGS: sum(posts.values())} | {ags: posts[ags] for ags in GOAL_TOWNS}
-    applications = 0.7 * sum(PROCEDURES_PER_YEAR.values()) * scale
+    chosen = goal_towns()
+    posts_by_area = {kreis_ags(): sum(posts.values())} | {ags: posts[ags] for ags in chosen}
+    authorities = profile.current().authorities
+    applications = 0.7 * sum(procedures_per_year(a.ags) for a in authorities) * scale
     for year in (until.year - 1, until.year):
         if year > date.fromordinal(stichtag).year:
             continue
@@ -112,11 +130,11 @@ def ziele_rows(scale: float, until: date, stichtag: Day) -> Iterator[Row]:
         new_cases = {ags: round(n * 50 * scale * growth) for ags, n in posts_by_area.items()}
         goals = [
             *(("faelle_neu", ags, n, "mindestens") for ags, n in new_cases.items()),
-            ("quote_ziele_erreicht", KREIS_AGS, 42.5, "mindestens"),
-            ("quote_ziele_erreicht", WITTEN_AGS, 45, "mindestens"),
-            ("wartezeit_median_tage", KREIS_AGS, 14, "hoechstens"),
-            ("besetzungsquote", KREIS_AGS, 95, "mindestens"),
-            ("b3_antraege", KREIS_AGS, round(applications * growth), "mindestens"),
+            ("quote_ziele_erreicht", kreis_ags(), 42.5, "mindestens"),
+            *(("quote_ziele_erreicht", ags, 45, "mindestens") for ags in chosen[:1]),
+            ("wartezeit_median_tage", kreis_ags(), 14, "hoechstens"),
+            ("besetzungsquote", kreis_ags(), 95, "mindestens"),
+            ("b3_antraege", kreis_ags(), round(applications * growth), "mindestens"),
         ]
         for indikator, ags, value, direction in goals:
             yield year, indikator, ags, float(value), direction

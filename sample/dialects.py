@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sample.shapes import Day, Row
+from warehouse import profile
 from warehouse.schema import (
-    KREIS_AGS,
     TABLES,
-    WITTEN_AGS,
     Kind,
+    kreis_ags,
+    town_codes,
 )
 
 EXCEL_LABELS = {
@@ -76,16 +77,18 @@ class Dialect:
         return day.strftime("%Y%m%d") if self.compact_stichtag else day.isoformat()
 
 
-TOWN_DIALECTS: dict[str, Dialect] = {
-    "05954004": Dialect(container="xlsx", excel_labels=True),
-    "05954008": Dialect(
+# The towns' dialects by position (towns ordered by AGS; the Ennepe-Ruhr names are those of
+# generate.py's list); a Kreis with more towns starts the list again.
+TOWN_DIALECTS: tuple[Dialect, ...] = (
+    Dialect(container="xlsx", excel_labels=True),
+    Dialect(
         encoding="utf-8-sig",
         iso_dates=True,
         month="date",
         booleans=("ja", "nein"),
         alphabetical=True,
     ),
-    "05954012": Dialect(
+    Dialect(
         delimiter=",",
         newline="\n",
         iso_dates=True,
@@ -93,27 +96,37 @@ TOWN_DIALECTS: dict[str, Dialect] = {
         booleans=("true", "false"),
         empty="NULL",
     ),
-    "05954016": Dialect(container="zip", newline="\n"),
-    "05954020": Dialect(encoding="cp1252", booleans=("x", ""), excel_labels=True),
-    "05954024": Dialect(
-        encoding="cp1252", booleans=("J", "N"), empty="k.A.", extra="bemerkung_intern"
-    ),
-    "05954028": Dialect(encoding="utf-8-sig", compact_stichtag=True),
-    "05954032": Dialect(
+    Dialect(container="zip", newline="\n"),
+    Dialect(encoding="cp1252", booleans=("x", ""), excel_labels=True),
+    Dialect(encoding="cp1252", booleans=("J", "N"), empty="k.A.", extra="bemerkung_intern"),
+    Dialect(encoding="utf-8-sig", compact_stichtag=True),
+    Dialect(
         delimiter=",",
         month="iso",
         booleans=("Ja", "Nein"),
         empty="-",
         omit=frozenset({"ziel_vereinbart_am"}),
     ),
-    "05954036": Dialect(encoding="utf-8-sig", iso_dates=True, month="iso", excel_labels=True),
-}
+    Dialect(encoding="utf-8-sig", iso_dates=True, month="iso", excel_labels=True),
+)
+# The Kreis's own authority, and a town's own (Witten's in Ennepe-Ruhr).
+KREIS_AUTHORITY_DIALECT = Dialect(encoding="utf-8-sig")
+TOWN_AUTHORITY_DIALECT = Dialect(encoding="cp1252", excel_labels=True)
 
 
-AUTHORITY_DIALECTS: dict[str, Dialect] = {
-    KREIS_AGS: Dialect(encoding="utf-8-sig"),
-    WITTEN_AGS: Dialect(encoding="cp1252", excel_labels=True),
-}
+def town_dialect(ags: str) -> Dialect:
+    """The dialect of a town's deliveries (by its position in the profile)."""
+    return TOWN_DIALECTS[town_codes().index(ags) % len(TOWN_DIALECTS)]
+
+
+def authority_dialects() -> dict[str, Dialect]:
+    """The dialect of every Ausländerbehörde of the profile."""
+    return {
+        a.ags: KREIS_AUTHORITY_DIALECT if a.ags == kreis_ags() else TOWN_AUTHORITY_DIALECT
+        for a in profile.current().authorities
+    }
+
+
 STELLEN_DIALECT = Dialect(encoding="utf-8-sig", excel_labels=True)
 ZIELE_DIALECT = Dialect(delimiter=",", newline="\n", decimal=".")
 

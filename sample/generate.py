@@ -61,10 +61,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from warehouse.schema import (
-    KREIS_AGS,
     TABLES,
     TOWN_TABLES,
     Kind,
+    kreis_ags,
+    town_codes,
     towns,
 )
 
@@ -75,19 +76,32 @@ from sample.cases import TownWorld, simulate_town
 from sample.coordination import simulate_procedures, stellen_rows, verfahren_rows, ziele_rows
 from sample.defects import with_errors
 from sample.dialects import (
-    AUTHORITY_DIALECTS,
     STELLEN_DIALECT,
-    TOWN_DIALECTS,
     ZIELE_DIALECT,
     Dialect,
+    authority_dialects,
     text_rows,
+    town_dialect,
 )
 from sample.shapes import Row
 from sample.snapshots import TOWN_ROWS
 
-LAGGING_TOWN = "05954028"  # Sprockhövel: its latest delivery is two months old
+# Towns by position (ordered by AGS), as Sprockhövel, Gevelsberg and Witten in Ennepe-Ruhr:
+LAGGING_POSITION = 6  # its latest delivery is two months old
 LAG_MONTHS = 2
-ERROR_TOWNS = ("05954012", "05954036")  # Gevelsberg, Witten
+ERROR_POSITIONS = (2, 8)  # about 0,3 % of the rows carry a defect (a kreisfreie Stadt's too)
+
+
+def error_towns() -> tuple[str, ...]:
+    """Towns whose deliveries carry row errors."""
+    codes = town_codes()
+    return codes if len(codes) == 1 else tuple(codes[i] for i in ERROR_POSITIONS if i < len(codes))
+
+
+def lagging_town() -> str | None:
+    """The town whose latest delivery is late."""
+    codes = town_codes()
+    return codes[LAGGING_POSITION] if len(codes) > LAGGING_POSITION else None
 
 
 def export_time(stichtag: date) -> datetime:
@@ -175,7 +189,7 @@ class Writer:
     ) -> tuple[list[str], Iterator[list[str]]]:
         """Header and rows of one table in the dialect, with row errors where configured."""
         header, fields = text_rows(table, rows, dialect)
-        if self.errors and ags in ERROR_TOWNS and table in TOWN_TABLES:
+        if self.errors and ags in error_towns() and table in TOWN_TABLES:
             rng = random.Random(f"{self.seed}-{ags}-{table}-{stichtag}-fehler")
             fields = with_errors(fields, table, dialect, rng, stichtag.year)
         return header, fields
@@ -232,10 +246,10 @@ def generate(
     writer = Writer(out, seed, errors)
     for town in towns():
         world = simulate_town(town.ags, seed, scale, until)
-        lag = LAG_MONTHS if town.ags == LAGGING_TOWN else 0
+        lag = LAG_MONTHS if town.ags == lagging_town() else 0
         for stichtag in stichtage(until, history, lag):
-            writer.town(world, TOWN_DIALECTS[town.ags], stichtag)
-    for authority, dialect in AUTHORITY_DIALECTS.items():
+            writer.town(world, town_dialect(town.ags), stichtag)
+    for authority, dialect in authority_dialects().items():
         procedures = simulate_procedures(authority, seed, scale, until)
         for stichtag in stichtage(until, history):
             writer.table_file(
@@ -247,8 +261,8 @@ def generate(
             )
     for stichtag in stichtage(until, history):
         day = stichtag.toordinal()
-        writer.table_file(KREIS_AGS, "stellen", stellen_rows(day), STELLEN_DIALECT, stichtag)
+        writer.table_file(kreis_ags(), "stellen", stellen_rows(day), STELLEN_DIALECT, stichtag)
         writer.table_file(
-            KREIS_AGS, "ziele", ziele_rows(scale, until, day), ZIELE_DIALECT, stichtag
+            kreis_ags(), "ziele", ziele_rows(scale, until, day), ZIELE_DIALECT, stichtag
         )
     return writer.written

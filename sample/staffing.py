@@ -8,43 +8,41 @@ from functools import cache
 
 from sample.calendar import PROGRAMME_START, SECOND_FUNDING_PERIOD
 from sample.shapes import Row
-from warehouse.schema import (
-    FUNCTION_BAUSTEIN,
-    KREIS_AGS,
-    WITTEN_AGS,
-    towns,
-)
+from warehouse import profile
+from warehouse.profile import Profile
+from warehouse.schema import FUNCTION_BAUSTEIN
 
-# Filling of the posts over time: (from, filled VZÄ); None = all funded VZÄ filled.
-CASE_MANAGEMENT_FILLING: dict[str, tuple[tuple[date, float | None], ...]] = {
-    "05954004": ((date(2021, 10, 1), None),),
-    "05954008": ((date(2021, 6, 1), None), (date(2023, 4, 1), 0.0), (date(2023, 10, 1), None)),
-    "05954012": ((date(2021, 5, 1), None),),
-    "05954016": ((date(2021, 4, 1), None),),
-    "05954020": ((date(2021, 8, 1), None),),
-    "05954024": ((date(2021, 7, 1), None),),
-    "05954028": ((date(2021, 9, 1), None),),
-    "05954032": ((date(2021, 6, 1), None),),
-    "05954036": (
-        (date(2021, 4, 1), 1.0),
+Filling = tuple[tuple[date, float | None], ...]
+
+# Filling of the posts over time: (from, filled VZÄ); None = all funded VZÄ filled; a number
+# is a share of the funded VZÄ. By the town's position (towns ordered by AGS; in Ennepe-Ruhr
+# Ennepetal's post is vacant in 2023, Witten's 1,75 only partly filled); a Kreis with more
+# towns starts the list again.
+CASE_MANAGEMENT_FILLING: tuple[Filling, ...] = (
+    ((date(2021, 10, 1), None),),
+    ((date(2021, 6, 1), None), (date(2023, 4, 1), 0.0), (date(2023, 10, 1), None)),
+    ((date(2021, 5, 1), None),),
+    ((date(2021, 4, 1), None),),
+    ((date(2021, 8, 1), None),),
+    ((date(2021, 7, 1), None),),
+    ((date(2021, 9, 1), None),),
+    ((date(2021, 6, 1), None),),
+    (
+        (date(2021, 4, 1), 4 / 7),
         (date(2021, 7, 1), None),
-        (date(2024, 3, 1), 1.0),
+        (date(2024, 3, 1), 4 / 7),
         (date(2024, 10, 1), None),
     ),
-}
-
-
-OTHER_POSTS: tuple[tuple[str, str, float, tuple[tuple[date, float | None], ...]], ...] = (
-    (
-        "koordination",
-        KREIS_AGS,
-        3.5,
-        ((date(2021, 3, 1), 1.0), (date(2021, 6, 1), 2.5), (date(2021, 9, 1), None)),
-    ),
-    ("verwaltungsassistenz", KREIS_AGS, 0.5, ((date(2021, 7, 1), None),)),
-    ("auslaenderbehoerde", KREIS_AGS, 1.0, ((date(2021, 5, 1), None),)),
-    ("auslaenderbehoerde", WITTEN_AGS, 0.5, ((date(2021, 8, 1), None),)),
 )
+COORDINATION_FILLING: Filling = (
+    (date(2021, 3, 1), 2 / 7),
+    (date(2021, 6, 1), 5 / 7),
+    (date(2021, 9, 1), None),
+)
+ASSISTANCE_FILLING: Filling = ((date(2021, 7, 1), None),)
+# The Kreis's own authority, and a town's own.
+KREIS_AUTHORITY_FILLING: Filling = ((date(2021, 5, 1), None),)
+TOWN_AUTHORITY_FILLING: Filling = ((date(2021, 8, 1), None),)
 
 
 @dataclass(frozen=True)
@@ -59,22 +57,41 @@ class Post:
     def filled(self, day: date) -> float:
         """Filled VZÄ on `day`."""
         ist = 0.0
-        for start, value in self.filling:
+        for start, share in self.filling:
             if start <= day:
-                ist = self.soll if value is None else value
+                ist = self.soll if share is None else round(self.soll * share, 2)
         return ist
 
 
-@cache
 def posts() -> tuple[Post, ...]:
     """All KIM posts of the Kreis, ordered by Baustein and AGS."""
+    return _posts(profile.current())
+
+
+@cache
+def _posts(active: Profile) -> tuple[Post, ...]:
+    """All KIM posts of one profile."""
+    fillings = CASE_MANAGEMENT_FILLING
     case_management = (
-        Post("case_management", t.ags, t.case_management_posts, CASE_MANAGEMENT_FILLING[t.ags])
-        for t in towns()
+        Post("case_management", t.ags, t.case_management_posts, fillings[i % len(fillings)])
+        for i, t in enumerate(active.towns)
+    )
+    others = (
+        Post("koordination", active.ags, active.coordination_posts, COORDINATION_FILLING),
+        Post("verwaltungsassistenz", active.ags, active.assistance_posts, ASSISTANCE_FILLING),
+        *(
+            Post(
+                "auslaenderbehoerde",
+                a.ags,
+                a.posts,
+                KREIS_AUTHORITY_FILLING if a.ags == active.ags else TOWN_AUTHORITY_FILLING,
+            )
+            for a in active.authorities
+        ),
     )
     return tuple(
         sorted(
-            (*(Post(*post) for post in OTHER_POSTS), *case_management),
+            (*others, *case_management),
             key=lambda p: (FUNCTION_BAUSTEIN[p.funktion], p.ags, p.funktion),
         )
     )

@@ -20,11 +20,13 @@ class Kim:
 
     home: Path
     exports: Path
+    profile: str = ""  # KIM_PROFIL (empty: the default profile)
 
     @property
     def env(self) -> dict[str, str]:
         """Environment for subprocesses."""
-        return os.environ | {"KIM_HOME": str(self.home), "KIM_EXPORTS": str(self.exports)}
+        env = os.environ | {"KIM_HOME": str(self.home), "KIM_EXPORTS": str(self.exports)}
+        return env | {"KIM_PROFIL": self.profile} if self.profile else env
 
     def run(
         self, *args: str, check: bool = False, timeout: float = 600

@@ -7,7 +7,9 @@ import pandas as pd
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, period_type, periods_in_year
-from warehouse.schema import KREIS_AGS, PROCEDURES, WITTEN_AGS
+from warehouse import profile
+from warehouse.profile import Authority
+from warehouse.schema import PROCEDURES, kreis_ags
 
 STAGES = ("b3_angesprochen", "b3_antraege", "b3_erteilt")
 
@@ -18,27 +20,66 @@ VERFAHREN = PROCEDURES
 ALL = "alle"
 
 
-KREISBEHOERDE = "Ausländerbehörde des Kreises (Kreis − Witten)"
+def separate() -> tuple[Authority, ...]:
+    """Ausländerbehörden of single towns beside the Kreis's own (Witten's in Ennepe-Ruhr)."""
+    active = profile.current()
+    return tuple(a for a in active.authorities if a.ags != active.ags)
 
 
-WITTEN = "Ausländerbehörde Witten"
+def _town_names(authority: Authority) -> str:
+    """`Witten`: the towns an authority serves."""
+    return " und ".join(t.name for t in profile.current().towns if t.ags in authority.towns)
 
 
-KREIS = "Kreis insgesamt"
+def whole() -> str:
+    """Column of the published total: `Kreis insgesamt` or `Stadt insgesamt`."""
+    return "Kreis insgesamt" if profile.current().has_towns else "Stadt insgesamt"
 
 
-RESPONSIBILITY = (
-    "Witten hat eine eigene Ausländerbehörde; die Ausländerbehörde des Kreises ist für die "
-    "übrigen acht Städte zuständig. Veröffentlicht sind die Zahlen für Witten und für den "
-    "Kreis insgesamt."
-)
+def kreis_authority() -> str:
+    """Column of the Kreis's own authority, computed as the total minus the separate ones."""
+    own = next(a for a in profile.current().authorities if a.ags == kreis_ags())
+    minus = " − ".join(_town_names(a) for a in separate())
+    return f"{own.name} (Kreis − {minus})"
 
 
-DIFFERENCE_RULE = (
-    "Die Zahlen der Ausländerbehörde des Kreises sind Kreis insgesamt minus Witten. Sie werden "
-    "nur berechnet, wenn beide veröffentlichten Werte sichtbar sind; ist einer davon geheim "
-    "gehalten, steht dort „.“."
-)
+def responsibility() -> str:
+    """Which authority serves which towns, and what is published."""
+    active = profile.current()
+    if not separate():
+        return (
+            f"Die {active.authorities[0].name} ist für {active.for_phrase} zuständig; "
+            f"veröffentlicht sind die Zahlen für {active.for_phrase} insgesamt."
+        )
+    parts = "; ".join(f"{a.name}: {_town_names(a)}" for a in separate())
+    return (
+        f"Eigene Ausländerbehörden ({parts}); die Ausländerbehörde des Kreises ist für die "
+        "übrigen Städte zuständig. Veröffentlicht sind die Zahlen dieser Städte und des "
+        "Kreises insgesamt."
+    )
+
+
+def difference_rule() -> str:
+    """How the Kreis authority's column is computed (empty without separate authorities)."""
+    if not separate():
+        return ""
+    minus = " und ".join(_town_names(a) for a in separate())
+    return (
+        f"Die Zahlen der Ausländerbehörde des Kreises sind Kreis insgesamt minus {minus}. Sie "
+        "werden nur berechnet, wenn alle veröffentlichten Werte sichtbar sind; ist einer davon "
+        "geheim gehalten, steht dort „.“."
+    )
+
+
+def _including() -> str:
+    """`Kreis = alle Städte einschließlich Witten.` (empty without separate authorities)."""
+    names = " und ".join(_town_names(a) for a in separate())
+    return f"Kreis = alle Städte einschließlich {names}." if names else ""
+
+
+def _published_areas() -> list[str]:
+    """The Kreis and the towns of separate authorities."""
+    return [kreis_ags(), *(t for a in separate() for t in a.towns)]
 
 
 def _stage_names(verfahren: str) -> dict[str, str]:
@@ -57,21 +98,28 @@ def _stage_names(verfahren: str) -> dict[str, str]:
 def _authorities(
     cells: dimensions.Cells, key: tuple[str, str, str]
 ) -> dict[str, tuple[float | None, str]]:
-    """Witten, Kreis total (published) and the Kreis authority (difference, only if both shown)."""
+    """The separate authorities' towns and the total (published), and the Kreis authority
+    (their difference, only if all are shown)."""
     indikator, zeitraum, auspraegung = key
-    shown = {}
-    for name, gebiet in ((WITTEN, WITTEN_AGS), (KREIS, KREIS_AGS)):
+
+    def shown(gebiet: str) -> tuple[float | None, str]:
         wert, secret = cells.get((indikator, zeitraum, gebiet, auspraegung), (None, False))
-        shown[name] = (None if secret else wert, display.value(wert, secret, "ganzzahl"))
-    witten, kreis = shown[WITTEN][0], shown[KREIS][0]
-    secret = display.SUPPRESSED in (shown[WITTEN][1], shown[KREIS][1])
-    if secret:
+        return (None if secret else wert, display.value(wert, secret, "ganzzahl"))
+
+    total = shown(kreis_ags())
+    others = {a.name: shown(a.towns[0]) for a in separate()}
+    if not others:
+        return {whole(): total}
+    texts = [total[1], *(text for _, text in others.values())]
+    values = [total[0], *(wert for wert, _ in others.values())]
+    if display.SUPPRESSED in texts:
         own: tuple[float | None, str] = (None, display.SUPPRESSED)
-    elif witten is None or kreis is None:
+    elif any(v is None for v in values):
         own = (None, display.NOT_APPLICABLE)
     else:
-        own = (kreis - witten, display.value(kreis - witten, False, "ganzzahl"))
-    return {KREISBEHOERDE: own, WITTEN: shown[WITTEN], KREIS: shown[KREIS]}
+        rest = values[0] - sum(values[1:])
+        own = (rest, display.value(rest, False, "ganzzahl"))
+    return {kreis_authority(): own, **others, whole(): total}
 
 
 def _say(text: str) -> str:
@@ -93,7 +141,7 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
     zeitraum = filters.zeitraum
     breakdown = "" if verfahren == ALL else "verfahrensart"
     auspraegung = "" if verfahren == ALL else verfahren
-    frame = queries.values(STAGES, [zeitraum], [KREIS_AGS, WITTEN_AGS], breakdown=breakdown)
+    frame = queries.values(STAGES, [zeitraum], _published_areas(), breakdown=breakdown)
     cells = dimensions.cells(frame)
     names = _stage_names(verfahren)
     rows = []
@@ -105,42 +153,49 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
             bars.append(
                 {
                     "Stufe": names[indikator],
-                    "Behörde": authority.removesuffix(" (Kreis − Witten)"),
+                    "Behörde": authority.split(" (Kreis − ")[0],
                     "wert": wert,
                     "text": text,
                 }
             )
-    table = pd.DataFrame(rows, columns=["Stufe", KREISBEHOERDE, WITTEN, KREIS])
-    kreis = [_say(r[KREIS]) for r in rows]
-    witten = [_say(r[WITTEN]) for r in rows]
-    title = "Alle Verfahren" if verfahren == ALL else display.label("verfahrensart", verfahren)
+    table = pd.DataFrame(rows)
+    kreis = [_say(r[whole()]) for r in rows]
+    where = "im Kreis insgesamt" if profile.current().has_towns else profile.current().in_phrase
     sentence = (
-        f"{_in_period(zeitraum)} wurden im Kreis insgesamt {kreis[0]} Personen aktiv "
+        f"{_in_period(zeitraum)} wurden {where} {kreis[0]} Personen aktiv "
         f"angesprochen, {kreis[1]} Anträge gestellt und {kreis[2]} Verfahren positiv "
-        f"entschieden; davon Witten: {witten[0]}, {witten[1]} und {witten[2]}."
+        "entschieden"
     )
+    for authority in separate():
+        own = [_say(r[authority.name]) for r in rows]
+        sentence += f"; davon {_town_names(authority)}: {own[0]}, {own[1]} und {own[2]}"
+    sentence += "."
+    title = "Alle Verfahren" if verfahren == ALL else display.label("verfahrensart", verfahren)
     return ChartData(
         key=f"baustein3-{verfahren}",
         title=f"{title}: angesprochen, Anträge, {names['b3_erteilt']} – {display.period(zeitraum)}",
         sentence=sentence,
         table=table,
         figure=figures.funnel(pd.DataFrame(bars), "Stufe", "wert", "text", "Behörde"),
-        note=DIFFERENCE_RULE + _grain(verfahren, zeitraum),
+        note=(difference_rule() + _grain(verfahren, zeitraum)).strip(),
     )
 
 
 def _grain(verfahren: str, zeitraum: str) -> str:
-    """Why Witten's cells by procedure type are empty (x) for periods not published."""
+    """Why a separate authority's cells by procedure type are empty (x) for periods not
+    published."""
     if verfahren == ALL:
         return ""
-    published = queries.period_types(WITTEN_AGS, breakdown="verfahrensart")
-    what = "Zahlen nach Verfahrensart"
-    note = dimensions.grain_note(
-        what, "die Ausländerbehörde Witten", period_type(zeitraum), published
-    )
-    if not note:
-        return ""
-    return f" {note} Damit bleibt auch die Spalte „{KREISBEHOERDE}“ leer."
+    notes = []
+    for authority in separate():
+        published = queries.period_types(authority.towns[0], breakdown="verfahrensart")
+        what = "Zahlen nach Verfahrensart"
+        note = dimensions.grain_note(
+            what, f"die {authority.name}", period_type(zeitraum), published
+        )
+        if note:
+            notes.append(f" {note} Damit bleibt auch die Spalte „{kreis_authority()}“ leer.")
+    return "".join(notes)
 
 
 def _register(verfahren: str) -> None:
@@ -159,17 +214,20 @@ for _code in (ALL, *VERFAHREN):
 
 @chart("baustein3-verlauf", indikatoren=("b3_angesprochen", "b3_antraege", "b3_erteilt"))
 def over_time(filters: Filters) -> ChartData:
-    """The stages of all procedures for the Kreis and Witten by quarter (or month) of the year."""
+    """The stages of all procedures for the Kreis and the separate authorities' towns by quarter
+    (or month) of the year."""
     kind = "monat" if filters.periodentyp == "monat" else "quartal"
     zeitraeume = periods_in_year(kind, filters.jahr)
-    cells = dimensions.cells(queries.values(STAGES, zeitraeume, [KREIS_AGS, WITTEN_AGS]))
+    cells = dimensions.cells(queries.values(STAGES, zeitraeume, _published_areas()))
+    whole_name = "Kreis" if profile.current().has_towns else profile.current().name
+    series = [(whole_name, kreis_ags())] + [(_town_names(a), a.towns[0]) for a in separate()]
     names = _stage_names(ALL)
     short = {"b3_angesprochen": "angesprochen", "b3_antraege": "Anträge", "b3_erteilt": "erteilt"}
     rows = []
     points = []
     for zeitraum in zeitraeume:
         row = {"Zeitraum": display.period(zeitraum)}
-        for area, gebiet in (("Kreis", KREIS_AGS), ("Witten", WITTEN_AGS)):
+        for area, gebiet in series:
             for indikator in STAGES:
                 wert, secret = cells.get((indikator, zeitraum, gebiet, ""), (None, False))
                 column = f"{names[indikator]} ({area})"
@@ -183,20 +241,22 @@ def over_time(filters: Filters) -> ChartData:
                     }
                 )
         rows.append(row)
-    columns = ["Zeitraum"] + [
-        f"{names[i]} ({area})" for area in ("Kreis", "Witten") for i in STAGES
-    ]
+    columns = ["Zeitraum"] + [f"{names[i]} ({area})" for area, _ in series for i in STAGES]
     table = pd.DataFrame(rows, columns=columns)
     unit = display.label("periodentyp", kind)
     if rows:
         last = rows[-1]
-        kreis = [_say(last[f"{names[i]} (Kreis)"]) for i in STAGES]
-        witten = [_say(last[f"{names[i]} (Witten)"]) for i in STAGES]
+        said = {area: [_say(last[f"{names[i]} ({area})"]) for i in STAGES] for area, _ in series}
+        kreis = said[whole_name]
+        where = "im Kreis insgesamt" if profile.current().has_towns else profile.current().in_phrase
         sentence = (
-            f"Zuletzt ({last['Zeitraum']}) gab es im Kreis insgesamt {kreis[0]} aktiv "
+            f"Zuletzt ({last['Zeitraum']}) gab es {where} {kreis[0]} aktiv "
             f"angesprochene Personen, {kreis[1]} Anträge und {kreis[2]} Erteilungen oder "
-            f"Einbürgerungen, in Witten {witten[0]}, {witten[1]} und {witten[2]}."
+            "Einbürgerungen"
         )
+        for area, _ in series[1:]:
+            sentence += f", in {area} {said[area][0]}, {said[area][1]} und {said[area][2]}"
+        sentence += "."
     else:
         sentence = f"Für {filters.jahr} liegen keine Zahlen vor."
     return ChartData(
@@ -207,5 +267,5 @@ def over_time(filters: Filters) -> ChartData:
         figure=figures.lines(pd.DataFrame(points), "Zeitraum", "wert", "text", "Reihe")
         if points
         else None,
-        note="Kreis = alle neun Städte einschließlich Witten.",
+        note=_including(),
     )

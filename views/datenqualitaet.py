@@ -10,7 +10,7 @@ from views import display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters
 from warehouse.formatting import moment
-from warehouse.schema import KREIS_AGS, TABLES, Kind
+from warehouse.schema import TABLES, Kind, kreis_ags
 from warehouse.settings import load_settings
 
 STAND = "datenqualitaet-stand"
@@ -54,7 +54,7 @@ MORE_MESSAGES = re.compile(r"^… und (\d+) weitere Fehler")
 
 def _scope(filters: Filters) -> str | None:
     """The source to show: None (all) for the Kreis, else the chosen town."""
-    return None if filters.gebiet == KREIS_AGS else filters.gebiet
+    return None if filters.gebiet == kreis_ags() else filters.gebiet
 
 
 def _subject(filters: Filters) -> str:
@@ -65,7 +65,7 @@ def _subject(filters: Filters) -> str:
 def _source_names() -> dict[str, str]:
     """Source AGS → German name; the Kreis delivers as coordination office and authority."""
     names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
-    names[KREIS_AGS] = display.KREIS_SOURCE
+    names[kreis_ags()] = display.kreis_source()
     return names
 
 

@@ -11,8 +11,9 @@ from importlib import resources
 import pandas as pd
 
 from editorial.comments import Comment
+from warehouse import profile
 from warehouse.formatting import number
-from warehouse.schema import CUMULATIVE, KREIS_AGS, indicators, towns
+from warehouse.schema import CUMULATIVE, indicators, kreis_ags, towns
 
 SUPPRESSED = "."
 ZERO = "–"
@@ -35,8 +36,6 @@ MONTHS = (
     "November",
     "Dezember",
 )
-KREIS_NAME = "Ennepe-Ruhr-Kreis"
-KREIS_SOURCE = "Kreis (Koordinierungsstelle, Ausländerbehörde)"
 BREAKDOWNS = {
     "partner": "Partner",
     "baustein": "Baustein",
@@ -145,14 +144,24 @@ def _labels() -> dict[tuple[str, str], str]:
         return {(r["dimension"], r["code"]): r["bezeichnung"] for r in csv.DictReader(handle)}
 
 
+def _profile_labels() -> dict[tuple[str, str], str]:
+    """The reference names, with the target groups of the active profile instead of the
+    shipped ones."""
+    groups = {("zielgruppe", "alle"): "Alle Zielgruppen"} | {
+        ("zielgruppe", g.code): g.name for g in profile.current().target_groups
+    }
+    others = {k: v for k, v in _labels().items() if k[0] != "zielgruppe"}
+    return groups | others
+
+
 def label(dimension: str, code: str) -> str:
     """German name of a code; the code itself when none is known."""
-    return _labels().get((dimension, str(code)), str(code))
+    return _profile_labels().get((dimension, str(code)), str(code))
 
 
 def codes(dimension: str) -> list[str]:
     """The codes of one dimension in their documented order."""
-    return [code for (dim, code) in _labels() if dim == dimension]
+    return [code for (dim, code) in _profile_labels() if dim == dimension]
 
 
 def values(frame: pd.DataFrame, fmt: str) -> list[str]:
@@ -172,10 +181,48 @@ def first_value(frame: pd.DataFrame, fmt: str) -> str:
     return values(frame, fmt)[0] if len(frame) else NOT_APPLICABLE
 
 
-@cache
+NUMBER_WORDS = (
+    "null",
+    "eine",
+    "zwei",
+    "drei",
+    "vier",
+    "fünf",
+    "sechs",
+    "sieben",
+    "acht",
+    "neun",
+    "zehn",
+    "elf",
+    "zwölf",
+)
+
+
+def towns_phrase() -> str:
+    """`die neun Städte` (or `die Stadt` for a kreisfreie Stadt): the areas beneath the Kreis."""
+    count = len(towns())
+    if not profile.current().has_towns:
+        return "die Stadt"
+    word = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+    return f"die {word} Städte"
+
+
+def kreis_name() -> str:
+    """The Kreis's (or kreisfreie Stadt's) name from the active profile."""
+    return profile.current().name
+
+
+def kreis_source() -> str:
+    """The Kreis as a source of deliveries (a kreisfreie Stadt also delivers its cases)."""
+    active = profile.current()
+    if active.has_towns:
+        return "Kreis (Koordinierungsstelle, Ausländerbehörde)"
+    return f"{active.name} (Fallmanagement, Koordinierungsstelle, Ausländerbehörde)"
+
+
 def area_names() -> dict[str, str]:
     """German names of the towns and the Kreis by AGS (reference data)."""
-    return {KREIS_AGS: KREIS_NAME, **{town.ags: town.name for town in towns()}}
+    return {**{town.ags: town.name for town in towns()}, kreis_ags(): kreis_name()}
 
 
 @cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
 from views import display, queries
-from warehouse.schema import CUMULATIVE, KREIS_AGS
+from warehouse.schema import CUMULATIVE, kreis_ags
 
 KEYS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
 # What the map of the towns can show: counts per 10.000 inhabitants, or values as they are.
@@ -26,7 +26,7 @@ class Filters:
     """One view's filters; always valid (unknown URL values fall back to defaults)."""
 
     zeitraum: str
-    gebiet: str = KREIS_AGS
+    gebiet: str = field(default_factory=kreis_ags)
     zielgruppe: str = "alle"
     handlungsfeld: str = "alle"
     praesentation: bool = False
@@ -106,7 +106,7 @@ def from_query(query: dict[str, str | list[str]]) -> Filters:
         zeitraum = latest_period(periods)
     gebiet = first("gebiet")
     if gebiet not in set(queries.areas()["gebiet"]):
-        gebiet = KREIS_AGS
+        gebiet = kreis_ags()
     zielgruppe = first("zielgruppe")
     if zielgruppe not in display.codes("zielgruppe"):
         zielgruppe = "alle"

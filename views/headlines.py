@@ -9,7 +9,7 @@ import pandas as pd
 
 from views import display, queries, trends
 from views.filters import Filters
-from warehouse.schema import CUMULATIVE, KREIS_AGS
+from warehouse.schema import CUMULATIVE, kreis_ags
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def unfinished(zeitraum: str) -> str | None:
 def since_start() -> str | None:
     """The Kreis's cases and persons since the beginning as a sentence; None where either is
     not published."""
-    frame = queries.values(["faelle_neu", "personen_erreicht"], [CUMULATIVE], [KREIS_AGS])
+    frame = queries.values(["faelle_neu", "personen_erreicht"], [CUMULATIVE], [kreis_ags()])
     shown = {
         r.indikator: display.value(r.wert, bool(r.unterdrueckt), "ganzzahl")
         for r in frame.itertuples(index=False)

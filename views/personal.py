@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, periods_in_year
-from warehouse.schema import CUMULATIVE, KREIS_AGS
+from warehouse import profile
+from warehouse.schema import CUMULATIVE, kreis_ags
 
 STAFFING = ("vzae_soll", "vzae_ist", "besetzungsquote", "faelle_je_vzae")
 
@@ -90,8 +91,9 @@ def posts_of(
 
 def in_area(gebiet: str) -> str:
     """`im Ennepe-Ruhr-Kreis` or `in Witten`."""
-    name = queries.area_name(gebiet)
-    return f"im {name}" if gebiet == KREIS_AGS else f"in {name}"
+    if gebiet == kreis_ags():
+        return profile.current().in_phrase
+    return f"in {queries.area_name(gebiet)}"
 
 
 def _roman(baustein: str) -> str:
@@ -123,12 +125,14 @@ def towns(filters: Filters) -> ChartData:
     areas = queries.areas()
     zeitraum = filters.zeitraum
     cells = dimensions.cells(queries.values(STAFFING, [zeitraum], list(areas["gebiet"])))
-    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
+    cells |= dimensions.cells(
+        queries.values(POSTS, [zeitraum], [kreis_ags()], breakdown="baustein")
+    )
     rows = []
     bars = []
     vacant = []
     for gebiet, name in areas[["gebiet", "name"]].itertuples(index=False):
-        if gebiet == KREIS_AGS:
+        if gebiet == kreis_ags():
             # The towns' posts are Baustein II; the Kreis row shows the same scope.
             posts = posts_of(cells, zeitraum, gebiet, "2")
             name = f"{name} (Baustein II)"
@@ -136,7 +140,7 @@ def towns(filters: Filters) -> ChartData:
             posts = posts_of(cells, zeitraum, gebiet)
         load = posts_text(cells, ("faelle_je_vzae", zeitraum, gebiet, ""), "dezimal1")
         rows.append({"Gebiet": name, **posts, "Fälle je besetzter Stelle": load})
-        if gebiet == KREIS_AGS:
+        if gebiet == kreis_ags() and profile.current().has_towns:
             continue
         if _vacant(posts):
             vacant.append(f"{name} {posts['Unbesetzt (VZÄ)']}")
@@ -176,13 +180,13 @@ def towns(filters: Filters) -> ChartData:
 def bausteine(filters: Filters) -> ChartData:
     """The Kreis' posts per Baustein in the chosen period."""
     zeitraum = filters.zeitraum
-    cells = dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS], breakdown="baustein"))
-    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [KREIS_AGS]))
+    cells = dimensions.cells(queries.values(POSTS, [zeitraum], [kreis_ags()], breakdown="baustein"))
+    cells |= dimensions.cells(queries.values(POSTS, [zeitraum], [kreis_ags()]))
     rows = [
-        {"Baustein": display.label("baustein", b), **posts_of(cells, zeitraum, KREIS_AGS, b)}
+        {"Baustein": display.label("baustein", b), **posts_of(cells, zeitraum, kreis_ags(), b)}
         for b in BAUSTEINE
     ]
-    rows.append({"Baustein": "Alle Stellen", **posts_of(cells, zeitraum, KREIS_AGS)})
+    rows.append({"Baustein": "Alle Stellen", **posts_of(cells, zeitraum, kreis_ags())})
     table = pd.DataFrame(rows)[["Baustein", *TIME_COLUMNS[:4]]]
     bars = pd.DataFrame(
         [
@@ -266,13 +270,13 @@ def over_time(filters: Filters) -> ChartData:
 def bausteine_over_time(filters: Filters) -> ChartData:
     """The Kreis' Soll and Ist per Baustein over the periods of the chosen year."""
     periods = _periods_of_year(filters)
-    cells = dimensions.cells(queries.values(POSTS, periods, [KREIS_AGS], breakdown="baustein"))
+    cells = dimensions.cells(queries.values(POSTS, periods, [kreis_ags()], breakdown="baustein"))
     rows = []
     points = []
     for zeitraum in periods:
         row: dict[str, object] = {"Zeitraum": display.period(zeitraum)}
         for baustein in BAUSTEINE:
-            posts = posts_of(cells, zeitraum, KREIS_AGS, baustein)
+            posts = posts_of(cells, zeitraum, kreis_ags(), baustein)
             name = f"Baustein {_roman(baustein)}"
             for kind in ("Soll", "Ist"):
                 row[f"{name} {kind}"] = posts[f"{kind} (VZÄ)"]

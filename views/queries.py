@@ -193,10 +193,11 @@ def data_end() -> pd.Timestamp:
 
 
 def areas() -> pd.DataFrame:
-    """The nine towns (by name) and the Kreis last, with population."""
+    """The towns (by name) and the Kreis last, with population (NaN where the profile has no
+    figure)."""
     return _query(
         """
-        SELECT gebiet, name, ist_kreis, einwohner, einwohner_stand
+        SELECT gebiet, name, ist_kreis, CAST(einwohner AS DOUBLE) AS einwohner, einwohner_stand
         FROM dim_gebiete ORDER BY ist_kreis, name
         """
     )

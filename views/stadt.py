@@ -11,7 +11,8 @@ import pandas as pd
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, periods_in_year
-from warehouse.schema import KREIS_AGS
+from warehouse import profile
+from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
 
 HEADLINES = (*display.HEADLINE_CASES, "kontakte", "vermittlungen", "faelle_je_vzae")
@@ -329,10 +330,11 @@ def baustein3(filters: Filters) -> ChartData:
             f"{total['Erteilungen / Einbürgerungen']} Erteilungen oder Einbürgerungen "
             "entschieden."
         )
+    serving = profile.current().authority_of(filters.gebiet)
     authority = (
-        "Witten hat eine eigene Ausländerbehörde."
-        if filters.gebiet == "05954036"
-        else "Zuständig ist die Ausländer- und Einbürgerungsbehörde des Kreises."
+        f"{name} hat eine eigene Ausländerbehörde."
+        if serving.ags == filters.gebiet
+        else f"Zuständig ist die {serving.name}."
     )
     return ChartData(
         key="stadt-baustein3",
@@ -355,7 +357,7 @@ def data_status(filters: Filters) -> ChartData:
     snapshots = queries.current_snapshots()
     own = snapshots[snapshots["quelle"] == filters.gebiet]
     kreis = snapshots[
-        (snapshots["quelle"] == KREIS_AGS)
+        (snapshots["quelle"] == kreis_ags())
         & snapshots["tabelle"].isin(KREIS_TABLES)
         & ~snapshots["tabelle"].isin(own["tabelle"])
     ]
@@ -365,7 +367,7 @@ def data_status(filters: Filters) -> ChartData:
     stale = []
     for quelle, tabelle, stichtag in frame.itertuples(index=False):
         day = pd.Timestamp(stichtag).date()
-        source = name if quelle == filters.gebiet else display.KREIS_SOURCE
+        source = name if quelle == filters.gebiet else display.kreis_source()
         age = queries.age_in_days(day)
         if queries.is_stale(age):
             stale.append(display.label("tabelle", tabelle))

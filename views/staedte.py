@@ -9,7 +9,8 @@ import pandas as pd
 from views import display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import MAP_INDICATORS, Filters
-from warehouse.schema import KREIS_AGS, towns
+from warehouse import profile
+from warehouse.schema import kreis_ags, towns
 
 CASES = (
     ("faelle_neu", "Neue Fälle"),
@@ -118,7 +119,7 @@ def per_10000(row: pd.Series | None, einwohner: float) -> tuple[str, float]:
     if bool(row["unterdrueckt"]):
         return display.SUPPRESSED, math.nan
     wert = _visible(row)
-    if math.isnan(wert) or not einwohner:
+    if math.isnan(wert) or not einwohner or math.isnan(einwohner):
         return display.NOT_APPLICABLE, math.nan
     rate = wert * 10_000 / einwohner
     return display.value(rate, False, "dezimal1"), rate
@@ -198,7 +199,7 @@ def per_inhabitants(filters: Filters) -> ChartData:
                     "Kennzahl": column,
                     "wert": rate,
                     "text": text,
-                    "href": "" if gebiet == KREIS_AGS else town_href(gebiet, filters),
+                    "href": "" if gebiet == kreis_ags() else town_href(gebiet, filters),
                 }
             )
         rows.append(cells)
@@ -224,8 +225,8 @@ def per_inhabitants(filters: Filters) -> ChartData:
             bars_frame, "Gebiet", "wert", "text", series="Kennzahl", horizontal=True, link="href"
         ),
         note=(
-            "Einwohner: amtliche Bevölkerungszahlen (IT.NRW) zum Stichtag "
-            f"{', '.join(stand)}, wie in den Gebietsdaten des KIM Monitors hinterlegt. "
+            f"Einwohner: {profile.current().population_base.source}, Stichtag "
+            f"{', '.join(stand)}, wie im Kreisprofil hinterlegt; „x“, wo es keine Zahl hat. "
             "Je 10.000 Einwohner = Zahl ÷ Einwohner × 10.000; „.“, wenn die Zahl geheim "
             "gehalten wird."
         ),

@@ -7,15 +7,15 @@ import pandas as pd
 from views import dimensions, display, queries, trends
 from views.charts import ChartData, chart
 from views.filters import Filters, periods_in_year
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import kreis_ags
 
 HEADLINES = (*display.HEADLINE_CASES, "vermittlungen", "b3_antraege", "besetzungsquote")
 
 
 def source_name(quelle: str, names: dict[str, str]) -> str:
     """A source's German name: towns by name, the Kreis as coordination office and authority."""
-    if quelle == KREIS_AGS:
-        return display.KREIS_SOURCE
+    if quelle == kreis_ags():
+        return display.kreis_source()
     return names.get(quelle, quelle)
 
 
@@ -27,8 +27,8 @@ def cases_by_month(filters: Filters) -> ChartData:
         "ueberblick-faelle-monat",
         f"Neue und betreute Fälle je Monat {filters.jahr}",
         "im Kreis",
-        queries.values(list(dimensions.MONTHLY), months, [KREIS_AGS]),
-        queries.values(["faelle_neu"], [str(filters.jahr)], [KREIS_AGS]),
+        queries.values(list(dimensions.MONTHLY), months, [kreis_ags()]),
+        queries.values(["faelle_neu"], [str(filters.jahr)], [kreis_ags()]),
         filters.jahr,
     )
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from editorial import signoffs
-from warehouse import store
+from warehouse import profile, store
 from warehouse.errors import UserError
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
@@ -137,6 +137,7 @@ def _signed_off_values(settings: Settings) -> Path | None:
 def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
     """`dbt build` (models and tests) into the scratch file; returns dbt's version."""
     dbt = Path(sys.executable).with_name("dbt")
+    active = profile.load(settings.profile)
     # dbt runs inside KIM_HOME with relative paths: the same profile for every build.
     home = settings.home.resolve()
     env = os.environ | {
@@ -145,6 +146,7 @@ def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
         # Never a file here (a value left in the environment by a test run would be one).
         "KIM_ZWISCHEN_DB": ":memory:",
         "KIM_REFERENCE_DIR": str(resources.files("warehouse").joinpath("reference")),
+        "KIM_GEBIETE": str(active.write_areas(settings.builds_dir / "gebiete.csv").resolve()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "KIM_FREIGABEN": str(versions.resolve()) if versions else "",
     }
@@ -171,6 +173,8 @@ def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
         "info",
         "--no-write-json",
         "--no-use-colors",
+        "--vars",
+        json.dumps(active.dbt_vars()),
     ]
     result = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)
     if result.returncode != 0:

@@ -6,10 +6,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from warehouse.schema import IDENTIFIER_TERMS
+from warehouse.schema import IDENTIFIER_TERMS, Kind
 
 UTF8_BOM = b"\xef\xbb\xbf"
+EXCEL_EPOCH = date(1899, 12, 30)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -107,3 +109,22 @@ def _is_identifier(name: str) -> bool:
         return True
     tokens = re.split(r"[^a-z0-9]+", compact)
     return any(token == "name" or token.endswith("name") for token in tokens)
+
+
+def cell_text(value: object, kind: Kind | None = None) -> str:
+    """Text of a typed Excel cell, in the spelling the validation accepts."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, float):
+        if kind in (Kind.DATE, Kind.MONTH) and 1 <= value < 2958466:
+            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        return str(int(value)) if value.is_integer() else repr(value)
+    if value is None:
+        return ""
+    return str(value)

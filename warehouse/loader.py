@@ -8,17 +8,24 @@ import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from warehouse import store
+from warehouse import imports, store
 from warehouse.dialect import FileRefused
 from warehouse.files import InputName, discover, parse_name
 from warehouse.lock import exclusive
-from warehouse.reading import Part, check_identifiers, clear_caches, open_container, read_part
+from warehouse.reading import (
+    Part,
+    check_identifiers,
+    clear_caches,
+    import_container,
+    open_container,
+    read_part,
+)
 from warehouse.schema import TABLES, TOWN_TABLES, tables_for_source, unit_tables
 from warehouse.settings import Settings
 from warehouse.validation import Context, check_overlaps, check_rows
@@ -121,10 +128,15 @@ Progress = Callable[[int], None]
 
 
 def load(
-    settings: Settings, paths: list[Path] | None = None, progress: Progress | None = None
+    settings: Settings,
+    paths: list[Path] | None = None,
+    progress: Progress | None = None,
+    mapping: imports.ImportProfile | None = None,
 ) -> LoadReport:
-    """Load files and folders (default: the landing folder) into the warehouse."""
+    """Load files and folders (default: the landing folder) into the warehouse; `mapping`
+    reads every file whose name fits no export pattern with that import profile."""
     report = LoadReport()
+    imports.available()  # a broken import profile stops the load before anything is read
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         con = store.connect(settings.warehouse_path)
         con.execute("ATTACH ':memory:' AS work")
@@ -133,7 +145,7 @@ def load(
                 "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) "
                 "RETURNING lauf_id"
             ).fetchone()[0]
-            _Load(con, settings, run, report, progress or (lambda _: None)).run(
+            _Load(con, settings, run, report, progress or (lambda _: None), mapping).run(
                 discover(paths or [settings.exports])
             )
             con.execute("UPDATE ladelauf SET beendet = now() WHERE lauf_id = ?", [run])
@@ -154,12 +166,14 @@ class _Load:
         run: int,
         report: LoadReport,
         progress: Progress,
+        mapping: imports.ImportProfile | None = None,
     ) -> None:
         self.con = con
         self.settings = settings
         self.run_id = run
         self.report = report
         self.progress = progress
+        self.forced = mapping
         self.counter = 0
 
     def run(self, files: list[Path]) -> None:
@@ -174,12 +188,8 @@ class _Load:
             archived = self._archive(delivery.path, delivery.name, delivery.sha)
             processed.append(delivery.path)
             for candidate in delivery.candidates:
-                candidate.part = Part(archived, candidate.part.table, candidate.part.member)
-                key = (
-                    candidate.name.ags,
-                    candidate.name.stichtag,
-                    unit_tables(candidate.part.table),
-                )
+                candidate.part = replace(candidate.part, path=archived)
+                key = (candidate.name.ags, candidate.name.stichtag, _unit(candidate.part))
                 units[key].append(candidate)
         ordered = sorted(units, key=lambda k: (k[1], k[0], k[2]))
         plans = [self._assemble(*key, units[key]) for key in ordered]
@@ -206,6 +216,11 @@ class _Load:
         None when nothing of the file may be archived (unknown name, refused as a whole).
         """
         name = parse_name(path.name)
+        mapping = None
+        if name is None and path.is_file():
+            found = imports.match(path.name, self.forced)
+            if found is not None:
+                name, mapping = found
         if name is None or not path.is_file():
             self._result(
                 FileResult(
@@ -215,8 +230,8 @@ class _Load:
                     None,
                     UNBEKANNT,
                     meldungen=[
-                        f"Dateiname entspricht nicht dem Muster {NAME_PATTERN}; "
-                        "Datei bleibt unverändert"
+                        f"Dateiname entspricht nicht dem Muster {NAME_PATTERN} und keinem "
+                        "Importprofil (kim profil zeigen); Datei bleibt unverändert"
                     ],
                 )
             )
@@ -227,7 +242,7 @@ class _Load:
             self._refuse_file(path, name, f"Quelle {name.ags} liefert nicht {what}")
             return None
         try:
-            container = open_container(path)
+            container = import_container(path, mapping) if mapping else open_container(path)
             check_identifiers(container)
         except FileRefused as err:
             self._refuse_file(path, name, str(err))
@@ -390,6 +405,10 @@ class _Load:
         if row is None or not Path(row[0]).exists():
             return None
         path = Path(row[0])
+        found = None if parse_name(row[3]) else imports.match(row[3])
+        if found is not None:
+            name, mapping = found
+            return Candidate(Part(path, table, None, mapping), name, row[2], row[3], archived=True)
         name = InputName(source, stichtag, table, path.suffix.lstrip(".").lower())
         return Candidate(Part(path, table, row[1]), name, row[2], row[3], archived=True)
 
@@ -652,6 +671,17 @@ class _Load:
                 os.fsync(handle.fileno())
             os.replace(partial, target)
         return target
+
+
+def _unit(part: Part) -> tuple[str, ...]:
+    """The tables that become current together with a part's table: for a file an import
+    profile reads, only those of them the profile fills (a town's own list may hold no
+    contacts)."""
+    tables = unit_tables(part.table)
+    if part.mapping is None:
+        return tables
+    filled = imports.read_profile(Path(part.mapping)).tables
+    return tuple(t for t in tables if t in filled)
 
 
 def _chk(candidate: Candidate) -> str:

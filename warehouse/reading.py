@@ -7,25 +7,26 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 from python_calamine import CalamineWorkbook
 
+from warehouse import imports
 from warehouse.dialect import (
     FileRefused,
+    cell_text,
     decode,
     identifier_columns,
     normalise_name,
     parse_header,
 )
 from warehouse.files import parse_name
-from warehouse.schema import TABLES, Kind, Table
+from warehouse.schema import TABLES, Table
 
 MAX_ZIP_BYTES = 4 * 1024**3
-EXCEL_EPOCH = date(1899, 12, 30)
 STRUCTURE = "_struktur"
 _BLANK_ROW = re.compile(r'\n[ \t;,"]*\r?\n')
 
@@ -37,6 +38,7 @@ class Part:
     path: Path
     table: str
     member: str | None = None  # sheet name (xlsx) or member name (zip)
+    mapping: str | None = None  # the import profile (file) that reads a foreign layout
 
     @property
     def kind(self) -> str:
@@ -87,6 +89,12 @@ def open_container(path: Path) -> Container:
     if name.ext == "xlsx":
         return _workbook_container(path, name.table)
     return _zip_container(path, name.ags, name.stichtag)
+
+
+def import_container(path: Path, mapping: str) -> Container:
+    """A foreign file an import profile reads: one part per table the profile fills."""
+    chosen = imports.read_profile(Path(mapping))
+    return Container(path, [Part(path, t, None, mapping) for t in chosen.tables], [])
 
 
 def _workbook_container(path: Path, single_table: str | None) -> Container:
@@ -150,6 +158,8 @@ def _zip_member_table(base: str, ags: str, stichtag: date) -> str | None:
 
 def read_headers(part: Part) -> list[str]:
     """Normalised header names of a part (used for the identifier check before any reading)."""
+    if part.mapping:
+        return list(_source_rows(part).header)
     if part.kind == "xlsx":
         header, _ = _sheet_rows(part)
         return header
@@ -190,6 +200,8 @@ def check_identifiers(container: Container) -> None:
 def read_part(con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: Path) -> RawTable:
     """Read a part into temp table `target`; refuse it when it is not a usable table."""
     table = TABLES[part.table]
+    if part.mapping:
+        return _read_mapped(con, part, target, tmp_dir)
     if part.kind == "xlsx":
         return _read_sheet(con, part, table, target, tmp_dir)
     return _read_csv(con, part, table, target, tmp_dir)
@@ -382,13 +394,39 @@ def _parsed_sheet(
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(v != "" for v in r)]
     if not numbered:
         raise FileRefused(f"Tabellenblatt „{sheet}“ ist leer")
-    header = [normalise_name(_cell_text(v)) for v in numbered[0][1]]
+    header = [normalise_name(cell_text(v)) for v in numbered[0][1]]
     return header, numbered[1:]
 
 
 def clear_caches() -> None:
-    """Forget parsed workbooks (called at the end of a load)."""
+    """Forget parsed workbooks and foreign files (called at the end of a load)."""
     _parsed_sheet.cache_clear()
+    _parsed_source.cache_clear()
+
+
+def _source_rows(part: Part) -> imports.SourceRows:
+    """A foreign file's rows, read once per load."""
+    stat = part.path.stat()
+    return _parsed_source(str(part.path), part.mapping or "", stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed_source(path: str, mapping: str, mtime_ns: int, size: int) -> imports.SourceRows:
+    """Parse a foreign file once per load (identifier check and every table read it)."""
+    return imports.source_rows(Path(path), imports.read_profile(Path(mapping)))
+
+
+def _read_mapped(
+    con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: Path
+) -> RawTable:
+    """A foreign file through its import profile: the table's rows with the source's lines."""
+    chosen = imports.read_profile(Path(part.mapping or ""))
+    rows = _source_rows(part)
+    columns, lines, cells, unread = imports.mapped(rows, chosen, part.table)
+    _register(con, target, lines, [None] * len(lines), columns, cells, tmp_dir)
+    # source columns no rule reads are listed once, with the file's first table
+    listed = unread if part.table == chosen.tables[0] else []
+    return RawTable(target, columns, listed, rows.format)
 
 
 def _read_sheet(
@@ -403,28 +441,9 @@ def _read_sheet(
     cells: list[list[str | None]] = [[] for _ in known]
     for column, position, kind in zip(cells, positions, kinds, strict=True):
         column.extend(
-            value if type(value) is str else _cell_text(value, kind)
+            value if type(value) is str else cell_text(value, kind)
             for value in (v[position] if position < len(v) else "" for _, v in rows)
         )
     lines = [number for number, _ in rows]
     _register(con, target, lines, [None] * len(lines), known, cells, tmp_dir)
     return RawTable(target, known, unknown, f"XLSX, Blatt „{part.member}“")
-
-
-def _cell_text(value: object, kind: Kind | None = None) -> str:
-    """Text of a typed Excel cell, in the spelling the validation accepts."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, float):
-        if kind in (Kind.DATE, Kind.MONTH) and 1 <= value < 2958466:
-            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
-        return str(int(value)) if value.is_integer() else repr(value)
-    if value is None:
-        return ""
-    return str(value)

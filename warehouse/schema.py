@@ -10,10 +10,11 @@ from importlib import resources
 
 import pycountry
 
-KREIS_AGS = "05954"
+from warehouse import profile
+from warehouse.profile import FLAG_COLUMNS, Town
+
 # The cumulative period ("seit Beginn"): every year whose cases are still held.
 CUMULATIVE = "gesamt"
-WITTEN_AGS = "05954036"
 
 
 class Kind(StrEnum):
@@ -70,59 +71,41 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-@dataclass(frozen=True)
-class Town:
-    """A town of the Kreis (reference data in reference/gemeinden.csv)."""
-
-    ags: str
-    name: str
-    population: int
-    population_date: str
-    area_km2: float
-    lat: float
-    lon: float
-    case_management_posts: float
+def kreis_ags() -> str:
+    """AGS of the Kreis (or kreisfreie Stadt) of the active profile."""
+    return profile.current().ags
 
 
-@cache
 def towns() -> tuple[Town, ...]:
-    """The nine towns of the Ennepe-Ruhr-Kreis, ordered by AGS."""
-    text = resources.files("warehouse").joinpath("reference/gemeinden.csv").read_text("utf-8")
-    return tuple(
-        Town(
-            ags=row["ags"],
-            name=row["name"],
-            population=int(row["einwohner"]),
-            population_date=row["einwohner_stand"],
-            area_km2=float(row["flaeche_km2"]),
-            lat=float(row["breite"]),
-            lon=float(row["laenge"]),
-            case_management_posts=float(row["stellen_case_management"]),
-        )
-        for row in csv.DictReader(text.splitlines())
-    )
+    """The areas cases belong to (the towns, or the kreisfreie Stadt itself), by AGS."""
+    return profile.current().towns
 
 
 def town_codes() -> tuple[str, ...]:
-    """AGS of the nine towns."""
-    return tuple(t.ags for t in towns())
+    """AGS of the areas cases belong to."""
+    return profile.current().town_codes
+
+
+def authority_codes() -> tuple[str, ...]:
+    """AGS of the Ausländerbehörden."""
+    return tuple(a.ags for a in profile.current().authorities)
 
 
 def authority_towns(authority_ags: str) -> tuple[str, ...]:
-    """Towns whose residents an Ausländerbehörde serves (Witten has its own)."""
-    if authority_ags == WITTEN_AGS:
-        return (WITTEN_AGS,)
-    return tuple(a for a in town_codes() if a != WITTEN_AGS)
+    """Towns whose residents an Ausländerbehörde serves."""
+    found = (a.towns for a in profile.current().authorities if a.ags == authority_ags)
+    return next(found, ())
 
 
 def source_kinds(ags: str) -> tuple[str, ...]:
-    """Which kinds of source an AGS delivers as (the Kreis is two sources)."""
+    """Which kinds of source an AGS delivers as (the Kreis is two sources, a kreisfreie
+    Stadt three)."""
     kinds = []
     if ags in town_codes():
         kinds.append("stadt")
-    if ags in (KREIS_AGS, WITTEN_AGS):
+    if ags in authority_codes():
         kinds.append("abh")
-    if ags == KREIS_AGS:
+    if ags == kreis_ags():
         kinds.append("koordination")
     return tuple(kinds)
 
@@ -136,13 +119,7 @@ TOPICS = (
     "gesundheit",
     "sonstiges",
 )
-TARGET_FLAGS = (
-    "alleinerziehend",
-    "junger_mensch_ohne_familie",
-    "analphabetismus",
-    "ohne_berufsausbildung",
-    "geringe_deutschkenntnisse",
-)
+TARGET_FLAGS = FLAG_COLUMNS
 STATUS = ("aktiv", "ruhend", "abgeschlossen")
 CLOSURE_REASONS = (
     "ziele_erreicht",

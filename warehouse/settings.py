@@ -13,6 +13,8 @@ class Settings:
 
     home: Path
     exports: Path
+    # The Kreis profile: a shipped name (warehouse/profiles/) or a profile folder.
+    profile: str = "ennepe-ruhr"
     max_error_share: float = 0.10
     lock_timeout_seconds: float = 600.0
     workers: int = 2
@@ -110,6 +112,7 @@ def load_settings() -> Settings:
     return Settings(
         home=Path(os.environ.get("KIM_HOME", "data")).resolve(),
         exports=Path(os.environ.get("KIM_EXPORTS", "exports")).resolve(),
+        profile=os.environ.get("KIM_PROFIL", "") or "ennepe-ruhr",
         max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
         lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
         workers=int(os.environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),

@@ -6,10 +6,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from warehouse import store
+from warehouse import profile, store
 from warehouse.formatting import day, moment, number
 from warehouse.lock import exclusive
-from warehouse.schema import KREIS_AGS, TABLES, WITTEN_AGS, towns
+from warehouse.schema import TABLES, kreis_ags, towns
 from warehouse.settings import Settings
 
 _SOURCES_SQL = """
@@ -89,8 +89,8 @@ def _last_build(settings: Settings) -> dict[str, Any] | None:
 def source_name(ags: str, table: str | None) -> str:
     """German name of a source."""
     if table == "verfahren":
-        return "Ausländerbehörde Witten" if ags == WITTEN_AGS else "Ausländerbehörde des Kreises"
-    if ags == KREIS_AGS:
+        return next((a.name for a in profile.current().authorities if a.ags == ags), ags)
+    if ags == kreis_ags():
         return "Koordinierungsstelle (Kreis)"
     return next((t.name for t in towns() if t.ags == ags), ags)
 

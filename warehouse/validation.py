@@ -10,14 +10,15 @@ import duckdb
 from warehouse.reading import STRUCTURE
 from warehouse.schema import (
     FUNCTION_BAUSTEIN,
-    KREIS_AGS,
-    WITTEN_AGS,
     Column,
     Kind,
     Table,
+    authority_codes,
     authority_towns,
+    kreis_ags,
     nationality_codes,
     town_codes,
+    towns,
 )
 
 SQL_TYPES = {
@@ -236,7 +237,7 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
             ]
         case "verfahren":
             served = authority_towns(ctx.source)
-            where = "Witten" if ctx.source == WITTEN_AGS else "die acht Städte außer Witten"
+            where = ", ".join(t.name for t in towns() if t.ags in served)
             return [
                 _rule(
                     "ags",
@@ -251,7 +252,7 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
                 ),
             ]
         case "stellen":
-            towns = _in_list(town_codes())
+            town_list = _in_list(town_codes())
             funktion_ok = " OR ".join(
                 f"(funktion = {lit(f)} AND baustein = {lit(b)})"
                 for f, b in FUNCTION_BAUSTEIN.items()
@@ -259,10 +260,10 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
             return [
                 _rule(
                     "ags",
-                    f"(baustein = '2' AND ags NOT IN {towns}) OR (baustein = '1' AND ags <> "
-                    f"{lit(KREIS_AGS)}) OR (baustein = '3' AND ags NOT IN "
-                    f"{_in_list((KREIS_AGS, WITTEN_AGS))})",
-                    "AGS passt nicht zum Baustein (II: eine Stadt; I: Kreis 05954; "
+                    f"(baustein = '2' AND ags NOT IN {town_list}) OR (baustein = '1' AND ags <> "
+                    f"{lit(kreis_ags())}) OR (baustein = '3' AND ags NOT IN "
+                    f"{_in_list(authority_codes())})",
+                    f"AGS passt nicht zum Baustein (II: eine Stadt; I: Kreis {kreis_ags()}; "
                     "III: eine Ausländerbehörde)",
                 ),
                 _rule("funktion", f"NOT ({funktion_ok})", "Funktion passt nicht zum Baustein"),
@@ -272,8 +273,8 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
             return [
                 _rule(
                     "ags",
-                    f"ags NOT IN {_in_list((*town_codes(), KREIS_AGS))}",
-                    "AGS ist weder eine Stadt des Kreises noch der Kreis (05954)",
+                    f"ags NOT IN {_in_list((*town_codes(), kreis_ags()))}",
+                    f"AGS ist weder eine Stadt des Kreises noch der Kreis ({kreis_ags()})",
                 )
             ]
     return []

@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import access
 from dashboard.components import make_card, make_contact, make_page_header
+from warehouse import profile
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/barrierefreiheit", "Barrierefreiheit", 10, (), access.EVERYONE)
@@ -29,7 +30,8 @@ def layout(**query: str) -> html.Div:
                 "Geltungsbereich",
                 html.P(
                     "Diese Erklärung gilt für die Webanwendung „KIM Monitor“ (Kommunales "
-                    "Integrationsmanagement im Ennepe-Ruhr-Kreis) mit allen ihren Seiten, "
+                    f"Integrationsmanagement {profile.current().in_phrase}) mit allen ihren "
+                    "Seiten, "
                     "Tabellen, Grafiken und Downloads. Grundlage sind § 10 des "
                     "Behindertengleichstellungsgesetzes Nordrhein-Westfalen (BGG NRW), der "
                     "ausdrücklich auch Intranet-Anwendungen öffentlicher Stellen erfasst, und "

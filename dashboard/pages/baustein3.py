@@ -7,7 +7,7 @@ from dash import html
 from dashboard import access
 from dashboard.components import guarded, make_chart_card, make_notice, make_page_header
 from views import display
-from views.baustein3 import ALL, RESPONSIBILITY, VERFAHREN
+from views.baustein3 import ALL, VERFAHREN, responsibility
 from views.charts import build
 from views.filters import from_query
 
@@ -23,9 +23,9 @@ def layout(**query: str) -> html.Div:
             make_page_header(
                 f"Baustein III {display.period(filters.zeitraum)}",
                 "Bleiberecht nach §§ 25a und 25b AufenthG und Einbürgerung: aktiv angesprochene "
-                "Personen, Anträge und Erteilungen, Ausländerbehörde des Kreises und Witten.",
+                "Personen, Anträge und Erteilungen je Ausländerbehörde.",
             ),
-            make_notice(RESPONSIBILITY),
+            make_notice(responsibility()),
             *(make_chart_card(build(f"baustein3-{code}", filters)) for code in (ALL, *VERFAHREN)),
             make_chart_card(build("baustein3-verlauf", filters)),
         ]

@@ -13,6 +13,7 @@ from dashboard import access, auth
 from dashboard.components import make_card, make_choice, make_page_header, make_table
 from views import display
 from warehouse.errors import UserError
+from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/benutzer", "Benutzer", 11, (), ("admin",))
@@ -37,7 +38,7 @@ NO_AREA = "-"
 
 def layout(**_query: str) -> html.Div:
     """Account list, the form for a new account and the delete form."""
-    towns = {ags: name for ags, name in display.area_names().items() if ags != display.KREIS_AGS}
+    towns = {ags: name for ags, name in display.area_names().items() if ags != kreis_ags()}
     return html.Div(
         [
             make_page_header(

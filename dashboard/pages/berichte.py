@@ -15,7 +15,7 @@ from editorial import comments, signoffs
 from reports import FORMATS, content
 from views import display, queries
 from warehouse.errors import UserError
-from warehouse.schema import CUMULATIVE, KREIS_AGS
+from warehouse.schema import CUMULATIVE, kreis_ags
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/berichte", "Berichte", 8, (), access.REPORTERS)
@@ -250,7 +250,7 @@ def make_comment_form(period: str) -> html.Section:
                     "Gebiet",
                     COMMENT_AREA,
                     dict(zip(areas["gebiet"], areas["name"], strict=True)),
-                    KREIS_AGS,
+                    kreis_ags(),
                 ),
             ],
             className="felder",

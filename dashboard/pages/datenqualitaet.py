@@ -28,7 +28,7 @@ from views.datenqualitaet import (
     VOLLSTAENDIGKEIT,
 )
 from views.filters import from_query
-from warehouse.schema import KREIS_AGS
+from warehouse.schema import kreis_ags
 
 access.register_page(__name__, "/datenqualitaet", "Datenqualität", 7, ("gebiet",))
 
@@ -37,7 +37,7 @@ access.register_page(__name__, "/datenqualitaet", "Datenqualität", 7, ("gebiet"
 def layout(**query: str) -> html.Div:
     """The page for the area in the URL (the Kreis shows every source)."""
     filters = from_query(query)
-    kreis = filters.gebiet == KREIS_AGS
+    kreis = filters.gebiet == kreis_ags()
     subject = "alle Quellen" if kreis else queries.area_name(filters.gebiet)
     intro = (
         "Was die Städte, die Koordinierungsstelle und die Ausländerbehörden geliefert haben: "

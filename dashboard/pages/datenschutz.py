@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import access
 from dashboard.components import make_card, make_contact, make_page_header
+from warehouse import profile
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/datenschutz", "Datenschutz", 11, (), access.EVERYONE, nav=False)
@@ -26,7 +27,8 @@ def layout(**query: str) -> html.Div:
                 "verantwortlich",
                 "Verantwortliche Stelle",
                 html.P(
-                    "Verantwortlich ist der Ennepe-Ruhr-Kreis, vertreten durch den Landrat. "
+                    f"Verantwortlich ist {profile.current().article_phrase}, vertreten durch "
+                    f"{profile.current().head}. "
                     "Die Kontaktdaten der oder des behördlichen Datenschutzbeauftragten nennt "
                     "der Kreis in seinen allgemeinen Datenschutzhinweisen."
                 ),

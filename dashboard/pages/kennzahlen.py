@@ -63,7 +63,7 @@ def make_symbols() -> html.Section:
         ),
         html.H3("Sekundäre Geheimhaltung"),
         html.P(
-            "Wo Teile und ihre Summe zusammen erscheinen – die neun Städte und der Kreis, "
+            "Wo Teile und ihre Summe zusammen erscheinen – die Städte und der Kreis, "
             "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl –, ließe "
             "sich ein einzelner unterdrückter Teil aus der Summe errechnen. Deshalb wird "
             "dann zusätzlich der nächstkleinere Teil unterdrückt, sodass kein geheim "

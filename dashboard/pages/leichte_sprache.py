@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import access
 from dashboard.components import make_card, make_contact, make_page_header
+from warehouse import profile
 from warehouse.settings import load_settings
 
 access.register_page(
@@ -20,6 +21,7 @@ def make_sentences(*sentences: str | list) -> html.Div:
 
 def layout(**query: str) -> html.Div:
     """The explanation in Leichter Sprache; the contact comes from the settings."""
+    active = profile.current()
     return html.Div(
         [
             make_page_header(
@@ -30,10 +32,10 @@ def layout(**query: str) -> html.Div:
                 "inhalt",
                 "Was ist der KIM Monitor?",
                 make_sentences(
-                    "Der KIM Monitor ist eine Internet-Seite vom Ennepe-Ruhr-Kreis.",
+                    f"Der KIM Monitor ist eine Internet-Seite {active.from_phrase}.",
                     "Die Internet-Seite ist für Mitarbeiter und Mitarbeiterinnen vom Kreis "
                     "und von den Städten.",
-                    "Im Ennepe-Ruhr-Kreis gibt es ein Programm. "
+                    f"{active.in_phrase.capitalize()} gibt es ein Programm. "
                     "Das Programm heißt: Kommunales Integrations-Management. "
                     "Die Abkürzung ist: KIM.",
                     "KIM hilft Menschen, die neu nach Deutschland gekommen sind. "

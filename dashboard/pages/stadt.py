@@ -20,6 +20,7 @@ from views.charts import build
 from views.filters import Filters, from_query
 from views.headlines import headlines, unfinished
 from views.stadt import HEADLINES, town_name
+from warehouse import profile
 from warehouse.errors import NotPublished
 from warehouse.schema import town_codes
 
@@ -101,8 +102,8 @@ def make_not_found(ags: str | None) -> html.Div:
         [
             make_page_header(
                 "Stadt nicht gefunden",
-                f"Zur Kennung „{shown}“ gibt es keine Stadt im Ennepe-Ruhr-Kreis. Die Seiten "
-                "der neun Städte sind über den Vergleich der Städte erreichbar.",
+                f"Zur Kennung „{shown}“ gibt es keine Stadt {profile.current().in_phrase}. Die "
+                "Seiten der Städte sind über den Vergleich der Städte erreichbar.",
             ),
             html.P(dcc.Link("Zum Vergleich der Städte", href="/staedte")),
         ]

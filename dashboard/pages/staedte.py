@@ -38,7 +38,8 @@ def layout(**query: str) -> html.Div:
         [
             make_page_header(
                 f"Städte {display.period(filters.zeitraum)}",
-                f"Die neun Städte und der Kreis im Vergleich ({selection(filters)}): absolute "
+                f"{display.towns_phrase().capitalize()} und der Kreis im Vergleich "
+                f"({selection(filters)}): absolute "
                 "Zahlen, je 10.000 Einwohner und je besetzter Case-Management-Stelle. Ein Klick "
                 "auf den Namen einer Stadt öffnet ihre Seite mit allen Zahlen.",
             ),

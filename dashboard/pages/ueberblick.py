@@ -22,7 +22,8 @@ from views.filters import from_query
 from views.headlines import headlines, unfinished
 from views.staedte import town_links
 from views.ueberblick import HEADLINES, source_name
-from warehouse.schema import KREIS_AGS
+from warehouse import profile
+from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
 
 access.register_page(__name__, "/", "Überblick", 0, ("zeitraum",))
@@ -37,13 +38,14 @@ def layout(**query: str) -> html.Div:
         [
             make_page_header(
                 f"Überblick {display.period(filters.zeitraum)}",
-                "Die wichtigsten Kennzahlen des Ennepe-Ruhr-Kreises im gewählten Zeitraum, "
+                f"Die wichtigsten Kennzahlen {profile.current().genitive_phrase} im gewählten "
+                "Zeitraum, "
                 f"mit dem Stand der Jahresziele {filters.jahr}.",
             ),
             make_datenstand(),
             make_headlines(
                 "Kennzahlen des Kreises",
-                headlines(HEADLINES, filters, KREIS_AGS),
+                headlines(HEADLINES, filters, kreis_ags()),
                 unfinished(filters.zeitraum),
             ),
             make_chart_card(build("ueberblick-faelle-monat", filters)),

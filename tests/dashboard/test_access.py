@@ -25,7 +25,9 @@ from tests.dashboard.conftest import (
     sign_in,
 )
 
-TOWNS_CSV = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "gemeinden.csv"
+TOWNS_CSV = (
+    Path(__file__).resolve().parents[2] / "warehouse" / "profiles" / "ennepe-ruhr" / "gebiete.csv"
+)
 KREIS = "05954"
 HATTINGEN = "05954016"
 # The accounts of the matrix, one per role (the koordination one is the published fixture's).

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import Kim
+from warehouse import profile
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = ROOT / "dbt_project"
@@ -69,6 +70,7 @@ def dbt(kim: Kim, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
         "KIM_BUILD_DB": str(tmp_path / "build.duckdb"),
         "KIM_ZWISCHEN_DB": str(tmp_path / "zwischen.duckdb"),
         "KIM_REFERENCE_DIR": str(ROOT / "warehouse" / "reference"),
+        "KIM_GEBIETE": str(profile.load("ennepe-ruhr").write_areas(tmp_path / "gebiete.csv")),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     command = [

@@ -14,13 +14,13 @@ from editorial import comments
 from tests.conftest import Kim
 from warehouse.settings import Settings
 
-REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
+PROFILE = Path(__file__).resolve().parents[2] / "warehouse" / "profiles" / "ennepe-ruhr"
 KREIS = "05954"
 
 
 def town_codes() -> list[str]:
     """AGS of the towns, read from the reference file."""
-    with (REFERENCE / "gemeinden.csv").open(encoding="utf-8") as handle:
+    with (PROFILE / "gebiete.csv").open(encoding="utf-8") as handle:
         return [row["ags"] for row in csv.DictReader(handle)]
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import Kim
 
-REFERENCE = Path(__file__).resolve().parents[2] / "warehouse" / "reference"
+PROFILE = Path(__file__).resolve().parents[2] / "warehouse" / "profiles" / "ennepe-ruhr"
 KREIS = "05954"
 KREIS_NAME = "Ennepe-Ruhr-Kreis"
 PERIOD = "2025-H1"
@@ -41,7 +41,7 @@ Values = dict[tuple[str, ...], tuple[float | None, bool]]
 
 def town_names() -> dict[str, str]:
     """AGS → name of the towns and the Kreis (reference data)."""
-    with (REFERENCE / "gemeinden.csv").open(encoding="utf-8") as handle:
+    with (PROFILE / "gebiete.csv").open(encoding="utf-8") as handle:
         return {row["ags"]: row["name"] for row in csv.DictReader(handle)} | {KREIS: KREIS_NAME}
 
 

@@ -73,9 +73,17 @@ def reference(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def profile_towns() -> list[dict[str, str]]:
+    """Rows of the default profile's areas file."""
+    with (REFERENCE.parent / "profiles" / "ennepe-ruhr" / "gebiete.csv").open(
+        encoding="utf-8"
+    ) as f:
+        return list(csv.DictReader(f))
+
+
 def area_names() -> dict[str, str]:
     """AGS → name of the towns (reference order), then the Kreis."""
-    return {row["ags"]: row["name"] for row in reference("gemeinden.csv")} | {KREIS: KREIS_NAME}
+    return {row["ags"]: row["name"] for row in profile_towns()} | {KREIS: KREIS_NAME}
 
 
 def catalogue() -> dict[str, dict[str, str]]:

@@ -195,7 +195,7 @@ def test_valid_snapshots_survive_every_dialect(tables, posts, dialect, workbook)
         else:
             for table, rows in tables.items():
                 write_csv(folder, AGS, STICHTAG, table, rows, dialect)
-        write_csv(folder, schema.KREIS_AGS, STICHTAG, "stellen", posts, dialect)
+        write_csv(folder, schema.kreis_ags(), STICHTAG, "stellen", posts, dialect)
         home = Path(tmp) / "home"
         report = load(Settings(home=home, exports=folder), [folder])
 

@@ -8,7 +8,8 @@ abgeleitet as (
         *,
         coalesce(
             (12 * year(fallbeginn) + month(fallbeginn))
-            - (12 * year(einreisedatum) + month(einreisedatum)) between 0 and 24,
+            - (12 * year(einreisedatum) + month(einreisedatum))
+            between 0 and {{ var('neuzugewandert_monate') }},
             false
         ) as neuzugewandert,
         year(stichtag) - geburtsjahr as alter_jahre

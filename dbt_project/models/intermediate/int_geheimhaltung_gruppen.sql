@@ -62,7 +62,8 @@ mitglieder as (
         gebiet = '{{ var("kreis_ags") }}' as ist_summe,
         true as ist_gleichung
     from zellen
-    where indikator <> 'personen_erreicht'
+    -- a kreisfreie Stadt has no towns to add up
+    where indikator <> 'personen_erreicht' and {{ var('mit_staedten') }}
     union all
     -- breakdowns: the values of one dimension add up to the row without breakdown
     select

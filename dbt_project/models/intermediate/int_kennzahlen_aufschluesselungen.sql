@@ -78,6 +78,7 @@ aggregiert as (
     from gezaehlt
     -- each town, and with rollup over ags the Kreis (all towns together, ags null)
     group by indikator, zeitraum, handlungsfeld, aufschluesselung, rollup(ags)
+    {{ nur_kreis_ohne_staedte() }}
 ),
 
 indikatoren as (

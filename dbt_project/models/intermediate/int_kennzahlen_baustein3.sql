@@ -58,6 +58,7 @@ aggregiert as (
     from zugeordnet
     -- each town, and with rollup over ags the Kreis (all towns together, ags null)
     group by indikator, zeitraum, aufschluesselung, rollup(ags)
+    {{ nur_kreis_ohne_staedte() }}
 ),
 
 indikatoren as (

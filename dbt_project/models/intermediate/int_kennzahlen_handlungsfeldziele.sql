@@ -34,6 +34,7 @@ aggregiert as (
     from zugeordnet
     -- each town, and with rollup over ags the Kreis (all towns together, ags null)
     group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
+    {{ nur_kreis_ohne_staedte() }}
 )
 
 select

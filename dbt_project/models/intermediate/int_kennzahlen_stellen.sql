@@ -77,11 +77,17 @@ bestand as (
 ),
 
 case_management as (
+    -- all Baustein II posts (a kreisfreie Stadt has no towns in `staedte`)
     select
-        zeitraum,
-        sum(ist) as ist
-    from staedte
-    group by zeitraum
+        perioden.zeitraum,
+        coalesce(sum(gueltig.vzae_ist), 0) as ist
+    from perioden
+    left join gueltig
+        on
+            perioden.zeitraum = gueltig.zeitraum
+            and gueltig.baustein = 2
+            and gueltig.funktion = 'case_management'
+    group by perioden.zeitraum
 ),
 
 je_stelle as (

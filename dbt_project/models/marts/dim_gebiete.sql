@@ -8,9 +8,10 @@ gemeinden as (
 ),
 
 kreis as (
-    -- the Kreis: all towns together
+    -- the Kreis: all towns together; its population from the profile (empty when the chosen
+    -- base lacks a figure)
     select
-        cast(sum(einwohner) as integer) as einwohner,
+        cast({{ var('kreis_einwohner') or 'null' }} as integer) as einwohner,
         max(einwohner_stand) as einwohner_stand,
         cast(sum(flaeche_km2) as decimal(8, 2)) as flaeche_km2
     from gemeinden

@@ -6,7 +6,7 @@ renamed as (
     select
         ags,
         name,
-        cast(einwohner as integer) as einwohner,
+        cast(nullif(einwohner, '') as integer) as einwohner,
         cast(einwohner_stand as date) as einwohner_stand,
         cast(flaeche_km2 as decimal(8, 2)) as flaeche_km2,
         cast(breite as double) as breite,

@@ -1,0 +1,129 @@
+"""Every shipped Kreis profile end to end: generate → load → build → indicators → every page
+and chart → both reports, with nothing of another Kreis on screen."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import dash
+import flask
+import pandas as pd
+import plotly.io
+import pytest
+
+from dashboard import auth
+from dashboard.app import create_app
+from tests.conftest import Kim
+from views import charts
+from views.filters import Filters
+from warehouse import profile
+
+# Life size: smaller samples have more small cells and take longer to protect.
+SCALES = {"herne": "1", "coesfeld": "1"}
+# Words that belong to the default profile only.
+FOREIGN = ("Ennepe", "Witten", "Breckerfeld", "05954")
+
+
+@pytest.fixture(scope="module", params=sorted(SCALES))
+def installation(request, tmp_path_factory) -> Kim:
+    """A profile's generated sample, loaded and built."""
+    root = tmp_path_factory.mktemp(request.param)
+    kim = Kim(home=root / "home", exports=root / "exports", profile=request.param)
+    kim.exports.mkdir()
+    kim.run("generate", "--out", str(kim.exports), "--scale", SCALES[request.param], check=True)
+    assert kim.run("load").returncode in (0, 1)
+    kim.run("build", check=True)
+    return kim
+
+
+def indicators(kim: Kim) -> pd.DataFrame:
+    """`kim indicators --format csv` as a frame (codes as text)."""
+    text = kim.run("indicators", "--format", "csv", check=True).stdout
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def test_indicators_cover_the_profiles_areas_and_target_groups(installation: Kim) -> None:
+    active = profile.load(installation.profile)
+    frame = indicators(installation)
+    assert set(frame["gebiet"]) == {active.ags, *active.town_codes}
+    assert set(frame["zielgruppe"]) == {"alle", *(g.code for g in active.target_groups)}
+    secret = frame[frame["unterdrueckt"] == "true"]
+    assert len(secret) and (secret["wert"] == "").all()
+
+
+def test_the_arrival_window_of_the_profile_counts(installation: Kim) -> None:
+    """New cases of `neuzugewandert` in the last full year, counted here from the loaded rows
+    with the profile's window."""
+    active = profile.load(installation.profile)
+    rows = installation.query("SELECT fallbeginn, einreisedatum FROM aktuell.faelle")
+    cases = pd.DataFrame(rows, columns=["beginn", "einreise"]).dropna()
+    year = max(b.year for b, _ in rows) - 1
+    cases = cases[[b.year == year for b in cases["beginn"]]]
+    months = [12 * (b.year - e.year) + b.month - e.month for b, e in cases.itertuples(index=False)]
+    counted = {w: sum(0 <= m <= w for m in months) for w in (24, 36)}
+    frame = indicators(installation)
+    published = frame[
+        (frame["indikator"] == "faelle_neu")
+        & (frame["zeitraum"] == str(year))
+        & (frame["gebiet"] == active.ags)
+        & (frame["zielgruppe"] == "neuzugewandert")
+        & (frame["handlungsfeld"] == "alle")
+        & (frame["aufschluesselung"] == "")
+    ]
+    assert float(published["wert"].iloc[0]) == counted[active.arrival_months]
+    assert counted[24] != counted[36]
+
+
+def rendered(component: object) -> str:
+    """A layout or figure as the JSON the browser would receive."""
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_every_page_and_chart_renders_with_the_profiles_names(
+    installation: Kim, monkeypatch
+) -> None:
+    monkeypatch.setenv("KIM_HOME", str(installation.home))
+    monkeypatch.setenv("KIM_PROFIL", installation.profile)
+    active = profile.load(installation.profile)
+    app = create_app()
+    areas = [active.ags, active.town_codes[-1]]
+    seen = []
+    with app.server.test_request_context("/"):
+        flask.g.kim_user = auth.SignedIn("test", "koordination", None, "x")
+        for page in dash.page_registry.values():
+            for gebiet in areas:
+                if page["path"].startswith("/stadt"):
+                    seen.append(rendered(page["layout"](ags=gebiet)))
+                else:
+                    seen.append(rendered(page["layout"](gebiet=gebiet)))
+        for key in charts.BUILDERS:
+            for gebiet in areas:
+                data = charts.build(key, Filters(zeitraum="2025", gebiet=gebiet))
+                seen.append(" ".join([data.title, data.sentence, data.note]))
+                seen.append(data.table.to_csv())
+                if data.figure is not None:
+                    seen.append(plotly.io.to_json(data.figure))
+    text = "\n".join(seen)
+    assert active.name in text
+    assert not [word for word in FOREIGN if word in text]
+
+
+def test_both_reports_are_written(installation: Kim, tmp_path: Path) -> None:
+    for art in ("land", "lenkungsgruppe"):
+        out = tmp_path / art
+        installation.run(
+            "report",
+            "--zeitraum",
+            "2025",
+            "--art",
+            art,
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+            check=True,
+        )
+        (written,) = out.glob("*.xlsx")
+        assert written.stat().st_size > 0

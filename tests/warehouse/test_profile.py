@@ -1,0 +1,95 @@
+"""Kreis profiles: the shipped ones hold together, a broken one gets a German message."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Kim
+from warehouse import profile
+from warehouse.profile import ProfileError
+
+SHIPPED = Path(__file__).resolve().parents[2] / "warehouse" / "profiles"
+
+
+@pytest.mark.parametrize("name", ["ennepe-ruhr", "herne", "coesfeld"])
+def test_every_shipped_profile_holds_together(name: str) -> None:
+    active = profile.load(name)
+    assert re.fullmatch(r"\d{5}|\d{8}", active.ags)
+    served = sorted(t for a in active.authorities for t in a.towns)
+    assert served == sorted(active.town_codes)
+    assert all(t.ags.startswith(active.ags[:5]) for t in active.towns)
+    assert active.population_base in active.population_bases
+    assert all(base.source and base.date for base in active.population_bases)
+    assert active.target_groups[0].code == "neuzugewandert"
+
+
+def test_the_three_kinds_of_area() -> None:
+    ennepe, herne, coesfeld = (profile.load(n) for n in ("ennepe-ruhr", "herne", "coesfeld"))
+    assert (len(ennepe.towns), len(coesfeld.towns), len(herne.towns)) == (9, 11, 1)
+    # a kreisfreie Stadt is its own only area, authority and coordination office
+    assert not herne.has_towns and herne.town_codes == (herne.ags,)
+    assert [a.towns for a in herne.authorities] == [(herne.ags,)]
+    # Witten has its own authority; the Kreis's serves the other eight towns
+    assert [len(a.towns) for a in ennepe.authorities] == [8, 1]
+    assert ennepe.population == sum(t.population for t in ennepe.towns)
+    assert coesfeld.arrival_months == 36
+
+
+def test_a_base_without_a_towns_figure_leaves_its_population_empty() -> None:
+    coesfeld = profile.load("coesfeld")
+    missing = [t.name for t in coesfeld.towns if t.population is None]
+    assert missing == ["Havixbeck", "Nordkirchen", "Nottuln"]
+    # the Kreis's own figure stands, it is not the sum of the towns that have one
+    assert coesfeld.population == 220_586
+
+
+def test_a_profile_folder_can_be_given_as_a_path(tmp_path: Path) -> None:
+    folder = tmp_path / "mein-kreis"
+    shutil.copytree(SHIPPED / "herne", folder)
+    text = (folder / "profil.toml").read_text(encoding="utf-8")
+    (folder / "profil.toml").write_text(text.replace('"Herne"', '"Stadt Herne"', 1), "utf-8")
+    assert profile.load(str(folder)).name == "Stadt Herne"
+
+
+def broken(tmp_path: Path, old: str, new: str, file: str = "profil.toml") -> str:
+    """A copy of the Ennepe-Ruhr profile with one text replaced; its folder."""
+    folder = tmp_path / "kaputt"
+    shutil.copytree(SHIPPED / "ennepe-ruhr", folder, dirs_exist_ok=True)
+    text = (folder / file).read_text(encoding="utf-8")
+    assert old in text
+    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(folder)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "file", "said"),
+    [
+        ('art = "kreis"', 'art = "bezirk"', "profil.toml", "art muss"),
+        ('code = "alleinerziehend"', 'code = "haustiere"', "profil.toml", "Zielgruppe „haustiere“"),
+        ('staedte = ["05954036"]', 'staedte = ["05954099"]', "profil.toml", "unbekannte Gebiete"),
+        ('einwohner_basis = "it_nrw_2019"', 'einwohner_basis = "2030"', "profil.toml", "2030"),
+        ('name = "Ennepe-Ruhr-Kreis"', "name = Ennepe", "profil.toml", "nicht lesbar"),
+        ("05954004,Breckerfeld", "05558004,Breckerfeld", "gebiete.csv", "Zeile 2"),
+    ],
+)
+def test_a_broken_profile_is_refused_naming_file_and_cause(
+    tmp_path: Path, old: str, new: str, file: str, said: str
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        profile.load(broken(tmp_path, old, new, file))
+    message = str(caught.value)
+    assert said in message and "kaputt" in message
+
+
+def test_a_command_with_an_unknown_profile_says_so_in_one_german_line(kim: Kim) -> None:
+    kim.home.mkdir()
+    kim.profile = "nirgendwo"
+    result = kim.run("status")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Kreisprofil „nirgendwo“ nicht gefunden" in lines[0]
+    assert "Traceback" not in result.stderr
