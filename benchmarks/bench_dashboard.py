@@ -39,6 +39,7 @@ PAGES = {
     "Personal": "/personal",
     "Baustein III": "/baustein3",
     "Ziele": "/ziele",
+    "Strukturthemen": "/strukturthemen",
     "Datenqualität": "/datenqualitaet",
     "Kennzahlen": "/kennzahlen",
     "Barrierefreiheit": "/barrierefreiheit",

@@ -74,6 +74,7 @@ LENKUNGSGRUPPE = (
     ("Veränderung zum Vorzeitraum", (COMPARISON,)),
     ("Die Städte", ("ueberblick-staedte", "ueberblick-faelle-monat")),
     ("Personal", ("personal-staedte",)),
+    ("Strukturthemen", ("strukturthemen-stufen", "strukturthemen-offen")),
     ("Offene Datenqualitätsprobleme", (PROBLEMS,)),
 )
 # The state report's first page: these figures of the Kreis against a year before.

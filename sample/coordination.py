@@ -138,3 +138,70 @@ def ziele_rows(scale: float, until: date, stichtag: Day) -> Iterator[Row]:
         ]
         for indikator, ags, value, direction in goals:
             yield year, indikator, ags, float(value), direction
+
+
+# Structural issues a coordination office collects (export format §4.8): title, topic.
+ISSUES = (
+    ("Wartezeiten auf Integrationskurse über sechs Monate", "bildung"),
+    ("Fehlende Kita-Plätze für neu zugewanderte Familien", "bildung"),
+    ("Anerkennung ausländischer Berufsabschlüsse dauert zu lange", "arbeit"),
+    ("Termine bei der Ausländerbehörde nur mit langer Vorlaufzeit", "aufenthalt"),
+    ("Kaum bezahlbarer Wohnraum für große Familien", "wohnen"),
+    ("Keine Sprachmittlung in Arztpraxen", "gesundheit"),
+    ("Schulplätze für Seiteneinsteigerinnen und Seiteneinsteiger fehlen", "bildung"),
+    ("Schuldnerberatung ohne Angebot in Herkunftssprachen", "sonstiges"),
+    ("Übergang Schule–Beruf für junge Geflüchtete ohne Begleitung", "arbeit"),
+    ("Kinderbetreuung während der Sprachkurse fehlt", "bildung"),
+    ("Digitale Anträge ohne Unterstützung kaum zu stellen", "erstorientierung"),
+    ("Fahrtkosten zu Beratungsstellen im ländlichen Raum", "erstorientierung"),
+    ("Lange Bearbeitung von Wohngeldanträgen", "wohnen"),
+    ("Psychotherapie für traumatisierte Geflüchtete schwer erreichbar", "gesundheit"),
+    ("Fehlende Nachweise verzögern die Anmeldung beim Jobcenter", "arbeit"),
+    ("Beglaubigte Übersetzungen von Dokumenten zu teuer", "aufenthalt"),
+)
+MEASURES = {
+    "bildung": "Gemeinsame Kursplanung mit Trägern und Volkshochschule",
+    "arbeit": "Lotsenstelle mit Jobcenter und Kammern",
+    "aufenthalt": "Sprechstunde der Ausländerbehörde in den Städten",
+    "wohnen": "Runder Tisch mit Wohnungsgesellschaften",
+    "gesundheit": "Pool für Sprachmittlung im Gesundheitswesen",
+    "sonstiges": "Mehrsprachige Informationsblätter",
+    "erstorientierung": "Sprechstunden vor Ort mit digitaler Unterstützung",
+}
+
+
+def strukturthemen_rows(seed: int, until: date, stichtag: Day) -> Iterator[Row]:
+    """The office's structural issues as known on the Stichtag: each moves along the
+    pipeline (eingebracht → priorisiert → in Bearbeitung → umgesetzt) with its age; a few are
+    set aside or dropped."""
+    rng = random.Random(f"{seed}-strukturthemen")
+    span = until.toordinal() - PROGRAMME_START.toordinal()
+    areas = [*(t.ags for t in towns()), kreis_ags()]
+    for number, (title, topic) in enumerate(ISSUES, start=1):
+        # more issues in later years, as the network grows
+        brought = PROGRAMME_START.toordinal() + 60 + int((span - 90) * (1 - rng.random() ** 2))
+        steps = [brought + between(rng, 30, 120)]
+        steps.append(steps[-1] + between(rng, 90, 300))
+        steps.append(steps[-1] + between(rng, 300, 900))
+        side = rng.random()
+        area = rng.choice(areas)
+        cases = rng.choice((0, 1, 2, 3, 4, 6, 9, 14, 21))
+        if brought > stichtag:
+            continue
+        reached = [s for s in steps if s <= stichtag]
+        status = ("eingebracht", "priorisiert", "in_bearbeitung", "umgesetzt")[len(reached)]
+        if side < 0.12 and reached:
+            status = "zurueckgestellt" if side < 0.07 else "verworfen"
+        decided = reached[0] if reached else None
+        yield (
+            f"ST-{date.fromordinal(brought).year}-{number:02d}",
+            title,
+            topic,
+            area if side > 0.3 else None,
+            brought,
+            status,
+            reached[-1] if reached else brought,
+            decided,
+            MEASURES[topic] if status in ("in_bearbeitung", "umgesetzt") else None,
+            cases or None,
+        )

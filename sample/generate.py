@@ -73,7 +73,13 @@ if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sample.calendar import DEFAULT_UNTIL, PROGRAMME_START, stichtage
 from sample.cases import TownWorld, simulate_town
-from sample.coordination import simulate_procedures, stellen_rows, verfahren_rows, ziele_rows
+from sample.coordination import (
+    simulate_procedures,
+    stellen_rows,
+    strukturthemen_rows,
+    verfahren_rows,
+    ziele_rows,
+)
 from sample.defects import with_errors
 from sample.dialects import (
     STELLEN_DIALECT,
@@ -265,4 +271,6 @@ def generate(
         writer.table_file(
             kreis_ags(), "ziele", ziele_rows(scale, until, day), ZIELE_DIALECT, stichtag
         )
+        issues = strukturthemen_rows(seed, until, day)
+        writer.table_file(kreis_ags(), "strukturthemen", issues, ZIELE_DIALECT, stichtag)
     return writer.written

@@ -8,6 +8,7 @@ from views import (  # noqa: F401
     personal,
     stadt,
     staedte,
+    strukturthemen,
     ueberblick,
     ziele,
     zielgruppen,

@@ -442,3 +442,8 @@ def stadt_values(area: str, period: str, year_periods: Sequence[str]) -> pd.Data
         """,
         [area, period, list(year_periods)],
     )
+
+
+def structural_issues() -> pd.DataFrame:
+    """The coordination office's structural issues (fct_strukturthemen), pipeline order."""
+    return _query("SELECT * FROM fct_strukturthemen ORDER BY status_rang, eingebracht_am, thema_id")

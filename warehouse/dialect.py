@@ -12,6 +12,14 @@ from warehouse.schema import IDENTIFIER_TERMS, Kind
 
 UTF8_BOM = b"\xef\xbb\xbf"
 EXCEL_EPOCH = date(1899, 12, 30)
+# Signs of personal data in free text: an e-mail address, a phone number (seven digits or
+# more, spaces and / - allowed), an IBAN, a date of birth spelled out.
+PERSONAL_TEXT = (
+    r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+    r"|(\+|\b0)[0-9][0-9 /-]{5,}[0-9]"
+    r"|\bDE[0-9]{2}[ 0-9]{16,}"
+    r"|\bgeb(\.|oren)( am)? ?[0-9]{1,2}\."
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 

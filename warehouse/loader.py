@@ -20,6 +20,7 @@ from warehouse.files import InputName, discover, parse_name
 from warehouse.lock import exclusive
 from warehouse.reading import (
     Part,
+    check_free_text,
     check_identifiers,
     clear_caches,
     import_container,
@@ -244,6 +245,7 @@ class _Load:
         try:
             container = import_container(path, mapping) if mapping else open_container(path)
             check_identifiers(container)
+            check_free_text(container, self.settings.tmp_dir)
         except FileRefused as err:
             self._refuse_file(path, name, str(err))
             return None

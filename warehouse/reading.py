@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from warehouse import imports
 from warehouse.dialect import (
+    PERSONAL_TEXT,
     FileRefused,
     cell_text,
     decode,
@@ -24,7 +25,7 @@ from warehouse.dialect import (
     parse_header,
 )
 from warehouse.files import parse_name
-from warehouse.schema import TABLES, Table
+from warehouse.schema import TABLES, Kind, Table
 
 MAX_ZIP_BYTES = 4 * 1024**3
 STRUCTURE = "_struktur"
@@ -195,6 +196,34 @@ def check_identifiers(container: Container) -> None:
             f"Spalte {columns} ist ein direktes Identifikationsmerkmal; "
             "die Datei wird abgelehnt und nicht gespeichert"
         )
+
+
+def check_free_text(container: Container, tmp_dir: Path) -> None:
+    """Refuse the whole file when a free-text column (the title of a structural issue …)
+    shows signs of personal data: like an identifier column, nothing of it is stored.
+
+    The message names line and column only, never the value.
+    """
+    for part in container.parts:
+        texts = [c.name for c in TABLES[part.table].columns if c.kind == Kind.TEXT]
+        if not texts:
+            continue
+        con = duckdb.connect()
+        try:
+            raw = read_part(con, part, "freitext", tmp_dir)
+            for column in (c for c in texts if c in raw.columns):
+                (line,) = con.execute(
+                    f'SELECT min(_zeile) FROM freitext WHERE regexp_matches("{column}", ?)',
+                    [PERSONAL_TEXT],
+                ).fetchone()
+                if line is not None:
+                    raise FileRefused(
+                        f"Zeile {line}, Spalte {column}: Freitext mit Anzeichen "
+                        "personenbezogener Daten (E-Mail, Telefonnummer, IBAN, Geburtsdatum); "
+                        "die Datei wird abgelehnt und nicht gespeichert"
+                    )
+        finally:
+            con.close()
 
 
 def read_part(con: duckdb.DuckDBPyConnection, part: Part, target: str, tmp_dir: Path) -> RawTable:

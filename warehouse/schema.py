@@ -29,6 +29,7 @@ class Kind(StrEnum):
     DECIMAL = "decimal"
     INTEGER = "integer"
     YEAR = "year"
+    TEXT = "text"  # short free text, checked for signs of personal data
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,15 @@ FUNCTION_BAUSTEIN = {
     "auslaenderbehoerde": "3",
 }
 DIRECTIONS = ("mindestens", "hoechstens")
+# The way of a structural issue (export format §4.8): the pipeline, then the two side exits.
+STRUCTURE_STATUS = (
+    "eingebracht",
+    "priorisiert",
+    "in_bearbeitung",
+    "umgesetzt",
+    "zurueckgestellt",
+    "verworfen",
+)
 
 
 @cache
@@ -338,8 +348,37 @@ ZIELE = Table(
     ),
 )
 
+STRUKTURTHEMEN = Table(
+    name="strukturthemen",
+    source_kind="koordination",
+    label="Strukturthemen",
+    unique=("thema_id",),
+    columns=(
+        Column("thema_id", Kind.TEXT, required=True, maximum=40),
+        Column("titel", Kind.TEXT, required=True, maximum=200),
+        Column("handlungsfeld", C, codes=TOPICS),
+        Column("ags", A),
+        Column("eingebracht_am", D, required=True, not_after_stichtag=True),
+        Column("status", C, required=True, codes=STRUCTURE_STATUS),
+        Column("status_am", D, not_after_stichtag=True),
+        Column("beschluss_lenkungsgruppe_am", D, not_after_stichtag=True),
+        Column("massnahme", Kind.TEXT, maximum=300),
+        Column("faelle_anzahl", Kind.INTEGER, minimum=0),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (FAELLE, HANDLUNGSFELDER, KONTAKTE, VERMITTLUNGEN, VERFAHREN, STELLEN, ZIELE)
+    t.name: t
+    for t in (
+        FAELLE,
+        HANDLUNGSFELDER,
+        KONTAKTE,
+        VERMITTLUNGEN,
+        VERFAHREN,
+        STELLEN,
+        ZIELE,
+        STRUKTURTHEMEN,
+    )
 }
 TOWN_TABLES = ("faelle", "handlungsfelder", "kontakte", "vermittlungen")
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import duckdb
 
+from warehouse.dialect import PERSONAL_TEXT
 from warehouse.reading import STRUCTURE
 from warehouse.schema import (
     FUNCTION_BAUSTEIN,
@@ -31,6 +32,7 @@ SQL_TYPES = {
     Kind.DECIMAL: "DECIMAL(9, 3)",
     Kind.INTEGER: "INTEGER",
     Kind.YEAR: "INTEGER",
+    Kind.TEXT: "VARCHAR",
 }
 NULL_SPELLINGS = ("", "null", "-", "k.a.")
 TRUE_SPELLINGS = ("1", "ja", "j", "true", "x", "wahr")
@@ -44,6 +46,10 @@ KIND_REASONS = {
     Kind.DECIMAL: "keine gültige Dezimalzahl (z. B. 0,75)",
     Kind.INTEGER: "keine ganze Zahl",
     Kind.YEAR: "kein gültiges Jahr (JJJJ erwartet)",
+    Kind.TEXT: (
+        "Freitext zu lang oder mit Anzeichen personenbezogener Daten (E-Mail, Telefonnummer, "
+        "IBAN, Geburtsdatum); der Wert wird nicht gespeichert"
+    ),
 }
 
 
@@ -135,12 +141,18 @@ def _parse(column: Column) -> str:
             return f"CASE WHEN regexp_full_match({r}, '[0-9]{{1,9}}') THEN CAST({r} AS INTEGER) END"
         case Kind.YEAR:
             return f"CASE WHEN regexp_full_match({r}, '[0-9]{{4}}') THEN CAST({r} AS INTEGER) END"
+        case Kind.TEXT:
+            return (
+                f"CASE WHEN length({r}) <= {column.maximum} "
+                f"AND NOT regexp_matches({r}, {lit(PERSONAL_TEXT)}) THEN {r} END"
+            )
     raise ValueError(column.kind)
 
 
 def _value(column: Column) -> str:
     """The offending value as stored in quarantine (never for pseudonym columns)."""
-    return "NULL" if column.kind == Kind.PSEUDONYM else f"left(r_{column.name}, 60)"
+    hidden = (Kind.PSEUDONYM, Kind.TEXT)
+    return "NULL" if column.kind in hidden else f"left(r_{column.name}, 60)"
 
 
 Check = tuple[str, str]  # (SQL condition, SQL struct of the error)
@@ -165,7 +177,7 @@ def _column_errors(column: Column, ctx: Context) -> list[Check]:
     if column.kind in (Kind.DATE, Kind.MONTH):
         plausible = f"{name} NOT BETWEEN DATE '1900-01-01' AND DATE '2100-12-31'"
         errors.append((plausible, _error(name, value, lit(reason))))
-    if column.minimum is not None or column.maximum is not None:
+    if column.kind != Kind.TEXT and (column.minimum is not None or column.maximum is not None):
         low = column.minimum if column.minimum is not None else "-1e18"
         high = column.maximum if column.maximum is not None else "1e18"
         shown = f"{column.minimum if column.minimum is not None else ''} bis {column.maximum or ''}"
@@ -268,6 +280,19 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
                 ),
                 _rule("funktion", f"NOT ({funktion_ok})", "Funktion passt nicht zum Baustein"),
                 _rule("gueltig_bis", "gueltig_bis < gueltig_ab", "gültig bis liegt vor gültig ab"),
+            ]
+        case "strukturthemen":
+            return [
+                _rule(
+                    "ags",
+                    f"ags IS NOT NULL AND ags NOT IN {_in_list((*town_codes(), kreis_ags()))}",
+                    f"AGS ist weder eine Stadt des Kreises noch der Kreis ({kreis_ags()})",
+                ),
+                _rule(
+                    "status_am",
+                    "status_am < eingebracht_am",
+                    "Statusdatum liegt vor dem Tag, an dem das Thema eingebracht wurde",
+                ),
             ]
         case "ziele":
             return [

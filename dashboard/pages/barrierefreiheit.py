@@ -9,7 +9,7 @@ from dashboard.components import make_card, make_contact, make_page_header
 from warehouse import profile
 from warehouse.settings import load_settings
 
-access.register_page(__name__, "/barrierefreiheit", "Barrierefreiheit", 10, (), access.EVERYONE)
+access.register_page(__name__, "/barrierefreiheit", "Barrierefreiheit", 11, (), access.EVERYONE)
 
 STATEMENT_DATE = "24.11.2026"
 

@@ -16,7 +16,7 @@ from warehouse.errors import UserError
 from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
 
-access.register_page(__name__, "/benutzer", "Benutzer", 11, (), ("admin",))
+access.register_page(__name__, "/benutzer", "Benutzer", 12, (), ("admin",))
 
 NAME = "benutzer-name"
 ROLE = "benutzer-rolle"

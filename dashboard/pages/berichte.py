@@ -18,7 +18,7 @@ from warehouse.errors import UserError
 from warehouse.schema import CUMULATIVE, kreis_ags
 from warehouse.settings import load_settings
 
-access.register_page(__name__, "/berichte", "Berichte", 8, (), access.REPORTERS)
+access.register_page(__name__, "/berichte", "Berichte", 9, (), access.REPORTERS)
 
 PERIOD = "bericht-zeitraum"
 ART = "bericht-art"

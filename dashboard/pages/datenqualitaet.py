@@ -30,7 +30,7 @@ from views.datenqualitaet import (
 from views.filters import from_query
 from warehouse.schema import kreis_ags
 
-access.register_page(__name__, "/datenqualitaet", "Datenqualität", 7, ("gebiet",))
+access.register_page(__name__, "/datenqualitaet", "Datenqualität", 8, ("gebiet",))
 
 
 @guarded

@@ -9,7 +9,7 @@ from dashboard.components import make_card, make_contact, make_page_header
 from warehouse import profile
 from warehouse.settings import load_settings
 
-access.register_page(__name__, "/datenschutz", "Datenschutz", 11, (), access.EVERYONE, nav=False)
+access.register_page(__name__, "/datenschutz", "Datenschutz", 12, (), access.EVERYONE, nav=False)
 
 
 def layout(**query: str) -> html.Div:

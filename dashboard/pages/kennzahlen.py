@@ -12,7 +12,7 @@ from views.charts import build
 from views.filters import from_query
 from views.kennzahlen import KATALOG
 
-access.register_page(__name__, "/kennzahlen", "Kennzahlen", 9, (), access.EVERYONE)
+access.register_page(__name__, "/kennzahlen", "Kennzahlen", 10, (), access.EVERYONE)
 
 
 @guarded

@@ -10,7 +10,7 @@ from warehouse import profile
 from warehouse.settings import load_settings
 
 access.register_page(
-    __name__, "/leichte-sprache", "Leichte Sprache", 12, (), access.EVERYONE, nav=False
+    __name__, "/leichte-sprache", "Leichte Sprache", 13, (), access.EVERYONE, nav=False
 )
 
 

@@ -43,6 +43,7 @@ PAGES = {
     "/personal": READERS,
     "/baustein3": READERS,
     "/ziele": READERS,
+    "/strukturthemen": READERS,
     "/datenqualitaet": READERS,
     "/berichte": {"leitung", "koordination"},
     "/kennzahlen": READERS | {"admin"},

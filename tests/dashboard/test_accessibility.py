@@ -15,6 +15,7 @@ PAGES = [
     "/personal",
     "/baustein3",
     "/ziele",
+    "/strukturthemen",
     "/datenqualitaet",
     "/berichte",
     "/kennzahlen",
