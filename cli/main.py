@@ -86,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="Bericht (PDF, XLSX, PPTX) erstellen")
     report.add_argument("--zeitraum", required=True, metavar="P", help="Jahr oder Halbjahr")
-    report.add_argument("--art", choices=["land", "lenkungsgruppe"], default="land")
+    report.add_argument(
+        "--art", choices=["land", "lenkungsgruppe", "stellennachweis"], default="land"
+    )
     report.add_argument(
         "--format",
         type=_formats,

@@ -7,6 +7,7 @@ from its frozen copy instead of the current build.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,7 +22,16 @@ from warehouse.errors import UserError
 from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
 
-ARTS = {"land": "Bericht an das Land", "lenkungsgruppe": "Sitzungsunterlage Lenkungsgruppe"}
+ARTS = {
+    "land": "Bericht an das Land",
+    "lenkungsgruppe": "Sitzungsunterlage Lenkungsgruppe",
+    "stellennachweis": "Stellennachweis (Verwendungsnachweis)",
+}
+FILE_KINDS = {
+    "land": "Bericht_Land",
+    "lenkungsgruppe": "Lenkungsgruppe",
+    "stellennachweis": "Stellennachweis",
+}
 METHODS = (
     "Alle Zahlen stammen aus dem Kennzahlenkatalog des KIM Monitors und werden einmal im "
     "Warehouse berechnet; Dashboard, Downloads und Berichte zeigen dieselben Werte.",
@@ -77,6 +87,9 @@ LENKUNGSGRUPPE = (
     ("Strukturthemen", ("strukturthemen-stufen", "strukturthemen-offen")),
     ("Offene Datenqualitätsprobleme", (PROBLEMS,)),
 )
+# The staffing proof for the Verwendungsnachweis: funded and filled VZÄ per post and month.
+STELLENNACHWEIS = (("Stellennachweis", ("personal-nachweis", "personal-bausteine")),)
+PLANS = {"land": LAND, "lenkungsgruppe": LENKUNGSGRUPPE, "stellennachweis": STELLENNACHWEIS}
 # The state report's first page: these figures of the Kreis against a year before.
 SUMMARY = "bericht-auf-einen-blick"
 KEY_FIGURES = (
@@ -144,8 +157,7 @@ class Report:
     @property
     def file_stem(self) -> str:
         """File name without extension: `KIM_Bericht_Land_2025-H1`."""
-        kind = "Bericht_Land" if self.art == "land" else "Lenkungsgruppe"
-        return f"KIM_{kind}_{self.zeitraum}"
+        return f"KIM_{FILE_KINDS[self.art]}_{self.zeitraum}"
 
     @property
     def cover(self) -> tuple[str, ...]:
@@ -174,7 +186,9 @@ def check_period(zeitraum: str) -> None:
 def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
     """Build a report from the frozen values of a signed-off period or the current build."""
     if art not in ARTS:
-        raise UserError(f"Unbekannte Berichtsart „{art}“ (land oder lenkungsgruppe).")
+        raise UserError(f"Unbekannte Berichtsart „{art}“ ({', '.join(ARTS)}).")
+    if art == "stellennachweis" and not re.fullmatch(r"\d{4}", zeitraum):
+        raise UserError("Der Stellennachweis gilt für ein ganzes Jahr, z. B. --zeitraum 2025.")
     signed = signoffs.current(settings, zeitraum)
     source = signed.path(settings) if signed else settings.serving_path
     with queries.reading(source), queries.session():
@@ -188,13 +202,14 @@ def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
             )
         else:
             freigabe = "Nicht freigegeben: vorläufige Werte des aktuellen Stands."
-        plan = LAND if art == "land" else LENKUNGSGRUPPE
+        plan = PLANS[art]
         sections = [
             Section(title, tuple(_chart(key, filters) for key in keys)) for title, keys in plan
         ]
-        sections.append(
-            Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))
-        )
+        if art != "stellennachweis":
+            sections.append(
+                Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))
+            )
         if art == "land":
             sections.insert(0, summary(filters))
             sections.append(Section("Zeichenerklärung", text=(display.LEGEND,)))

@@ -312,3 +312,67 @@ def bausteine_over_time(filters: Filters) -> ChartData:
         note="Baustein I: Koordinierung, Baustein II: Case Management, "
         "Baustein III: Ausländerbehörden. Unbesetzt = Soll − Ist in VZÄ.",
     )
+
+
+FUNCTION_NAMES = {
+    "koordination": "Koordination",
+    "verwaltungsassistenz": "Verwaltungsassistenz",
+    "case_management": "Case Management",
+    "auslaenderbehoerde": "Ausländerbehörde",
+}
+
+
+@chart("personal-nachweis", indikatoren=("vzae_soll", "vzae_ist"))
+def staffing_proof(filters: Filters) -> ChartData:
+    """Funded and filled VZÄ per post and month of the year: the staffing proof of the
+    Verwendungsnachweis."""
+    year = filters.jahr
+    frame = queries.staffing_months(year)
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    rows = []
+    for (baustein, funktion, _, name), post in frame.groupby(
+        ["baustein", "funktion", "gebiet", "gebiet_name"], sort=False
+    ):
+        by_month = post.set_index("monat")
+        for kind, column in (("Soll", "vzae_soll"), ("Ist", "vzae_ist")):
+            values = [float(by_month[column].get(m, 0) or 0) for m in months]
+            known = [float(by_month[column][m]) for m in months if m in by_month.index]
+            rows.append(
+                {
+                    "Baustein": display.label("baustein", str(baustein)),
+                    "Funktion": FUNCTION_NAMES.get(funktion, funktion),
+                    "Stelle": name,
+                    "VZÄ": kind,
+                    **{
+                        display.short_period(m): display.plain(v, "dezimal2")
+                        for m, v in zip(months, values, strict=True)
+                    },
+                    "Jahresmittel": display.plain(
+                        sum(known) / len(known) if known else None, "dezimal2"
+                    ),
+                }
+            )
+    table = pd.DataFrame(rows)
+    if len(frame):
+        soll = frame.groupby("monat")["vzae_soll"].sum().astype(float)
+        ist = frame.groupby("monat")["vzae_ist"].sum().astype(float)
+        sentence = (
+            f"{year} waren im Mittel {display.plain(ist.mean(), 'dezimal2')} von "
+            f"{display.plain(soll.mean(), 'dezimal2')} geförderten VZÄ besetzt "
+            f"({len(table) // 2} Stellen in {len(soll)} Monaten)."
+        )
+    else:
+        sentence = f"Für {year} liegt kein Stellenplan vor."
+    return ChartData(
+        key="personal-nachweis",
+        title=f"Stellennachweis {year}: Soll und Ist je Stelle und Monat (VZÄ)",
+        sentence=sentence,
+        table=table,
+        note=(
+            "Für den Verwendungsnachweis: je geförderter Stelle die geförderten (Soll) und "
+            "besetzten (Ist) Vollzeitäquivalente je Monat, taggenau gemittelt (eine am 16. "
+            "eines 30-Tage-Monats besetzte Stelle zählt zur Hälfte); Quelle ist der "
+            "Stellenplan der Koordinierungsstelle. Stellenangaben sind keine "
+            "personenbezogenen Daten."
+        ),
+    )

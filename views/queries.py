@@ -447,3 +447,16 @@ def stadt_values(area: str, period: str, year_periods: Sequence[str]) -> pd.Data
 def structural_issues() -> pd.DataFrame:
     """The coordination office's structural issues (fct_strukturthemen), pipeline order."""
     return _query("SELECT * FROM fct_strukturthemen ORDER BY status_rang, eingebracht_am, thema_id")
+
+
+def staffing_months(year: int) -> pd.DataFrame:
+    """Funded and filled VZÄ per post and month of one year (fct_stellen_monate)."""
+    return _query(
+        """
+        SELECT s.*, coalesce(g.name, s.gebiet) AS gebiet_name
+        FROM fct_stellen_monate s LEFT JOIN dim_gebiete g USING (gebiet)
+        WHERE s.jahr = ?
+        ORDER BY s.baustein, s.funktion, s.gebiet, s.monat
+        """,
+        [year],
+    )

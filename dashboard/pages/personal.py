@@ -30,6 +30,7 @@ def layout(**query: str) -> html.Div:
             make_chart_card(build("personal-bausteine", filters)),
             make_chart_card(build("personal-verlauf", filters)),
             make_chart_card(build("personal-verlauf-bausteine", filters)),
+            make_chart_card(build("personal-nachweis", filters)),
         ]
     )
 
