@@ -16,6 +16,13 @@ import pytest
 from dashboard import auth
 from dashboard.app import create_app
 from tests.conftest import Kim
+from tests.dashboard.conftest import (
+    USER,
+    add_account,
+    axe_violations,
+    open_page,
+    serving,
+)
 from views import charts
 from views.filters import Filters
 from warehouse import profile
@@ -127,3 +134,29 @@ def test_both_reports_are_written(installation: Kim, tmp_path: Path) -> None:
         )
         (written,) = out.glob("*.xlsx")
         assert written.stat().st_size > 0
+
+
+PAGES = (
+    "/",
+    "/staedte",
+    "/zielgruppen",
+    "/handlungsfelder",
+    "/personal",
+    "/baustein3",
+    "/ziele",
+    "/strukturthemen",
+    "/datenqualitaet",
+    "/berichte",
+    "/kennzahlen",
+)
+
+
+def test_every_page_has_no_axe_violations(installation: Kim, browser) -> None:
+    add_account(installation, USER, "koordination")
+    town = profile.load(installation.profile).town_codes[-1]
+    found = {}
+    with serving(installation.env) as url:
+        for path in (*PAGES, f"/stadt/{town}"):
+            open_page(browser, url + path)
+            found[path] = [v["id"] for v in axe_violations(browser)]
+    assert not any(found.values()), found
