@@ -227,6 +227,10 @@ class TownWorld:
     cases: list[Case]
     contacts: list[Contact]
     referrals: list[Referral]
+    source: str = ""  # the delivering source: the town itself or a welfare provider
+
+    def __post_init__(self) -> None:
+        self.source = self.source or self.ags
 
 
 def nationality_choice(month: date) -> Choice:
@@ -303,9 +307,12 @@ def target_flags(rng: random.Random, person: Person, beginn: Day) -> tuple[bool,
     return tuple(flags[name] for name in TARGET_FLAGS)
 
 
-def simulate_cases(ags: str, seed: int, scale: float, until: date) -> list[Case]:
-    """All cases of a town from the programme start to `until`, following its staffing."""
-    rng = random.Random(f"{seed}-{ags}-faelle")
+def simulate_cases(
+    ags: str, seed: int, scale: float, until: date, source: str | None = None
+) -> list[Case]:
+    """All cases of a town (of one source in it) from the programme start to `until`,
+    following its staffing."""
+    rng = random.Random(f"{seed}-{source or ags}-faelle")
     fall_ids, person_ids = Pseudonyms("F", rng), Pseudonyms("P", rng)
     post = post_of("case_management", ags)
     yearly_per_post = rng.uniform(45, 60)
@@ -441,9 +448,12 @@ def simulate_referrals(ags: str, seed: int, cases: Iterable[Case]) -> list[Refer
     return rows
 
 
-def simulate_town(ags: str, seed: int, scale: float, until: date) -> TownWorld:
-    """The full history of one town."""
-    cases = simulate_cases(ags, seed, scale, until)
+def simulate_town(
+    ags: str, seed: int, scale: float, until: date, source: str | None = None
+) -> TownWorld:
+    """The full history of one town's case management, or of one source's share of it."""
+    key = source or ags
+    cases = simulate_cases(ags, seed, scale, until, source)
     return TownWorld(
-        ags, cases, simulate_contacts(ags, seed, cases), simulate_referrals(ags, seed, cases)
+        ags, cases, simulate_contacts(key, seed, cases), simulate_referrals(key, seed, cases), key
     )

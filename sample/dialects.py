@@ -109,6 +109,8 @@ TOWN_DIALECTS: tuple[Dialect, ...] = (
     ),
     Dialect(encoding="utf-8-sig", iso_dates=True, month="iso", excel_labels=True),
 )
+# A welfare provider's own case documentation.
+PROVIDER_DIALECT = Dialect(encoding="utf-8-sig", iso_dates=True, month="iso")
 # The Kreis's own authority, and a town's own (Witten's in Ennepe-Ruhr).
 KREIS_AUTHORITY_DIALECT = Dialect(encoding="utf-8-sig")
 TOWN_AUTHORITY_DIALECT = Dialect(encoding="cp1252", excel_labels=True)

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, TextIO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from warehouse import profile
 from warehouse.schema import (
     TABLES,
     TOWN_TABLES,
@@ -82,6 +83,7 @@ from sample.coordination import (
 )
 from sample.defects import with_errors
 from sample.dialects import (
+    PROVIDER_DIALECT,
     STELLEN_DIALECT,
     ZIELE_DIALECT,
     Dialect,
@@ -220,17 +222,17 @@ class Writer:
         """The four tables of a town in its container."""
         day = stichtag.toordinal()
         tables = {t: TOWN_ROWS[t](world, day) for t in TOWN_TABLES}
-        stem = f"{world.ags}_{dialect.stichtag(stichtag)}"
+        stem = f"{world.source}_{dialect.stichtag(stichtag)}"
         if dialect.container == "csv":
             for table, rows in tables.items():
-                self.table_file(world.ags, table, rows, dialect, stichtag)
+                self.table_file(world.source, table, rows, dialect, stichtag)
             return
         path = self.out / f"{stem}.{dialect.container}"
         if dialect.container == "xlsx":
             write_xlsx(path, tables, dialect, export_time(stichtag))
         else:
             members = {
-                f"{stem}_{table}.csv": self.csv_bytes(world.ags, table, rows, dialect, stichtag)
+                f"{stem}_{table}.csv": self.csv_bytes(world.source, table, rows, dialect, stichtag)
                 for table, rows in tables.items()
             }
             write_zip(path, members, export_time(stichtag))
@@ -251,10 +253,19 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     writer = Writer(out, seed, errors)
     for town in towns():
-        world = simulate_town(town.ags, seed, scale, until)
+        # welfare providers carry their share of a town's cases and deliver them themselves
+        providers = [p for p in profile.current().providers if town.ags in p.towns]
+        own = 1 - sum(p.share for p in providers)
+        worlds = [(simulate_town(town.ags, seed, scale * own, until), town_dialect(town.ags))]
+        for provider in providers:
+            if len(provider.towns) > 1:
+                raise ValueError(f"kim generate simulates providers of one town ({provider.id})")
+            world = simulate_town(town.ags, seed, scale * provider.share, until, provider.id)
+            worlds.append((world, PROVIDER_DIALECT))
         lag = LAG_MONTHS if town.ags == lagging_town() else 0
         for stichtag in stichtage(until, history, lag):
-            writer.town(world, town_dialect(town.ags), stichtag)
+            for world, dialect in worlds:
+                writer.town(world, dialect, stichtag)
     for authority, dialect in authority_dialects().items():
         procedures = simulate_procedures(authority, seed, scale, until)
         for stichtag in stichtage(until, history):

@@ -9,9 +9,11 @@ import pandas as pd
 from views import display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters
+from warehouse import profile
 from warehouse.formatting import moment
 from warehouse.schema import TABLES, Kind, kreis_ags
 from warehouse.settings import load_settings
+from warehouse.status import source_name
 
 STAND = "datenqualitaet-stand"
 
@@ -66,6 +68,8 @@ def _source_names() -> dict[str, str]:
     """Source AGS → German name; the Kreis delivers as coordination office and authority."""
     names = dict(queries.areas()[["gebiet", "name"]].itertuples(index=False))
     names[kreis_ags()] = display.kreis_source()
+    # welfare providers deliver cases of the towns they serve as sources of their own
+    names |= {p.id: source_name(p.id, None) for p in profile.current().providers}
     return names
 
 

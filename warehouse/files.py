@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from warehouse.schema import TABLES
+from warehouse.schema import TABLES, provider_codes
 
 _NAME = re.compile(
-    r"^(?P<ags>\d{5}|\d{8})_(?P<stichtag>\d{4}-\d{2}-\d{2}|\d{8})"
+    r"^(?P<ags>\d{5}|\d{8}|[a-z][a-z0-9-]{2,40})_(?P<stichtag>\d{4}-\d{2}-\d{2}|\d{8})"
     r"(?:_(?P<table>[A-Za-z]+))?\.(?P<ext>csv|xlsx|zip)$",
     re.IGNORECASE,
 )
@@ -37,11 +37,15 @@ def parse_name(name: str) -> InputName | None:
     ext = match["ext"].lower()
     if stichtag is None or (table is not None and table not in TABLES):
         return None
+    source = match["ags"].lower()
+    # a welfare provider is named by its id in the Kreis profile; other words are no source
+    if not source.isdigit() and source not in provider_codes():
+        return None
     if table is None and ext == "csv":
         return None
     if table is not None and ext == "zip":
         return None
-    return InputName(match["ags"], stichtag, table, ext)
+    return InputName(source, stichtag, table, ext)
 
 
 def parse_stichtag(text: str) -> date | None:

@@ -76,6 +76,17 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class Provider:
+    """A welfare provider delivering case management for one or more towns: a source of its
+    own, named in the file name by its id instead of an AGS."""
+
+    id: str
+    name: str
+    towns: tuple[str, ...]
+    share: float  # of its towns' cases (only for `kim generate`)
+
+
+@dataclass(frozen=True)
 class TargetGroup:
     """A primary target group: a flag column of `faelle` or the arrival window."""
 
@@ -105,6 +116,7 @@ class Profile:
     towns: tuple[Town, ...]
     population: int | None
     authorities: tuple[Authority, ...]
+    providers: tuple[Provider, ...]
     target_groups: tuple[TargetGroup, ...]
     arrival_months: int
     coordination_posts: float
@@ -226,6 +238,7 @@ def load(name: str) -> Profile:
             towns=towns,
             population=people.get(ags, sum(known) if len(known) == len(towns) else None),
             authorities=_authorities(spec, where, towns),
+            providers=_providers(spec, where, towns),
             target_groups=_target_groups(spec, where, months),
             arrival_months=months,
             coordination_posts=float(spec["stellen"]["koordination"]),
@@ -326,6 +339,27 @@ def _authorities(spec: dict, where: str, towns: tuple[Town, ...]) -> tuple[Autho
             f"{where}: jedes Gebiet braucht genau eine Ausländerbehörde (auslaenderbehoerden)."
         )
     return tuple(authorities)
+
+
+def _providers(spec: dict, where: str, towns: tuple[Town, ...]) -> tuple[Provider, ...]:
+    """Welfare providers (`[[traeger]]`): id, name, the towns they serve."""
+    codes = {t.ags for t in towns}
+    providers = []
+    for raw in spec.get("traeger", ()):
+        ident, served = str(raw["id"]), tuple(str(t) for t in raw["staedte"])
+        if not re.fullmatch(r"[a-z][a-z0-9-]{2,40}", ident):
+            raise ProfileError(
+                f"{where}: Träger-Kennung „{ident}“ muss mit einem Kleinbuchstaben beginnen und "
+                "aus 3–41 Zeichen a–z, 0–9 und - bestehen."
+            )
+        unknown = [t for t in served if t not in codes]
+        if not served or unknown:
+            raise ProfileError(f"{where}: Träger {ident} nennt unbekannte Städte {unknown}.")
+        share = float(raw.get("anteil", 0.3))
+        if not 0 < share < 1:
+            raise ProfileError(f"{where}: Träger {ident}: anteil muss zwischen 0 und 1 liegen.")
+        providers.append(Provider(ident, str(raw["name"]), served, share))
+    return tuple(providers)
 
 
 def _target_groups(spec: dict, where: str, months: int) -> tuple[TargetGroup, ...]:

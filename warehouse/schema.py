@@ -98,11 +98,22 @@ def authority_towns(authority_ags: str) -> tuple[str, ...]:
     return next(found, ())
 
 
+def provider_codes() -> tuple[str, ...]:
+    """Ids of the welfare providers that deliver case management as sources of their own."""
+    return tuple(p.id for p in profile.current().providers)
+
+
+def source_towns(source: str) -> tuple[str, ...]:
+    """The towns whose cases a source delivers: a town its own, a provider those it serves."""
+    provider = next((p for p in profile.current().providers if p.id == source), None)
+    return provider.towns if provider else (source,)
+
+
 def source_kinds(ags: str) -> tuple[str, ...]:
     """Which kinds of source an AGS delivers as (the Kreis is two sources, a kreisfreie
     Stadt three)."""
     kinds = []
-    if ags in town_codes():
+    if ags in town_codes() or ags in provider_codes():
         kinds.append("stadt")
     if ags in authority_codes():
         kinds.append("abh")

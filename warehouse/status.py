@@ -90,8 +90,13 @@ def source_name(ags: str, table: str | None) -> str:
     """German name of a source."""
     if table == "verfahren":
         return next((a.name for a in profile.current().authorities if a.ags == ags), ags)
-    if ags == kreis_ags():
-        return "Koordinierungsstelle (Kreis)"
+    active = profile.current()
+    if ags == kreis_ags() and (active.has_towns or table in ("stellen", "ziele", "strukturthemen")):
+        return "Koordinierungsstelle (Kreis)" if active.has_towns else "Koordinierungsstelle"
+    provider = next((p for p in profile.current().providers if p.id == ags), None)
+    if provider is not None:
+        names = ", ".join(t.name for t in towns() if t.ags in provider.towns)
+        return f"{provider.name} (Träger für {names})"
     return next((t.name for t in towns() if t.ags == ags), ags)
 
 

@@ -18,6 +18,7 @@ from warehouse.schema import (
     authority_towns,
     kreis_ags,
     nationality_codes,
+    source_towns,
     town_codes,
     towns,
 )
@@ -201,11 +202,13 @@ def _table_rules(table: Table, ctx: Context) -> list[Check]:
     stichtag = f"DATE '{ctx.stichtag.isoformat()}'"
     match table.name:
         case "faelle":
+            served = source_towns(ctx.source)
+            whose = ctx.source if served == (ctx.source,) else f"{ctx.source}: {', '.join(served)}"
             return [
                 _rule(
                     "ags",
-                    f"ags <> {lit(ctx.source)}",
-                    f"AGS passt nicht zur Lieferung ({ctx.source})",
+                    f"ags NOT IN {_in_list(served)}",
+                    f"AGS passt nicht zur Lieferung ({whose})",
                 ),
                 _rule(
                     "erstkontakt",

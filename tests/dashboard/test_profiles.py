@@ -160,3 +160,23 @@ def test_every_page_has_no_axe_violations(installation: Kim, browser) -> None:
             open_page(browser, url + path)
             found[path] = [v["id"] for v in axe_violations(browser)]
     assert not any(found.values()), found
+
+
+def test_a_welfare_providers_deliveries_count_for_its_town(installation: Kim) -> None:
+    """Contacts of the last full year, counted here from every source's loaded rows."""
+    active = profile.load(installation.profile)
+    sources = {q for (q,) in installation.query("SELECT DISTINCT quelle FROM aktuell.kontakte")}
+    assert sources == {*active.town_codes, *(p.id for p in active.providers)}
+    year = max(d.year for (d,) in installation.query("SELECT datum FROM aktuell.kontakte")) - 1
+    (counted,) = installation.query(
+        "SELECT count(*) FROM aktuell.kontakte WHERE year(datum) = ?", [year]
+    )[0]
+    frame = indicators(installation)
+    published = frame[
+        (frame["indikator"] == "kontakte")
+        & (frame["zeitraum"] == str(year))
+        & (frame["gebiet"] == active.ags)
+        & (frame["zielgruppe"] == "alle")
+        & (frame["handlungsfeld"] == "alle")
+    ]
+    assert float(published["wert"].iloc[0]) == counted

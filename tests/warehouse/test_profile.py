@@ -37,6 +37,8 @@ def test_the_three_kinds_of_area() -> None:
     assert [len(a.towns) for a in ennepe.authorities] == [8, 1]
     assert ennepe.population == sum(t.population for t in ennepe.towns)
     assert coesfeld.arrival_months == 36
+    # a welfare provider delivers part of Herne's cases as a source of its own
+    assert [(p.id, p.towns) for p in herne.providers] == [("caritas-herne", (herne.ags,))]
 
 
 def test_a_base_without_a_towns_figure_leaves_its_population_empty() -> None:
@@ -74,6 +76,12 @@ def broken(tmp_path: Path, old: str, new: str, file: str = "profil.toml") -> str
         ('einwohner_basis = "it_nrw_2019"', 'einwohner_basis = "2030"', "profil.toml", "2030"),
         ('name = "Ennepe-Ruhr-Kreis"', "name = Ennepe", "profil.toml", "nicht lesbar"),
         ("05954004,Breckerfeld", "05558004,Breckerfeld", "gebiete.csv", "Zeile 2"),
+        (
+            "[stellen]",
+            '[[traeger]]\nid = "AWO"\nname = "AWO"\nstaedte = ["05954004"]\n\n[stellen]',
+            "profil.toml",
+            "Träger-Kennung „AWO“",
+        ),
     ],
 )
 def test_a_broken_profile_is_refused_naming_file_and_cause(

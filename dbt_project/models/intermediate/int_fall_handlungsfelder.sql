@@ -8,7 +8,7 @@ themen as (
         ags,
         fall_id,
         handlungsfeld
-    from {{ ref('stg_handlungsfelder') }}
+    from {{ ref('int_handlungsfelder') }}
 )
 
 select

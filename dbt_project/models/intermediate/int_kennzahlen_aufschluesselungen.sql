@@ -40,7 +40,7 @@ vermittelt as (
             merkmale.aufenthaltsstatus,
             'partner=' || vermittlungen.partner
         ]) as aufschluesselung
-    from {{ ref('stg_vermittlungen') }} as vermittlungen
+    from {{ ref('int_vermittlungen') }} as vermittlungen
     inner join {{ ref('int_perioden') }} as perioden
         on vermittlungen.datum between perioden.beginn and perioden.ende
     inner join merkmale
@@ -54,7 +54,7 @@ vermittelt_je_handlungsfeld as (
         vermittlungen.ags,
         vermittlungen.handlungsfeld,
         'partner=' || vermittlungen.partner as aufschluesselung
-    from {{ ref('stg_vermittlungen') }} as vermittlungen
+    from {{ ref('int_vermittlungen') }} as vermittlungen
     inner join {{ ref('int_perioden') }} as perioden
         on vermittlungen.datum between perioden.beginn and perioden.ende
 ),

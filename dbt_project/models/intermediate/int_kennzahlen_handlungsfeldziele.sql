@@ -1,7 +1,7 @@
 -- Indicator 14 per period, area, target group and topic (unprotected).
 -- The topic rows themselves are counted; `alle` counts every topic row.
 with ziele as (
-    select * from {{ ref('stg_handlungsfelder') }}
+    select * from {{ ref('int_handlungsfelder') }}
 ),
 
 perioden as (

@@ -1,7 +1,7 @@
 -- Indicators 10 and 11 per period, area, target group and topic (unprotected).
 -- A contact counts for a topic when its case has that topic.
 with kontakte as (
-    select * from {{ ref('stg_kontakte') }}
+    select * from {{ ref('int_kontakte') }}
 ),
 
 perioden as (

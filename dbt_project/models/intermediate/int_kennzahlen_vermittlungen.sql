@@ -1,7 +1,7 @@
 -- Indicators 12 and 13 per period, area, target group and topic (unprotected).
 -- The topic of a referral is its own handlungsfeld.
 with vermittlungen as (
-    select * from {{ ref('stg_vermittlungen') }}
+    select * from {{ ref('int_vermittlungen') }}
 ),
 
 perioden as (

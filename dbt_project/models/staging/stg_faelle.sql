@@ -4,7 +4,10 @@ with source as (
 
 renamed as (
     select
-        fall_id,
+        -- cases are keyed by their delivering source: a town and a welfare provider serving
+        -- it may use the same pseudonym
+        concat_ws('/', quelle, fall_id) as fall_id,
+        quelle,
         person_id,
         ags,
         stichtag,

@@ -4,8 +4,8 @@ with source as (
 
 renamed as (
     select
-        fall_id,
-        quelle as ags,
+        concat_ws('/', quelle, fall_id) as fall_id,
+        quelle,
         handlungsfeld,
         ziel_vereinbart_am,
         zielstatus,

@@ -5,8 +5,8 @@ with source as (
 renamed as (
     select
         kontakt_id,
-        fall_id,
-        quelle as ags,
+        concat_ws('/', quelle, fall_id) as fall_id,
+        quelle,
         datum,
         art,
         dauer_minuten,

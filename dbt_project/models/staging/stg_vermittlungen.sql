@@ -5,8 +5,8 @@ with source as (
 renamed as (
     select
         vermittlung_id,
-        fall_id,
-        quelle as ags,
+        concat_ws('/', quelle, fall_id) as fall_id,
+        quelle,
         datum,
         handlungsfeld,
         partner,
