@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Lowest first; a module may import from its own layer and the layers below it.
 LAYERS = (
-    ("warehouse.settings", "warehouse.errors", "warehouse.schema"),
+    ("warehouse.settings", "warehouse.errors", "warehouse.profile", "warehouse.schema"),
     ("warehouse", "editorial", "accounts", "sample"),
     ("views",),
     ("reports",),
