@@ -10,8 +10,7 @@ from importlib import resources
 
 import pycountry
 
-from warehouse import profile
-from warehouse.profile import FLAG_COLUMNS, Town
+from warehouse.profile import FLAG_COLUMNS, Town, current
 
 # The cumulative period ("seit Beginn"): every year whose cases are still held.
 CUMULATIVE = "gesamt"
@@ -74,38 +73,38 @@ class Table:
 
 def kreis_ags() -> str:
     """AGS of the Kreis (or kreisfreie Stadt) of the active profile."""
-    return profile.current().ags
+    return current().ags
 
 
 def towns() -> tuple[Town, ...]:
     """The areas cases belong to (the towns, or the kreisfreie Stadt itself), by AGS."""
-    return profile.current().towns
+    return current().towns
 
 
 def town_codes() -> tuple[str, ...]:
     """AGS of the areas cases belong to."""
-    return profile.current().town_codes
+    return current().town_codes
 
 
 def authority_codes() -> tuple[str, ...]:
     """AGS of the Ausländerbehörden."""
-    return tuple(a.ags for a in profile.current().authorities)
+    return tuple(a.ags for a in current().authorities)
 
 
 def authority_towns(authority_ags: str) -> tuple[str, ...]:
     """Towns whose residents an Ausländerbehörde serves."""
-    found = (a.towns for a in profile.current().authorities if a.ags == authority_ags)
+    found = (a.towns for a in current().authorities if a.ags == authority_ags)
     return next(found, ())
 
 
 def provider_codes() -> tuple[str, ...]:
     """Ids of the welfare providers that deliver case management as sources of their own."""
-    return tuple(p.id for p in profile.current().providers)
+    return tuple(p.id for p in current().providers)
 
 
 def source_towns(source: str) -> tuple[str, ...]:
     """The towns whose cases a source delivers: a town its own, a provider those it serves."""
-    provider = next((p for p in profile.current().providers if p.id == source), None)
+    provider = next((p for p in current().providers if p.id == source), None)
     return provider.towns if provider else (source,)
 
 

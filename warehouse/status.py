@@ -115,8 +115,10 @@ def as_text(status: dict[str, Any]) -> str:
     if not status["quellen"]:
         return f"Noch keine Daten geladen (Warehouse: {status['warehouse']})."
     lines = [f"Warehouse: {status['warehouse']}", ""]
+    # as wide as the longest source name (a provider's name says whose towns it serves)
+    width = max(32, *(len(row["quelle_name"]) for row in status["quellen"]))
     header = (
-        f"{'Quelle':<32} {'Tabelle':<16} {'Stichtag':<10} {'Zeilen':>9} {'Quarant.':>8}  "
+        f"{'Quelle':<{width}} {'Tabelle':<16} {'Stichtag':<10} {'Zeilen':>9} {'Quarant.':>8}  "
         "Letzte Lieferung"
     )
     lines += [header, "-" * len(header)]
@@ -129,7 +131,7 @@ def as_text(status: dict[str, Any]) -> str:
         if row["ablehnungen"]:
             last += f"; {number(row['ablehnungen'])} Ablehnung(en)"
         lines.append(
-            f"{row['quelle_name'][:32]:<32} {row['tabelle']:<16} {current:<10} "
+            f"{row['quelle_name']:<{width}} {row['tabelle']:<16} {current:<10} "
             f"{number(row['zeilen'] or 0):>9} {number(row['quarantaene'] or 0):>8}  {last}"
         )
     lines += ["", f"Quarantäne insgesamt: {number(status['quarantaene_gesamt'])} Fehler"]

@@ -17,7 +17,7 @@ def test_demo_generates_loads_and_status_reports_every_source(kim):
     rows = {(r["quelle"], r["tabelle"]): r for r in status["quellen"]}
     expected = {(ags, t) for ags in town_codes() for t in TOWN_TABLES}
     expected |= {("05954", "verfahren"), ("05954036", "verfahren")}
-    expected |= {("05954", "stellen"), ("05954", "ziele")}
+    expected |= {("05954", "stellen"), ("05954", "ziele"), ("05954", "strukturthemen")}
     assert set(rows) == expected
     assert all(r["aktueller_stichtag"] for r in rows.values())
     parts = " UNION ALL ".join(
