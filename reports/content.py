@@ -70,6 +70,7 @@ LAND = (
             "baustein3-bleiberecht_25b",
             "baustein3-chancen_104c",
             "baustein3-einbuergerung",
+            "baustein3-staatsangehoerigkeiten",
         ),
     ),
     ("Ziele und ihr Stand", ("ziele-fortschritt",)),

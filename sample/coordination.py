@@ -17,7 +17,8 @@ from warehouse.schema import (
     towns,
 )
 
-Procedure = tuple[str, str, str, str, Day | None, Day | None, Day | None, str]  # verfahren row
+# a verfahren row: id, person, ags, type, nationality, anstoss, antrag, decision, result
+Procedure = tuple[str, str, str, str, str | None, Day | None, Day | None, Day | None, str]
 # Procedures per funded VZÄ and year: the Kreis's own authority, a town's own.
 PROCEDURES_PER_POST = {"kreis": 120, "stadt": 100}
 PROCEDURE_TYPE = Choice(
@@ -27,6 +28,29 @@ PROCEDURE_TYPE = Choice(
 # the same people apply for § 25b.
 CHANCEN_YEARS = range(2023, 2026)
 PROCEDURE_RESULT = Choice({"erteilt": 76, "abgelehnt": 10, "zurueckgenommen": 14})
+# Nationalities at the Ausländerbehörden (naturalisations lean to long-resident groups);
+# None: the authority's list leaves the field empty.
+PROCEDURE_NATIONALITY = Choice(
+    {
+        "SYR": 24,
+        "TUR": 14,
+        "AFG": 10,
+        "IRQ": 9,
+        "UKR": 6,
+        "XKX": 4,
+        "RUS": 4,
+        "IRN": 4,
+        "ROU": 3,
+        "POL": 3,
+        "ERI": 3,
+        "GRC": 2,
+        "LBN": 2,
+        "NGA": 2,
+        "XXX": 2,
+        "XXZ": 1,
+        None: 3,
+    }
+)
 
 
 def procedures_per_year(authority: str) -> float:
@@ -36,8 +60,10 @@ def procedures_per_year(authority: str) -> float:
 
 
 def simulate_procedures(authority: str, seed: int, scale: float, until: date) -> list[Procedure]:
-    """Procedures of an Ausländerbehörde: id, person, ags, type, anstoss, antrag, decision."""
+    """Procedures of an Ausländerbehörde, as `Procedure` rows."""
     rng = random.Random(f"{seed}-{authority}-verfahren")
+    # a stream of its own, so that the other columns do not change with the nationalities
+    nationality = random.Random(f"{seed}-{authority}-staatsangehoerigkeit")
     ids, person_ids = Pseudonyms("AV", rng), Pseudonyms("AP", rng)
     post = post_of("auslaenderbehoerde", authority)
     served = [t for t in towns() if t.ags in authority_towns(authority)]
@@ -67,14 +93,24 @@ def simulate_procedures(authority: str, seed: int, scale: float, until: date) ->
                     days = between(rng, 30, days)
                 decided = weekday(antrag + days)
             rows.append(
-                (ids(), person_ids(), residence_town(rng), kind, anstoss, antrag, decided, result)
+                (
+                    ids(),
+                    person_ids(),
+                    residence_town(rng),
+                    kind,
+                    PROCEDURE_NATIONALITY(nationality),
+                    anstoss,
+                    antrag,
+                    decided,
+                    result,
+                )
             )
     return rows
 
 
 def verfahren_rows(procedures: Iterable[Procedure], stichtag: Day) -> Iterator[Row]:
     """`verfahren` as of the Stichtag: later steps are not yet known."""
-    for vid, pid, ags, kind, anstoss, antrag, decided, result in procedures:
+    for vid, pid, ags, kind, nationality, anstoss, antrag, decided, result in procedures:
         if (anstoss if anstoss is not None else antrag) > stichtag:
             continue
         filed = antrag is not None and antrag <= stichtag
@@ -84,6 +120,7 @@ def verfahren_rows(procedures: Iterable[Procedure], stichtag: Day) -> Iterator[R
             pid,
             ags,
             kind,
+            nationality,
             anstoss,
             antrag if filed else None,
             decided if known else None,

@@ -12,7 +12,8 @@ Conventions of the result:
   with an even count, the mean of the two middle values);
 - `aufschluesselung` is "" for the total and `dimension=code` for a breakdown
   (`geschlecht=w`, `altersgruppe=18-26`, `aufenthaltsstatus=unbekannt`,
-  `partner=jobcenter`, `baustein=2`, `verfahrensart=einbuergerung`).
+  `partner=jobcenter`, `baustein=2`, `verfahrensart=einbuergerung`,
+  `staatsangehoerigkeit=SYR`).
 
 How the data are modelled:
 - a case is identified by (quelle, fall_id); its area is its `ags`; the child tables
@@ -165,7 +166,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "handlungsfelder": ("quelle", "fall_id", "handlungsfeld", "zielstatus", "zielstatus_am"),
     "kontakte": ("quelle", "fall_id", "datum"),
     "vermittlungen": ("quelle", "fall_id", "datum", "handlungsfeld", "partner", "ergebnis"),
-    "verfahren": ("ags", "verfahrensart", "anstoss", "antrag", "entscheidung", "ergebnis"),
+    "verfahren": (
+        "ags",
+        "verfahrensart",
+        "staatsangehoerigkeit",
+        "anstoss",
+        "antrag",
+        "entscheidung",
+        "ergebnis",
+    ),
     "stellen": (
         "baustein",
         "ags",
@@ -217,6 +226,8 @@ def first_level(area: str, group: str, topic: str, breakdown: str) -> int | None
         return 1
     if dimension == "baustein" and kreis:
         return 1
+    if dimension == "staatsangehoerigkeit":
+        return 4 if kreis else None
     if dimension in ("verfahrensart", "baustein"):
         return 2
     if not kreis:
@@ -504,6 +515,15 @@ def _own_topic(rows: pd.DataFrame, topic: pd.Series) -> pd.DataFrame:
     return pd.concat([base.assign(hf="alle"), base.assign(hf=topic.to_numpy())], ignore_index=True)
 
 
+def top_nationalities(nationality: pd.Series) -> tuple[str, ...]:
+    """The nationalities Baustein III shows on their own: at most 5, each in at least 10
+    procedures, most frequent first (ties by code); `XXZ` (unknown) is never one."""
+    known = nationality[nationality.notna() & (nationality != "XXZ")]
+    counts = known.value_counts().rename_axis("code").reset_index(name="n")
+    counts = counts[counts["n"] >= 10].sort_values(["n", "code"], ascending=[False, True])
+    return tuple(counts["code"].head(5))
+
+
 def _label_cells(
     grid_areas: list[str], area: np.ndarray, labels: np.ndarray, codes: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -617,6 +637,16 @@ def compute(tables: dict[str, pd.DataFrame], periods: list[str]) -> pd.DataFrame
         areas, procedure_area, _text(procedures["verfahrensart"]).to_numpy(), PROCEDURES
     )
     procedure_dates = {col: _date(procedures[col]) for col in ("anstoss", "antrag", "entscheidung")}
+    nationality = _text(procedures["staatsangehoerigkeit"])
+    shown = top_nationalities(nationality)
+    nationality_labels = (*shown, "andere")
+    nationality_grid = _Grid.breakdown(areas, "staatsangehoerigkeit", nationality_labels)
+    nationality_cell, nationality_of = _label_cells(
+        areas,
+        procedure_area,
+        np.where(nationality.isin(shown), nationality, "andere"),
+        nationality_labels,
+    )
 
     fb, fe = cases["fallbeginn"], cases["fallende"]
     grund = cases["abschlussgrund"]
@@ -771,6 +801,12 @@ def compute(tables: dict[str, pd.DataFrame], periods: list[str]) -> pd.DataFrame
                 name,
                 procedure_grid.count(procedure_kind_cell, selected[procedure_kind_of]),
             )
+            if shown:
+                emit(
+                    nationality_grid,
+                    name,
+                    nationality_grid.count(nationality_cell, selected[nationality_of]),
+                )
 
     if not parts:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)

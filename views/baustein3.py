@@ -18,6 +18,8 @@ VERFAHREN = PROCEDURES
 
 
 ALL = "alle"
+NATIONALITY = "staatsangehoerigkeit"
+OTHERS = display.NATIONALITIES["andere"]
 
 
 def separate() -> tuple[Authority, ...]:
@@ -268,4 +270,70 @@ def over_time(filters: Filters) -> ChartData:
         if points
         else None,
         note=_including(),
+    )
+
+
+@chart("baustein3-staatsangehoerigkeiten", indikatoren=STAGES)
+def by_nationality(filters: Filters) -> ChartData:
+    """The stages of all procedures by the most frequent nationalities in the chosen year."""
+    jahr = str(filters.jahr)
+    frame = queries.values(STAGES, [jahr], [kreis_ags()], breakdown="staatsangehoerigkeit")
+    names = _stage_names(ALL)
+    # in alphabetical order, the rest last: an order by size would tell secret values apart
+    codes = sorted(
+        set(frame["auspraegung"]) - {"andere"}, key=lambda c: display.label(NATIONALITY, c)
+    )
+    codes += ["andere"] if "andere" in set(frame["auspraegung"]) else []
+    cells = dimensions.cells(frame)
+    rows, bars = [], []
+    for code in codes:
+        name = display.label(NATIONALITY, code)
+        row = {"Staatsangehörigkeit": name}
+        for indikator in STAGES:
+            wert, secret = cells[(indikator, jahr, kreis_ags(), code)]
+            row[names[indikator]] = display.value(wert, secret, "ganzzahl")
+            bars.append(
+                {
+                    "name": name,
+                    "Stufe": names[indikator],
+                    "wert": display.visible(wert, secret),
+                    "text": row[names[indikator]],
+                }
+            )
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["Staatsangehörigkeit", *names.values()])
+    where = "im Kreis insgesamt" if profile.current().has_towns else profile.current().in_phrase
+    granted = [b for b in bars if b["Stufe"] == names["b3_erteilt"] and b["name"] != OTHERS]
+    top = max(granted, key=lambda b: b["wert"], default=None)
+    if not rows:
+        sentence = (
+            f"Für {jahr} gibt es keine Aufschlüsselung nach Staatsangehörigkeit: Die Lieferungen "
+            "der Ausländerbehörden nennen sie nicht oft genug."
+        )
+    elif top is None or not top["wert"]:
+        sentence = f"Im Jahr {jahr} ist {where} keine Erteilung nach Staatsangehörigkeit sichtbar."
+    else:
+        # a secret value may be the larger one: then only the shown values are compared
+        among = "" if all(b["text"] != display.SUPPRESSED for b in granted) else " sichtbaren"
+        sentence = (
+            f"Im Jahr {jahr} gingen {where} die meisten{among} Erteilungen und "
+            f"Einbürgerungen an Personen mit der Staatsangehörigkeit {top['name']} "
+            f"({top['text']})."
+        )
+    bars_frame = pd.DataFrame(bars)
+    return ChartData(
+        key="baustein3-staatsangehoerigkeiten",
+        title=f"Alle Verfahren nach Staatsangehörigkeit – {jahr}",
+        sentence=sentence,
+        table=table,
+        figure=figures.bars(bars_frame, "name", "wert", "text", series="Stufe", horizontal=True)
+        if rows
+        else None,
+        note=(
+            "Gezeigt sind die häufigsten Staatsangehörigkeiten aller Verfahren seit Beginn "
+            f"(höchstens fünf mit je mindestens zehn Verfahren); „{OTHERS}“ fasst die übrigen "
+            "und fehlende Angaben zusammen. Nur Jahreswerte für "
+            f"{'den Kreis' if profile.current().has_towns else profile.current().name} "
+            "insgesamt, ohne Aufteilung nach Behörden."
+        ),
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gettext
 import math
 from datetime import date
 from functools import cache
 from importlib import resources
 
 import pandas as pd
+import pycountry
 
 from editorial.comments import Comment
 from warehouse import profile
@@ -43,6 +45,14 @@ BREAKDOWNS = {
     "geschlecht": "Geschlecht",
     "altersgruppe": "Altersgruppe",
     "aufenthaltsstatus": "Aufenthaltsstatus",
+    "staatsangehoerigkeit": "Staatsangehörigkeit",
+}
+# Nationality codes outside ISO 3166-1, and the rest of a by-nationality breakdown.
+NATIONALITIES = {
+    "XKX": "Kosovo",
+    "XXX": "Staatenlos",
+    "XXZ": "Unbekannt",
+    "andere": "Andere oder unbekannt",
 }
 DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
 
@@ -156,7 +166,25 @@ def _profile_labels() -> dict[tuple[str, str], str]:
 
 def label(dimension: str, code: str) -> str:
     """German name of a code; the code itself when none is known."""
+    if dimension == "staatsangehoerigkeit":
+        return nationality(str(code))
     return _profile_labels().get((dimension, str(code)), str(code))
+
+
+@cache
+def _country_names() -> gettext.NullTranslations:
+    """The German ISO 3166-1 names that come with pycountry."""
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+
+
+def nationality(code: str) -> str:
+    """`SYR` → `Syrien`: the German short name of a nationality code."""
+    if code in NATIONALITIES:
+        return NATIONALITIES[code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return _country_names().gettext(getattr(country, "common_name", country.name))
 
 
 def codes(dimension: str) -> list[str]:

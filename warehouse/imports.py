@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -24,7 +25,6 @@ from warehouse.dialect import (
     FileRefused,
     cell_text,
     decode,
-    identifier_columns,
     normalise_name,
     parse_header,
 )
@@ -132,7 +132,17 @@ def _iso(text: str) -> str:
 
 
 def read_profile(path: Path) -> ImportProfile:
-    """Read and check one import profile file."""
+    """Read and check one import profile file (read again only once it changed)."""
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise ImportProfileError(f"Importprofil {path} ist nicht lesbar ({err.strerror}).") from err
+    return _read_profile(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_profile(path: Path, mtime_ns: int, size: int) -> ImportProfile:
+    """`read_profile` for one version of the file (its modification time and size)."""
     where = f"Importprofil {path}"
     try:
         with path.open("rb") as handle:
@@ -275,17 +285,6 @@ def _sheet(path: Path, chosen: ImportProfile) -> SourceRows:
         if any(v != "" and v is not None for v in row)
     )
     return SourceRows(header, rows, f"XLSX, Blatt „{found}“, Importprofil „{chosen.name}“")
-
-
-def check_identifiers(rows: SourceRows) -> None:
-    """Refuse the file when the source header holds a direct identifier (mapped or not)."""
-    found = identifier_columns(list(rows.header))
-    if found:
-        columns = ", ".join(f"„{c}“" for c in dict.fromkeys(found))
-        raise FileRefused(
-            f"Spalte {columns} ist ein direktes Identifikationsmerkmal; "
-            "die Datei wird abgelehnt und nicht gespeichert"
-        )
 
 
 def mapped(

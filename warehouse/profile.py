@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from warehouse.errors import UserError
-from warehouse.settings import load_settings
+from warehouse.settings import profile_name
 
 # Flag columns of `faelle` a target group may be defined by (export format §4.1).
 FLAG_COLUMNS = (
@@ -192,7 +192,8 @@ def shipped_names() -> tuple[str, ...]:
 
 def current() -> Profile:
     """The profile `KIM_PROFIL` selects (Ennepe-Ruhr-Kreis by default)."""
-    return load(load_settings().profile)
+    # read per call (labels ask often): the environment alone, not all the settings
+    return load(profile_name())
 
 
 @cache

@@ -324,6 +324,7 @@ VERFAHREN = Table(
         Column("person_id", P, required=True),
         Column("ags", A, required=True),
         Column("verfahrensart", C, required=True, codes=PROCEDURES),
+        Column("staatsangehoerigkeit", C),
         Column("anstoss", D, not_after_stichtag=True),
         Column("antrag", D, not_after_stichtag=True),
         Column("entscheidung", D, not_after_stichtag=True),

@@ -107,12 +107,17 @@ class Settings:
         return self.home / "kim.lock"
 
 
+def profile_name() -> str:
+    """The Kreis profile `KIM_PROFIL` names (the Ennepe-Ruhr-Kreis by default)."""
+    return os.environ.get("KIM_PROFIL", "") or "ennepe-ruhr"
+
+
 def load_settings() -> Settings:
     """Build the settings from KIM_* environment variables."""
     return Settings(
         home=Path(os.environ.get("KIM_HOME", "data")).resolve(),
         exports=Path(os.environ.get("KIM_EXPORTS", "exports")).resolve(),
-        profile=os.environ.get("KIM_PROFIL", "") or "ennepe-ruhr",
+        profile=profile_name(),
         max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
         lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
         workers=int(os.environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),

@@ -22,11 +22,13 @@ def layout(**query: str) -> html.Div:
         [
             make_page_header(
                 f"Baustein III {display.period(filters.zeitraum)}",
-                "Bleiberecht nach §§ 25a und 25b AufenthG und Einbürgerung: aktiv angesprochene "
-                "Personen, Anträge und Erteilungen je Ausländerbehörde.",
+                "Bleiberecht nach §§ 25a und 25b AufenthG, Chancen-Aufenthaltsrecht nach § 104c "
+                "AufenthG und Einbürgerung: aktiv angesprochene Personen, Anträge und "
+                "Erteilungen je Ausländerbehörde und nach Staatsangehörigkeit.",
             ),
             make_notice(responsibility()),
             *(make_chart_card(build(f"baustein3-{code}", filters)) for code in (ALL, *VERFAHREN)),
             make_chart_card(build("baustein3-verlauf", filters)),
+            make_chart_card(build("baustein3-staatsangehoerigkeiten", filters)),
         ]
     )

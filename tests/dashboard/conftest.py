@@ -28,6 +28,25 @@ CHROMIUM = "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LABELS = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "bezeichnungen.csv"
 FILTER_GROUPS = ("zeitraum", "gebiet", "zielgruppe", "handlungsfeld")
+# Every page of the app, one town's page as the Ennepe-Ruhr sample names it.
+PAGES = [
+    "/",
+    "/staedte",
+    "/stadt/05954036",
+    "/zielgruppen",
+    "/handlungsfelder",
+    "/personal",
+    "/baustein3",
+    "/ziele",
+    "/strukturthemen",
+    "/datenqualitaet",
+    "/berichte",
+    "/kennzahlen",
+    "/barrierefreiheit",
+    "/datenschutz",
+    "/leichte-sprache",
+    "/?praesentation=1",
+]
 # The key of a published cell, in the order of `kim indicators` columns.
 # The account the browser tests sign in with.
 USER = "pruefer"

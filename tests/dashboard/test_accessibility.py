@@ -4,26 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.conftest import axe_violations, open_page
-
-PAGES = [
-    "/",
-    "/staedte",
-    "/stadt/05954036",
-    "/zielgruppen",
-    "/handlungsfelder",
-    "/personal",
-    "/baustein3",
-    "/ziele",
-    "/strukturthemen",
-    "/datenqualitaet",
-    "/berichte",
-    "/kennzahlen",
-    "/barrierefreiheit",
-    "/datenschutz",
-    "/leichte-sprache",
-    "/?praesentation=1",
-]
+from tests.dashboard.conftest import PAGES, axe_violations, open_page
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -101,3 +101,54 @@ def test_period_filter_lives_in_the_url_and_secret_values_stay_secret(server, br
     assert len(timeline) == 12
     wert, secret = values[("b3_antraege", "2025-12", WITTEN, "alle", "alle", "")]
     assert_shown(timeline[-1]["Anträge (Witten)"], wert, secret, 0)
+
+
+# German short names of the nationalities the sample delivers most often.
+NATIONALITIES = {
+    "Afghanistan": "AFG",
+    "Irak": "IRQ",
+    "Iran": "IRN",
+    "Kosovo": "XKX",
+    "Russische Föderation": "RUS",
+    "Syrien": "SYR",
+    "Türkei": "TUR",
+    "Ukraine": "UKR",
+    "Andere oder unbekannt": "andere",
+}
+
+
+def test_nationalities_equal_kim_indicators_and_add_up_to_the_total(server, browser, published):
+    open_page(browser, server + "/baustein3?zeitraum=2025-Q3")
+    values = published_values(published, "2025")
+    title = "Alle Verfahren nach Staatsangehörigkeit – 2025"
+    rows = card_table(browser, title)
+    published_codes = {
+        split.split("=")[1]
+        for (_, _, gebiet, _, _, split) in values
+        if split.startswith("staatsangehoerigkeit=") and gebiet == KREIS
+    }
+    shown = [r["Staatsangehörigkeit"] for r in rows]
+    assert {NATIONALITIES[name] for name in shown} == published_codes
+    assert 3 <= len(shown) <= 6 and shown[-1] == "Andere oder unbekannt"
+    assert shown[:-1] == sorted(shown[:-1]), "alphabetical, so no order tells a secret apart"
+    for row in rows:
+        split = f"staatsangehoerigkeit={NATIONALITIES[row['Staatsangehörigkeit']]}"
+        for indikator, column in zip(
+            STAGES, ("Aktiv angesprochen", "Anträge", "Erteilungen / Einbürgerungen"), strict=True
+        ):
+            wert, secret = values[(indikator, "2025", KREIS, "alle", "alle", split)]
+            assert_shown(row[column], wert, secret, 0)
+    for indikator in STAGES:
+        total, _ = values[(indikator, "2025", KREIS, "alle", "alle", "")]
+        parts = [
+            values[(indikator, "2025", KREIS, "alle", "alle", f"staatsangehoerigkeit={c}")]
+            for c in published_codes
+        ]
+        if not any(secret for _, secret in parts):
+            assert sum(wert for wert, _ in parts) == total
+    # Towns and the Kreis authority are not broken down by nationality.
+    assert not any(
+        split.startswith("staatsangehoerigkeit=") and gebiet != KREIS
+        for (_, _, gebiet, _, _, split) in values
+    )
+    assert "Staatsangehörigkeit" in card_sentence(browser, title)

@@ -17,6 +17,7 @@ from dashboard import auth
 from dashboard.app import create_app
 from tests.conftest import Kim
 from tests.dashboard.conftest import (
+    PAGES,
     USER,
     add_account,
     axe_violations,
@@ -136,19 +137,8 @@ def test_both_reports_are_written(installation: Kim, tmp_path: Path) -> None:
         assert written.stat().st_size > 0
 
 
-PAGES = (
-    "/",
-    "/staedte",
-    "/zielgruppen",
-    "/handlungsfelder",
-    "/personal",
-    "/baustein3",
-    "/ziele",
-    "/strukturthemen",
-    "/datenqualitaet",
-    "/berichte",
-    "/kennzahlen",
-)
+# Every page but the Ennepe-Ruhr town page: a profile adds its own first town.
+PROFILE_PAGES = tuple(p for p in PAGES if not p.startswith("/stadt/"))
 
 
 def test_every_page_has_no_axe_violations(installation: Kim, browser) -> None:
@@ -156,7 +146,7 @@ def test_every_page_has_no_axe_violations(installation: Kim, browser) -> None:
     town = profile.load(installation.profile).town_codes[-1]
     found = {}
     with serving(installation.env) as url:
-        for path in (*PAGES, f"/stadt/{town}"):
+        for path in (*PROFILE_PAGES, f"/stadt/{town}"):
             open_page(browser, url + path)
             found[path] = [v["id"] for v in axe_violations(browser)]
     assert not any(found.values()), found

@@ -91,6 +91,8 @@ gestaltet as (
             when aufschluesselung = '' and zielgruppe = 'alle' and handlungsfeld = 'alle' then 1
             -- staffing by Baustein (not personal data, never suppressed)
             when dimension = 'baustein' and ist_kreis then 1
+            -- Baustein III by nationality: the Kreis's years, as in public reports
+            when dimension = 'staatsangehoerigkeit' and ist_kreis then 4
             when dimension in ('verfahrensart', 'baustein') then 2
             when aufschluesselung <> '' and not ist_kreis then null
             when dimension = 'partner' and handlungsfeld = 'alle' then 2

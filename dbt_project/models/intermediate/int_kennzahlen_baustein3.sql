@@ -1,4 +1,5 @@
--- Indicators 20-22 per period and town of residence, also by procedure type (unprotected).
+-- Indicators 20-22 per period and town of residence, also by procedure type and by the most
+-- frequent nationalities (unprotected).
 {#- breakdown labels: the row without breakdown and one per procedure type -#}
 {% set arten = [''] %}
 {% for art in var('verfahrensarten') %}
@@ -12,29 +13,56 @@ perioden as (
     select * from {{ ref('int_perioden') }}
 ),
 
+haeufigste as (
+    -- the nationalities shown on their own: the most frequent since the start, Kreis-wide
+    select
+        staatsangehoerigkeit,
+        row_number() over (order by count(*) desc, staatsangehoerigkeit) as rang
+    from verfahren
+    where staatsangehoerigkeit <> 'XXZ'
+    group by staatsangehoerigkeit
+    having count(*) >= {{ var('staatsangehoerigkeiten_mindestens') }}
+    qualify rang <= {{ var('staatsangehoerigkeiten_anzahl') }}
+),
+
+eingeordnet as (
+    select
+        verfahren.*,
+        case
+            when haeufigste.staatsangehoerigkeit is not null
+                then 'staatsangehoerigkeit=' || haeufigste.staatsangehoerigkeit
+            else 'staatsangehoerigkeit=andere'
+        end as staatsangehoerigkeit_label
+    from verfahren
+    left join haeufigste on verfahren.staatsangehoerigkeit = haeufigste.staatsangehoerigkeit
+),
+
 ereignisse as (
     select
         ags,
         verfahrensart,
+        staatsangehoerigkeit_label,
         'b3_angesprochen' as indikator,
         anstoss as datum
-    from verfahren
+    from eingeordnet
     where anstoss is not null
     union all
     select
         ags,
         verfahrensart,
+        staatsangehoerigkeit_label,
         'b3_antraege' as indikator,
         antrag as datum
-    from verfahren
+    from eingeordnet
     where antrag is not null
     union all
     select
         ags,
         verfahrensart,
+        staatsangehoerigkeit_label,
         'b3_erteilt' as indikator,
         entscheidung as datum
-    from verfahren
+    from eingeordnet
     where entscheidung is not null and ergebnis = 'erteilt'
 ),
 
@@ -43,7 +71,11 @@ zugeordnet as (
         ereignisse.indikator,
         perioden.zeitraum,
         ereignisse.ags,
-        unnest(['', 'verfahrensart=' || ereignisse.verfahrensart]) as aufschluesselung
+        unnest([
+            '',
+            'verfahrensart=' || ereignisse.verfahrensart,
+            ereignisse.staatsangehoerigkeit_label
+        ]) as aufschluesselung
     from ereignisse
     inner join perioden on ereignisse.datum between perioden.beginn and perioden.ende
 ),
@@ -67,6 +99,12 @@ indikatoren as (
 
 arten as (
     select unnest({{ arten }}) as aufschluesselung
+    union all
+    select 'staatsangehoerigkeit=' || staatsangehoerigkeit from haeufigste
+    -- the rest, only beside nationalities of their own (else it would repeat the total)
+    union all
+    select 'staatsangehoerigkeit=andere'
+    where exists (select 1 from haeufigste)
 ),
 
 raster as (

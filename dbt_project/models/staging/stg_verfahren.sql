@@ -9,6 +9,7 @@ renamed as (
         quelle as behoerde_ags,
         ags,
         verfahrensart,
+        staatsangehoerigkeit,
         anstoss,
         antrag,
         entscheidung,
