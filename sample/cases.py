@@ -308,11 +308,11 @@ def target_flags(rng: random.Random, person: Person, beginn: Day) -> tuple[bool,
 
 
 def simulate_cases(
-    ags: str, seed: int, scale: float, until: date, source: str | None = None
+    ags: str, seed: int, scale: float, until: date, stream: str | None = None
 ) -> list[Case]:
-    """All cases of a town (of one source in it) from the programme start to `until`,
-    following its staffing."""
-    rng = random.Random(f"{seed}-{source or ags}-faelle")
+    """All cases of a town (of one source's share, drawn from its `stream`) from the programme
+    start to `until`, following its staffing."""
+    rng = random.Random(f"{seed}-{stream or ags}-faelle")
     fall_ids, person_ids = Pseudonyms("F", rng), Pseudonyms("P", rng)
     post = post_of("case_management", ags)
     yearly_per_post = rng.uniform(45, 60)
@@ -452,8 +452,13 @@ def simulate_town(
     ags: str, seed: int, scale: float, until: date, source: str | None = None
 ) -> TownWorld:
     """The full history of one town's case management, or of one source's share of it."""
-    key = source or ags
-    cases = simulate_cases(ags, seed, scale, until, source)
+    # the random streams of a welfare provider's share, one per town it serves
+    stream = ags if source is None else f"{source}-{ags}"
+    cases = simulate_cases(ags, seed, scale, until, stream)
     return TownWorld(
-        ags, cases, simulate_contacts(key, seed, cases), simulate_referrals(key, seed, cases), key
+        ags,
+        cases,
+        simulate_contacts(stream, seed, cases),
+        simulate_referrals(stream, seed, cases),
+        source or ags,
     )

@@ -51,7 +51,7 @@ import io
 import random
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -91,7 +91,7 @@ from sample.dialects import (
     text_rows,
     town_dialect,
 )
-from sample.shapes import Row
+from sample.shapes import Day, Row
 from sample.snapshots import TOWN_ROWS
 
 # Towns by position (ordered by AGS), as Sprockhövel, Gevelsberg and Witten in Ennepe-Ruhr:
@@ -218,10 +218,12 @@ class Writer:
         path.write_bytes(self.csv_bytes(ags, table, rows, dialect, stichtag))
         self.written.append(path)
 
-    def town(self, world: TownWorld, dialect: Dialect, stichtag: date) -> None:
-        """The four tables of a town in its container."""
+    def town(self, worlds: Sequence[TownWorld], dialect: Dialect, stichtag: date) -> None:
+        """The four tables of a source in its container: a town, or a welfare provider with
+        the cases of every town it serves."""
         day = stichtag.toordinal()
-        tables = {t: TOWN_ROWS[t](world, day) for t in TOWN_TABLES}
+        tables = {t: _rows(t, worlds, day) for t in TOWN_TABLES}
+        world = worlds[0]
         stem = f"{world.source}_{dialect.stichtag(stichtag)}"
         if dialect.container == "csv":
             for table, rows in tables.items():
@@ -239,6 +241,12 @@ class Writer:
         self.written.append(path)
 
 
+def _rows(table: str, worlds: Sequence[TownWorld], day: Day) -> Iterator[Row]:
+    """A town table's rows of several worlds as of a day, one world after the other."""
+    for world in worlds:
+        yield from TOWN_ROWS[table](world, day)
+
+
 def generate(
     out: Path,
     seed: int = 1,
@@ -252,20 +260,21 @@ def generate(
         raise ValueError("scale must be > 0, history >= 1 and until after mid-2021")
     out.mkdir(parents=True, exist_ok=True)
     writer = Writer(out, seed, errors)
+    providers = profile.current().providers
     for town in towns():
         # welfare providers carry their share of a town's cases and deliver them themselves
-        providers = [p for p in profile.current().providers if town.ags in p.towns]
-        own = 1 - sum(p.share for p in providers)
-        worlds = [(simulate_town(town.ags, seed, scale * own, until), town_dialect(town.ags))]
-        for provider in providers:
-            if len(provider.towns) > 1:
-                raise ValueError(f"kim generate simulates providers of one town ({provider.id})")
-            world = simulate_town(town.ags, seed, scale * provider.share, until, provider.id)
-            worlds.append((world, PROVIDER_DIALECT))
+        own = 1 - sum(p.share for p in providers if town.ags in p.towns)
+        world = simulate_town(town.ags, seed, scale * own, until)
         lag = LAG_MONTHS if town.ags == lagging_town() else 0
         for stichtag in stichtage(until, history, lag):
-            for world, dialect in worlds:
-                writer.town(world, dialect, stichtag)
+            writer.town([world], town_dialect(town.ags), stichtag)
+    for provider in providers:
+        shares = [
+            simulate_town(ags, seed, scale * provider.share, until, provider.id)
+            for ags in provider.towns
+        ]
+        for stichtag in stichtage(until, history):
+            writer.town(shares, PROVIDER_DIALECT, stichtag)
     for authority, dialect in authority_dialects().items():
         procedures = simulate_procedures(authority, seed, scale, until)
         for stichtag in stichtage(until, history):

@@ -8,6 +8,7 @@ from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters, period_type, periods_in_year
 from warehouse import profile
+from warehouse.formatting import enumeration
 from warehouse.profile import Authority
 from warehouse.schema import PROCEDURES, kreis_ags
 
@@ -30,7 +31,7 @@ def separate() -> tuple[Authority, ...]:
 
 def _town_names(authority: Authority) -> str:
     """`Witten`: the towns an authority serves."""
-    return " und ".join(t.name for t in profile.current().towns if t.ags in authority.towns)
+    return enumeration([t.name for t in profile.current().towns if t.ags in authority.towns])
 
 
 def whole() -> str:

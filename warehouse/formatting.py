@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,3 +27,10 @@ def day(value: date | datetime | None) -> str:
 def moment(value: datetime | None) -> str:
     """Timestamp as `30.06.2025, 14:05 Uhr`."""
     return value.strftime("%d.%m.%Y, %H:%M Uhr") if value else ""
+
+
+def enumeration(names: Sequence[str]) -> str:
+    """`A`, `A und B`, `A, B und C`: names as a German list."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} und {names[-1]}"

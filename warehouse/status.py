@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from warehouse import profile, store
-from warehouse.formatting import day, moment, number
+from warehouse.formatting import day, enumeration, moment, number
 from warehouse.lock import exclusive
 from warehouse.schema import TABLES, kreis_ags, towns
 from warehouse.settings import Settings
@@ -95,7 +95,7 @@ def source_name(ags: str, table: str | None) -> str:
         return "Koordinierungsstelle (Kreis)" if active.has_towns else "Koordinierungsstelle"
     provider = next((p for p in profile.current().providers if p.id == ags), None)
     if provider is not None:
-        names = ", ".join(t.name for t in towns() if t.ags in provider.towns)
+        names = enumeration([t.name for t in towns() if t.ags in provider.towns])
         return f"{provider.name} (Träger für {names})"
     return next((t.name for t in towns() if t.ags == ags), ags)
 

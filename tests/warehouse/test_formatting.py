@@ -1,11 +1,11 @@
-"""German number formats: grouping, decimal comma, rounding half away from zero."""
+"""German number formats (grouping, decimal comma, rounding half away from zero) and lists."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from warehouse.formatting import number
+from warehouse.formatting import enumeration, number
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,16 @@ from warehouse.formatting import number
 )
 def test_numbers_are_german_and_rounded_half_away_from_zero(value, decimals, text):
     assert number(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [
+        ([], ""),
+        (["Witten"], "Witten"),
+        (["Hattingen", "Witten"], "Hattingen und Witten"),
+        (["Hattingen", "Sprockhövel", "Witten"], "Hattingen, Sprockhövel und Witten"),
+    ],
+)
+def test_enumeration_is_a_german_list(names, text):
+    assert enumeration(names) == text

@@ -3,7 +3,12 @@ name, its cases in the towns it serves."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from tests.conftest import Kim
+
+PROFILES = Path(__file__).resolve().parents[2] / "warehouse" / "profiles"
 
 FAELLE = (
     "fall_id;person_id;ags;fallbeginn;status\n"
@@ -44,3 +49,49 @@ def test_a_provider_delivers_the_cases_of_its_towns(kim: Kim, monkeypatch) -> No
     assert rows == [("caritas-herne", "05916000", "CAR-F-0001")]
     status = kim.run("status", check=True).stdout
     assert "Caritasverband Herne (Träger für Herne)" in status
+
+
+def test_a_provider_of_two_towns_delivers_both_towns_cases(kim: Kim, tmp_path: Path) -> None:
+    """A Kreis profile with a provider serving two towns: `kim generate` writes one delivery
+    with both towns' cases, `kim load` takes them all, `kim status` names the provider."""
+    folder = tmp_path / "coesfeld-mit-traeger"
+    shutil.copytree(PROFILES / "coesfeld", folder)
+    with (folder / "profil.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[[traeger]]\nid = "caritas-baumberge"\nname = "Caritas Baumberge"\n'
+            'staedte = ["05558020", "05558032"]\nanteil = 0.5\n'
+        )
+    kim.profile = str(folder)
+    kim.run(
+        "generate",
+        "--out",
+        str(kim.exports),
+        "--scale",
+        "0.3",
+        "--historie",
+        "1",
+        "--fehlerfrei",
+        check=True,
+    )
+    assert list(kim.exports.glob("caritas-baumberge_*"))
+    code, report = kim.load_json()
+    assert code == 0, report
+    by_source = kim.query(
+        "SELECT quelle, ags, count(*) FROM aktuell.faelle "
+        "WHERE ags IN ('05558020', '05558032') GROUP BY ALL ORDER BY ALL"
+    )
+    sources = {(quelle, ags) for quelle, ags, _ in by_source}
+    assert sources == {
+        ("05558020", "05558020"),
+        ("05558032", "05558032"),
+        ("caritas-baumberge", "05558020"),
+        ("caritas-baumberge", "05558032"),
+    }
+    # Every contact of the provider belongs to one of its cases.
+    (orphans,) = kim.query(
+        "SELECT count(*) FROM aktuell.kontakte k ANTI JOIN aktuell.faelle f "
+        "USING (quelle, fall_id) WHERE k.quelle = 'caritas-baumberge'"
+    )[0]
+    assert orphans == 0
+    status = kim.run("status", check=True).stdout
+    assert "Caritas Baumberge (Träger für Havixbeck und Nottuln)" in status
