@@ -48,6 +48,7 @@ class Cell:
 
     column: str | None = None
     constant: str | None = None
+    heading: str | None = None  # the source column as the profile spells it
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,16 @@ class ImportProfile:
     date_formats: tuple[str, ...]
     values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     rules: tuple[Rule, ...]
+
+    def source_columns(self, table: str) -> dict[str, str]:
+        """The source column each column of a table is read from, where every rule of the
+        table reads the same one (messages name it beside the table's column)."""
+        found: dict[str, set[str | None]] = {}
+        for rule in self.rules:
+            if rule.table == table:
+                for column, cell in rule.cells:
+                    found.setdefault(column, set()).add(cell.heading)
+        return {c: s.pop() for c, s in found.items() if len(s) == 1 and None not in s}
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -213,7 +224,7 @@ def _rule(where: str, table: str, raw: dict) -> Rule:
         if isinstance(source, dict) and "wert" in source:
             cells.append((column, Cell(constant=str(source["wert"]))))
         elif isinstance(source, str):
-            cells.append((column, Cell(column=normalise_name(source))))
+            cells.append((column, Cell(column=normalise_name(source), heading=source)))
         else:
             raise ImportProfileError(
                 f'{where}: {table}.{column} braucht einen Spaltennamen oder {{ wert = "…" }}.'

@@ -123,6 +123,7 @@ class Checked:
     format: str = ""
     unknown: list[str] = field(default_factory=list)
     refused: str | None = None  # file-level refusal message
+    sources: dict[str, str] = field(default_factory=dict)  # table column → source column
 
 
 Progress = Callable[[int], None]
@@ -426,6 +427,7 @@ class _Load:
             checked.refused = str(err)
             return checked
         checked.format, checked.unknown = raw.format, raw.unknown_columns
+        checked.sources = raw.sources
         ctx = Context(candidate.name.ags, candidate.name.stichtag)
         target = _chk(candidate)
         check_rows(cursor, table, raw.name, raw.columns, ctx, target, faelle_ok)
@@ -587,7 +589,7 @@ class _Load:
             ORDER BY _zeile LIMIT {MAX_MESSAGES + 1}
             """
         ).fetchall()
-        messages = [_row_message(*row) for row in rows[:MAX_MESSAGES]]
+        messages = [_row_message(*row, c.sources) for row in rows[:MAX_MESSAGES]]
         if len(rows) > MAX_MESSAGES:
             (total,) = self.con.execute(f"SELECT sum(len(_fehler)) FROM {work}").fetchone()
             messages.append(
@@ -691,8 +693,13 @@ def _chk(candidate: Candidate) -> str:
     return f"work.chk_{id(candidate)}"
 
 
-def _row_message(line: int, column: str | None, value: str | None, reason: str) -> str:
-    """One row error as shown to users."""
+def _row_message(
+    line: int, column: str | None, value: str | None, reason: str, sources: dict[str, str]
+) -> str:
+    """One row error as shown to users; in a file an import profile reads, with the file's
+    own column (`Spalte „wohnort“ → ags`)."""
+    if column in sources:
+        column = f"„{sources[column]}“ → {column}"
     where = f"Zeile {line}" + (f", Spalte {column}" if column else "")
     shown = f" (Wert: „{value}“)" if value else ""
     return f"{where}: {reason}{shown}"

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +63,8 @@ class RawTable:
     unknown_columns: list[str]
     format: str
     backing: str | None = None  # the table behind `name` when `name` is a view
+    # a file read through an import profile: the source column behind a table column
+    sources: dict[str, str] = field(default_factory=dict)
 
     def drop(self, con: duckdb.DuckDBPyConnection) -> None:
         """Remove the temp objects."""
@@ -455,7 +457,7 @@ def _read_mapped(
     _register(con, target, lines, [None] * len(lines), columns, cells, tmp_dir)
     # source columns no rule reads are listed once, with the file's first table
     listed = unread if part.table == chosen.tables[0] else []
-    return RawTable(target, columns, listed, rows.format)
+    return RawTable(target, columns, listed, rows.format, sources=chosen.source_columns(part.table))
 
 
 def _read_sheet(

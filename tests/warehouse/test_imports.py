@@ -53,9 +53,12 @@ def test_a_towns_excel_list_loads_as_cases_and_topics(kim: Kim) -> None:
     assert (faelle["zeilen_gelesen"], faelle["zeilen_quarantaene"]) == (8, 2)
     # line numbers of the workbook (two title rows, the header in row 3)
     assert any(
-        m.startswith("Zeile 8, Spalte status") and "„unklar“" in m for m in faelle["meldungen"]
+        m.startswith("Zeile 8, Spalte „Status“ → status") and "„unklar“" in m
+        for m in faelle["meldungen"]
     )
-    assert any(m.startswith("Zeile 10, Spalte einreisedatum") for m in faelle["meldungen"])
+    assert any(
+        m.startswith("Zeile 10, Spalte „Einreise“ → einreisedatum") for m in faelle["meldungen"]
+    )
     assert any("bemerkung" in m for m in faelle["meldungen"])
     # one topic row per filled topic column: Arbeit in all eight rows, Wohnen in four
     assert tables["handlungsfelder"]["zeilen_gelesen"] == 12
@@ -89,8 +92,13 @@ def test_another_layout_with_numeric_codes_loads(kim: Kim) -> None:
     (entry,) = files
     assert code == 1 and entry["tabelle"] == "faelle" and entry["quelle"] == "05954016"
     assert (entry["zeilen_gelesen"], entry["zeilen_geladen"]) == (6, 4)
-    assert any(m.startswith("Zeile 5, Spalte status") and "„7“" in m for m in entry["meldungen"])
-    assert any(m.startswith("Zeile 6, Spalte einreisedatum") for m in entry["meldungen"])
+    assert any(
+        m.startswith("Zeile 5, Spalte „FallStatus“ → status") and "„7“" in m
+        for m in entry["meldungen"]
+    )
+    assert any(
+        m.startswith("Zeile 6, Spalte „EinreiseMonat“ → einreisedatum") for m in entry["meldungen"]
+    )
     rows = dict(
         (r[0], r[1:])
         for r in kim.query(
@@ -136,7 +144,9 @@ def test_the_dry_run_shows_the_load_and_writes_nothing(kim: Kim, tmp_path: Path)
         "faelle": 8,
         "handlungsfelder": 12,
     }
-    assert any(m.startswith("Zeile 8, Spalte status") for f in files for m in f["meldungen"])
+    assert any(
+        m.startswith("Zeile 8, Spalte „Status“ → status") for f in files for m in f["meldungen"]
+    )
     assert sorted(kim.home.rglob("*")) == before
     assert copy.exists()
 
