@@ -175,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     try:
         profile.load(settings.profile)
+        if settings.home.is_dir():
+            profile.check_home(settings.home)
     except ProfileError as err:
         print(str(err), file=sys.stderr)
         return EXIT_USAGE

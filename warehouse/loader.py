@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import imports, store
+from warehouse import imports, profile, store
 from warehouse.dialect import FileRefused
 from warehouse.files import InputName, discover, parse_name
 from warehouse.lock import exclusive
@@ -140,6 +140,7 @@ def load(
     report = LoadReport()
     imports.available()  # a broken import profile stops the load before anything is read
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
+        profile.mark_home(settings.home)
         con = store.connect(settings.warehouse_path)
         con.execute("ATTACH ':memory:' AS work")
         try:

@@ -23,6 +23,8 @@ FLAG_COLUMNS = (
 )
 # The one rule-based target group: arrival within a window of months before the case began.
 ARRIVAL_GROUP = "neuzugewandert"
+# The file in KIM_HOME naming the Kreis whose data it holds (`AGS Name`).
+HOME_MARK = "kreisprofil"
 # Columns of the areas file the build hands to dbt (source `referenz.gemeinden`).
 AREA_COLUMNS = (
     "ags",
@@ -379,3 +381,26 @@ def _target_groups(spec: dict, where: str, months: int) -> tuple[TargetGroup, ..
             )
         groups.append(TargetGroup(code, name, definition))
     return tuple(groups)
+
+
+def check_home(home: Path) -> None:
+    """Refuse a KIM_HOME that holds another Kreis's data (the Kreis its first load named)."""
+    mark = home / HOME_MARK
+    if not mark.is_file():
+        return
+    ags, _, name = mark.read_text("utf-8").strip().partition(" ")
+    active = current()
+    if ags != active.ags:
+        raise ProfileError(
+            f"KIM_HOME {home} enthält die Daten von {name} (AGS {ags}), KIM_PROFIL wählt aber "
+            f"{active.name} (AGS {active.ags}): Wählen Sie das Profil dieser Daten oder ein "
+            "anderes KIM_HOME."
+        )
+
+
+def mark_home(home: Path) -> None:
+    """Name the active Kreis in KIM_HOME, so that no other Kreis profile works on its data."""
+    check_home(home)
+    mark = home / HOME_MARK
+    if not mark.exists():
+        mark.write_text(f"{current().ags} {current().name}\n", "utf-8")

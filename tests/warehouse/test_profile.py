@@ -101,3 +101,20 @@ def test_a_command_with_an_unknown_profile_says_so_in_one_german_line(kim: Kim) 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Kreisprofil „nirgendwo“ nicht gefunden" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_home_keeps_the_kreis_of_its_first_load(kim: Kim) -> None:
+    assert kim.run("load").returncode == 0
+    assert (kim.home / profile.HOME_MARK).read_text("utf-8") == "05954 Ennepe-Ruhr-Kreis\n"
+    kim.profile = "herne"
+    for command in (("status",), ("load",), ("build",)):
+        result = kim.run(*command)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"KIM_HOME {kim.home} enthält die Daten von Ennepe-Ruhr-Kreis (AGS 05954), "
+            "KIM_PROFIL wählt aber Herne (AGS 05916000): Wählen Sie das Profil dieser Daten "
+            "oder ein anderes KIM_HOME."
+        ]
+    kim.profile = ""
+    assert kim.run("status").returncode == 0
