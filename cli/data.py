@@ -95,7 +95,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     except (BuildFailed, Busy) as err:
         audit.record(settings, author(None), audit.Action.BUILD_FEHLGESCHLAGEN)
         print(str(err), file=sys.stderr)
-        return 1
+        return EXIT_BUSY if isinstance(err, Busy) else 1
     audit.record(settings, author(None), audit.Action.BUILD, build_id=record.build_id)
     print(f"Build {record.build_id} veröffentlicht (dbt {record.dbt_version}).")
     if record.pruefung:
@@ -130,7 +130,7 @@ def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
         plan = retention.clean(settings, dry_run=args.probelauf)
     except (UserError, Busy) as err:
         print(str(err), file=sys.stderr)
-        return 1
+        return EXIT_BUSY if isinstance(err, Busy) else 1
     if not args.probelauf and not plan.empty:
         audit.record(settings, author(None), audit.Action.BEREINIGUNG, **plan.as_json())
     if args.json:

@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from editorial import signoffs
-from warehouse import profile, store
+from warehouse import processes, profile, store
 from warehouse.errors import UserError
 from warehouse.lock import exclusive
 from warehouse.settings import Settings
@@ -65,7 +64,7 @@ def build(settings: Settings) -> BuildRecord:
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         _remove_scratch(settings)
         try:
-            _upgrade(settings.warehouse_path)
+            _upgrade(settings.warehouse_path, settings.lock_timeout_seconds)
             snapshots = _current_snapshots(settings.warehouse_path)
             versions = _signed_off_values(settings)
             version = _run_dbt(settings, scratch, versions)
@@ -96,11 +95,12 @@ def _remove_scratch(settings: Settings) -> None:
     shutil.rmtree(settings.builds_dir / f"{SCRATCH_NAME}.tmp", ignore_errors=True)
 
 
-def _upgrade(warehouse: Path) -> None:
-    """Create warehouse tables a newer version reads (the lock keeps writers out)."""
+def _upgrade(warehouse: Path, wait: float) -> None:
+    """Create warehouse tables a newer version reads (the lock keeps our writers out; another
+    process holding the file is waited for up to `wait` seconds)."""
     if warehouse.exists():
         try:
-            store.connect(warehouse).close()
+            store.connect(warehouse, wait=wait).close()
         except duckdb.Error as err:
             raise BuildFailed(f"Warehouse nicht lesbar: {err}") from err
 
@@ -176,7 +176,7 @@ def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
         "--vars",
         json.dumps(active.dbt_vars()),
     ]
-    result = subprocess.run(command, env=env, cwd=home, capture_output=True, text=True)
+    result = processes.run(command, env=env, cwd=home)
     if result.returncode != 0:
         raise BuildFailed(_failure_summary(result.stdout + result.stderr))
     match = re.search(r"Running with dbt=(\S+)", result.stdout)

@@ -34,3 +34,9 @@ def enumeration(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} und {names[-1]}"
+
+
+def seconds(value: float) -> str:
+    """`1 Sekunde`, `600 Sekunden`: a whole number of seconds."""
+    whole = round(value)
+    return f"{number(whole)} {'Sekunde' if whole == 1 else 'Sekunden'}"

@@ -141,7 +141,7 @@ def load(
     imports.available()  # a broken import profile stops the load before anything is read
     with exclusive(settings.lock_path, settings.lock_timeout_seconds):
         profile.mark_home(settings.home)
-        con = store.connect(settings.warehouse_path)
+        con = store.connect(settings.warehouse_path, wait=settings.lock_timeout_seconds)
         con.execute("ATTACH ':memory:' AS work")
         try:
             run = con.execute(

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.formatting import seconds
+
 
 class Busy(Exception):
     """Another process held the lock for longer than we were willing to wait."""
@@ -33,14 +35,14 @@ def exclusive(path: Path, timeout: float, *, shared: bool = False) -> Iterator[N
                     holder = handle.read().strip() or "ein anderer Prozess"
                     print(
                         f"Das Warehouse wird gerade bearbeitet ({holder}); warte bis zu "
-                        f"{timeout:.0f} Sekunden …",
+                        f"{seconds(timeout)} …",
                         file=sys.stderr,
                     )
                     told = True
                 if time.monotonic() >= deadline:
                     raise Busy(
-                        "Das Warehouse ist seit über "
-                        f"{timeout:.0f} Sekunden durch einen anderen Vorgang belegt; abgebrochen."
+                        f"Das Warehouse ist seit über {seconds(timeout)} durch einen anderen "
+                        "Vorgang belegt; abgebrochen."
                     ) from None
                 time.sleep(0.2)
         if not shared:

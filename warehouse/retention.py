@@ -257,7 +257,7 @@ def _finish(settings: Settings) -> None:
     _rewrite(settings)
     for name in filter(None, pending):
         Path(name).unlink(missing_ok=True)
-    con = store.connect(settings.warehouse_path)
+    con = store.connect(settings.warehouse_path, wait=settings.lock_timeout_seconds)
     try:
         con.execute("DELETE FROM bereinigung_offen")
     finally:
@@ -280,7 +280,9 @@ def clean(settings: Settings, *, dry_run: bool, today: date | None = None) -> Pl
         return plan
     with exclusive(settings.lock_path, settings.lock_timeout_seconds, shared=dry_run):
         # A dry run only reads: the warehouse file stays byte for byte as it was.
-        con = store.connect(settings.warehouse_path, read_only=dry_run)
+        con = store.connect(
+            settings.warehouse_path, read_only=dry_run, wait=settings.lock_timeout_seconds
+        )
         try:
             _temp_tables(con, plan)
             _measure(con, plan)

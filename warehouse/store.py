@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
 
+from warehouse.formatting import seconds
+from warehouse.lock import Busy
 from warehouse.schema import TABLES
 from warehouse.validation import SQL_TYPES
 
@@ -93,12 +96,27 @@ def _ddl() -> str:
     """
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writer also creates or upgrades the schema."""
+def connect(path: Path, *, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writer also creates or upgrades the schema. While another
+    process holds the file (say, a DuckDB shell), wait up to `wait` seconds, then `Busy`."""
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise Busy(
+                    f"Das Warehouse {path} ist seit über {seconds(wait)} von einem anderen "
+                    "Prozess geöffnet; abgebrochen. Beenden Sie ihn (etwa eine DuckDB-Sitzung) "
+                    "und versuchen Sie es erneut."
+                ) from None
+            time.sleep(0.2)
     con.execute(_ddl())
     if con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 0:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
