@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 from cli import accounts, data, editorial, serving
@@ -38,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="kim",
         description="KIM Monitor – Warehouse und Dashboard für das Kommunale "
         "Integrationsmanagement",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"kim {version('kim-monitor')}", help="Version"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
@@ -169,10 +174,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that do not work in KIM_HOME (`kim profil pruefen` loads into a folder of its own).
+WITHOUT_HOME = ("generate", "profil")
+# Exit code of a command whose output was cut off (`kim status | head`), as after SIGPIPE.
+EXIT_PIPE = 141
+
+
+def home_problem(home: Path) -> str | None:
+    """Why KIM_HOME cannot hold an installation (not a folder, not writable), or None."""
+    if home.exists() and not home.is_dir():
+        return (
+            f"KIM_HOME {home} ist kein Ordner: Setzen Sie KIM_HOME auf einen Ordner "
+            "(ein fehlender wird angelegt)."
+        )
+    existing = next(p for p in (home, *home.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return (
+            f"KIM_HOME {home} ist nicht beschreibbar ({existing}): Geben Sie dem Dienstkonto "
+            "Schreibrechte oder setzen Sie KIM_HOME auf einen anderen Ordner."
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     settings = load_settings()
+    problem = None if args.command in WITHOUT_HOME else home_problem(settings.home)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     try:
         profile.load(settings.profile)
         if settings.home.is_dir():
@@ -181,4 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(err), file=sys.stderr)
         return EXIT_USAGE
     commands = data.COMMANDS | editorial.COMMANDS | accounts.COMMANDS | serving.COMMANDS
-    return commands[args.command](args, settings)
+    try:
+        return commands[args.command](args, settings)
+    except BrokenPipeError:
+        # the reader stopped early: no traceback, and none when Python flushes at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE

@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from cli import data
-from cli.common import author
+from cli.common import EXIT_USAGE, author
+from warehouse.errors import UserError
 from warehouse.settings import Settings
 
 DEMO_USER = "demo"
@@ -68,7 +69,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return 1
     if not settings.serving_path.exists():
         print("Hinweis: Es ist noch kein Stand veröffentlicht (kim load, kim build).")
-    serve(args.host, args.port)
+    try:
+        serve(args.host, args.port)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 
