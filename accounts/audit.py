@@ -72,6 +72,8 @@ class Action(StrEnum):
     LADEN = "laden"
     PASSWORT_GEAENDERT = "passwort_geaendert"
     SEITENAUFRUF = "seitenaufruf"
+    SICHERUNG = "sicherung"
+    SICHERUNG_EINGESPIELT = "sicherung_eingespielt"
     SITZUNG_ABGELAUFEN = "sitzung_abgelaufen"
     ZUGRIFF_VERWEIGERT = "zugriff_verweigert"
 

@@ -10,7 +10,7 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-from cli import accounts, data, editorial, serving
+from cli import accounts, data, editorial, operations, serving
 from cli.common import EXIT_USAGE
 from warehouse import profile
 from warehouse.profile import ProfileError
@@ -161,6 +161,18 @@ def _parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--probelauf", action="store_true", help="nur zeigen, was gelöscht würde")
     cleanup.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
+    backup = commands.add_parser("sicherung", help="KIM_HOME sichern, prüfen, einspielen")
+    backup_commands = backup.add_subparsers(dest="aktion", required=True, metavar="AKTION")
+    create = backup_commands.add_parser("erstellen", help="eine Sicherung schreiben")
+    create.add_argument("ziel", type=Path, metavar="ZIEL", help="Datei oder Ordner")
+    for action, text in (("pruefen", "eine Sicherung prüfen"), ("einspielen", "zurückspielen")):
+        command = backup_commands.add_parser(action, help=text)
+        command.add_argument("datei", type=Path, metavar="DATEI")
+        if action == "einspielen":
+            command.add_argument(
+                "--ersetzen", action="store_true", help="vorhandene Daten in KIM_HOME ersetzen"
+            )
+
     serve = commands.add_parser("serve", help="Dashboard starten")
     demo = commands.add_parser(
         "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"
@@ -211,7 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProfileError as err:
         print(str(err), file=sys.stderr)
         return EXIT_USAGE
-    commands = data.COMMANDS | editorial.COMMANDS | accounts.COMMANDS | serving.COMMANDS
+    commands = (
+        data.COMMANDS
+        | editorial.COMMANDS
+        | accounts.COMMANDS
+        | serving.COMMANDS
+        | operations.COMMANDS
+    )
     try:
         return commands[args.command](args, settings)
     except BrokenPipeError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -72,3 +73,12 @@ def discover(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def sha256(path: Path) -> str:
+    """Content hash of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

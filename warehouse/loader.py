@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections import defaultdict
@@ -16,7 +15,7 @@ import duckdb
 
 from warehouse import imports, profile, store
 from warehouse.dialect import FileRefused
-from warehouse.files import InputName, discover, parse_name
+from warehouse.files import InputName, discover, parse_name, sha256
 from warehouse.lock import exclusive
 from warehouse.reading import (
     Part,
@@ -251,7 +250,7 @@ class _Load:
         except FileRefused as err:
             self._refuse_file(path, name, str(err))
             return None
-        delivery = Delivery(path, name, _sha256(path))
+        delivery = Delivery(path, name, sha256(path))
         for member in container.unknown_members:
             self._result(
                 FileResult(
@@ -709,12 +708,3 @@ def _row_message(
 def _percent(part: float, whole: float) -> str:
     """German percentage with one decimal."""
     return f"{100 * part / whole:.1f} %".replace(".", ",")
-
-
-def _sha256(path: Path) -> str:
-    """Content hash of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
