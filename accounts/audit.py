@@ -75,6 +75,7 @@ class Action(StrEnum):
     SICHERUNG = "sicherung"
     SICHERUNG_EINGESPIELT = "sicherung_eingespielt"
     SITZUNG_ABGELAUFEN = "sitzung_abgelaufen"
+    VERSAND = "versand"
     ZUGRIFF_VERWEIGERT = "zugriff_verweigert"
 
 

@@ -173,6 +173,16 @@ def _parser() -> argparse.ArgumentParser:
                 "--ersetzen", action="store_true", help="vorhandene Daten in KIM_HOME ersetzen"
             )
 
+    delivery = commands.add_parser(
+        "versand", help="Berichte des letzten abgeschlossenen Zeitraums per E-Mail versenden"
+    )
+    delivery.add_argument(
+        "--zeitraum", metavar="P", help="Jahr oder Halbjahr (Standard: der letzte abgeschlossene)"
+    )
+    delivery.add_argument(
+        "--erneut", action="store_true", help="auch wenn schon an diese Liste versandt"
+    )
+
     serve = commands.add_parser("serve", help="Dashboard starten")
     demo = commands.add_parser(
         "demo", help="Beispieldaten erzeugen (falls nötig), laden, berechnen und anzeigen"

@@ -1,4 +1,4 @@
-"""Commands of the Kreis IT: sicherung (backup, check, restore)."""
+"""Commands of the Kreis IT: sicherung (backup, check, restore) and versand (reports by mail)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cli.common import EXIT_BUSY, author
 from warehouse.errors import UserError
-from warehouse.formatting import moment, number
+from warehouse.formatting import enumeration, moment, number
 from warehouse.lock import Busy
 from warehouse.settings import Settings
 
@@ -66,5 +66,22 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BUSY if isinstance(err, Busy) else 1
 
 
+def _delivery(args: argparse.Namespace, settings: Settings) -> int:
+    """`kim versand [--zeitraum P] [--erneut]`."""
+    from reports import delivery
+
+    try:
+        done = delivery.send(settings, author(None), args.zeitraum, again=args.erneut)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    to = enumeration(list(done.empfaenger))
+    if done.bereits_versandt:
+        print(f"Die Berichte für {done.zeitraum} sind bereits an {to} versandt (--erneut).")
+    else:
+        print(f"Berichte für {done.zeitraum} an {to} versandt: {', '.join(done.dateien)}.")
+    return 0
+
+
 # Subcommand -> handler.
-COMMANDS = {"sicherung": _backup}
+COMMANDS = {"sicherung": _backup, "versand": _delivery}

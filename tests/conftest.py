@@ -29,12 +29,16 @@ class Kim:
         return env | {"KIM_PROFIL": self.profile} if self.profile else env
 
     def run(
-        self, *args: str, check: bool = False, timeout: float = 600
+        self,
+        *args: str,
+        check: bool = False,
+        timeout: float = 600,
+        env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess:
-        """Run `kim ARGS` as a subprocess (the real console entry point)."""
+        """Run `kim ARGS` as a subprocess (the real console entry point), with `env` added."""
         result = subprocess.run(
             [sys.executable, "-m", "cli", *args],
-            env=self.env,
+            env=self.env | (env or {}),
             capture_output=True,
             text=True,
             timeout=timeout,

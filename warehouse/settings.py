@@ -35,6 +35,19 @@ class Settings:
     # Retention: case-level data of cases closed longer ago; raw files of old deliveries.
     retention_years: int = 3
     raw_retention_days: int = 365
+    # Scheduled delivery of reports (`kim versand`): the mail server (STARTTLS unless turned
+    # off for a relay on the same host), a CA file for an internal certificate, the account
+    # (its password from KIM_SMTP_PASSWORT or a file only the service account can read).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_ca_file: str = ""
+    smtp_user: str = ""
+    smtp_password_file: str = ""
+    mail_from: str = ""
+    mail_to: tuple[str, ...] = ()
+    delivery_arts: tuple[str, ...] = ("land", "lenkungsgruppe")
+    delivery_formats: tuple[str, ...] = ("pdf",)
 
     @property
     def warehouse_path(self) -> Path:
@@ -134,4 +147,19 @@ def load_settings() -> Settings:
         lockout_minutes=float(os.environ.get("KIM_SPERRE_MINUTEN", "15")),
         retention_years=int(os.environ.get("KIM_AUFBEWAHRUNG_JAHRE", "3")),
         raw_retention_days=int(os.environ.get("KIM_AUFBEWAHRUNG_ROHDATEN_TAGE", "365")),
+        smtp_host=os.environ.get("KIM_SMTP_HOST", ""),
+        smtp_port=int(os.environ.get("KIM_SMTP_PORT", "587")),
+        smtp_starttls=os.environ.get("KIM_SMTP_STARTTLS", "1") != "0",
+        smtp_ca_file=os.environ.get("KIM_SMTP_CA", ""),
+        smtp_user=os.environ.get("KIM_SMTP_BENUTZER", ""),
+        smtp_password_file=os.environ.get("KIM_SMTP_PASSWORT_DATEI", ""),
+        mail_from=os.environ.get("KIM_VERSAND_VON", ""),
+        mail_to=_listed(os.environ.get("KIM_VERSAND_AN", "")),
+        delivery_arts=_listed(os.environ.get("KIM_VERSAND_ARTEN", "land,lenkungsgruppe")),
+        delivery_formats=_listed(os.environ.get("KIM_VERSAND_FORMATE", "pdf")),
     )
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    """`a, b,c` → ("a", "b", "c")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
