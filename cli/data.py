@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cli.common import EXIT_BUSY, EXIT_USAGE, author
+from cli.progress import Shown
 from warehouse.errors import NotPublished, UserError
 from warehouse.settings import Settings
 from warehouse.status import proof_line
@@ -47,7 +48,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Eingangsordner nicht gefunden: {settings.exports} (KIM_EXPORTS)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with _progress(enabled=not args.json) as progress:
+        with Shown(enabled=not args.json) as progress:
             result = load(settings, paths, progress)
     except Busy as err:
         print(str(err), file=sys.stderr)
@@ -84,14 +85,13 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     """`kim build`."""
+    from accounts import audit
     from warehouse.build import BuildFailed, build
     from warehouse.lock import Busy
 
-    print("Berechne Kennzahlen (dbt) …", file=sys.stderr)
-    from accounts import audit
-
     try:
-        record = build(settings)
+        with Shown() as progress:
+            record = build(settings, progress)
     except (BuildFailed, Busy) as err:
         audit.record(settings, author(None), audit.Action.BUILD_FEHLGESCHLAGEN)
         print(str(err), file=sys.stderr)
@@ -148,33 +148,6 @@ def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
     # With --json, stdout carries only the JSON document.
     with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
         return _build(args, settings)
-
-
-class _progress:
-    """A tqdm progress bar on stderr for long loads (only on a terminal)."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.bar = None
-
-    def __enter__(self):
-        def update(done: int) -> None:
-            if not self.enabled:
-                return
-            if self.bar is None:
-                from tqdm import tqdm
-
-                self.bar = tqdm(
-                    desc="Lade Tabellen", unit=" Tabellen", file=sys.stderr, leave=False
-                )
-            self.bar.n = done
-            self.bar.refresh()
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 # Subcommand -> handler.

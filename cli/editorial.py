@@ -7,6 +7,7 @@ import json
 import sys
 
 from cli.common import EXIT_USAGE, author
+from cli.progress import Shown
 from warehouse.errors import UserError
 from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
@@ -18,9 +19,16 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     out = args.out or settings.reports_dir
     try:
-        written = reports.write(
-            settings, args.art, args.zeitraum, args.format, out, by=author(None)
-        )
+        with Shown() as progress:
+            written = reports.write(
+                settings,
+                args.art,
+                args.zeitraum,
+                args.format,
+                out,
+                by=author(None),
+                progress=progress,
+            )
     except UserError as err:
         print(str(err), file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ import views.builders  # noqa: F401  (registers every chart builder)
 from accounts import audit
 from reports import content, images, to_pdf, to_pptx, to_xlsx
 from reports.content import Report
+from warehouse.progress import Progress, quiet
 from warehouse.settings import Settings
 
 FORMATS: dict[str, Callable[[Report], bytes]] = {
@@ -18,6 +19,8 @@ FORMATS: dict[str, Callable[[Report], bytes]] = {
     "xlsx": to_xlsx.render,
     "pptx": to_pptx.render,
 }
+# The step of writing the files as progress names it.
+WRITING = "Dateien schreiben (PDF mit Grafiken dauert am längsten)"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -33,15 +36,17 @@ def write(
     out: Path,
     *,
     by: str,
+    progress: Progress = quiet,
 ) -> list[Path]:
     """Write one report in the given formats to `out` (each file complete or not at all);
     audited as made `by`."""
-    report = content.assemble(settings, art, zeitraum)
+    report = content.assemble(settings, art, zeitraum, progress)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     charts_needed = any(fmt in ("pdf", "pptx") for fmt in formats)
     with images.renderer() if charts_needed else contextlib.nullcontext():
-        for fmt in formats:
+        for number, fmt in enumerate(formats):
+            progress(WRITING, number, len(formats))
             path = out / f"{report.file_stem}.{fmt}"
             scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             try:
@@ -50,6 +55,7 @@ def write(
             finally:
                 scratch.unlink(missing_ok=True)
             written.append(path)
+    progress(WRITING, len(formats), len(formats))
     _record(settings, by, art, zeitraum, [path.name for path in written])
     return written
 

@@ -19,6 +19,7 @@ from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
 from views.headlines import since_start
 from warehouse.errors import UserError
+from warehouse.progress import Progress, quiet
 from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
 
@@ -47,6 +48,8 @@ METHODS = (
     "(Jahresziel erfüllt), im Plan (mindestens 100 % der anteiligen Erwartung), leicht "
     "verzögert (85 bis 100 %), deutlich verzögert (unter 85 %); bei Höchstwerten umgekehrt.",
 )
+# The step of assembling a report as progress names it (charts and tables of its plan).
+CHARTS = "Grafiken und Tabellen zusammenstellen"
 # Report-only tables (not on a dashboard page), named like chart keys in the plans below.
 COMPARISON = "bericht-vergleich"
 PROBLEMS = "bericht-datenqualitaet"
@@ -184,7 +187,7 @@ def check_period(zeitraum: str) -> None:
         raise UserError(f"Für den Zeitraum {zeitraum} gibt es keine veröffentlichten Daten.")
 
 
-def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
+def assemble(settings: Settings, art: str, zeitraum: str, progress: Progress = quiet) -> Report:
     """Build a report from the frozen values of a signed-off period or the current build."""
     if art not in ARTS:
         raise UserError(f"Unbekannte Berichtsart „{art}“ ({', '.join(ARTS)}).")
@@ -204,9 +207,15 @@ def assemble(settings: Settings, art: str, zeitraum: str) -> Report:
         else:
             freigabe = "Nicht freigegeben: vorläufige Werte des aktuellen Stands."
         plan = PLANS[art]
-        sections = [
-            Section(title, tuple(_chart(key, filters) for key in keys)) for title, keys in plan
-        ]
+        total, done = sum(len(keys) for _, keys in plan), 0
+        sections = []
+        for title, keys in plan:
+            built = []
+            for key in keys:
+                built.append(_chart(key, filters))
+                done += 1
+                progress(CHARTS, done, total)
+            sections.append(Section(title, tuple(built)))
         if art != "stellennachweis":
             sections.append(
                 Section("Kommentare der Koordinierungsstelle", (notes(settings, zeitraum),))

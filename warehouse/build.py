@@ -8,6 +8,7 @@ import re
 import secrets
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from importlib import resources
@@ -19,6 +20,7 @@ from editorial import signoffs
 from warehouse import processes, profile, store
 from warehouse.errors import UserError
 from warehouse.lock import exclusive
+from warehouse.progress import Progress, quiet
 from warehouse.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -31,6 +33,16 @@ SCRATCH_NAME = "arbeit.duckdb"
 VERSIONS_NAME = "freigaben.parquet"
 # Where dbt's own summary of what went wrong begins in its output.
 SUMMARY_START = r"Encountered an error|Completed with \d+ errors?"
+# A node line of dbt's output: `12 of 129 START …`, `12 of 129 OK created …`, `… PASS …`.
+DBT_NODE = re.compile(
+    r"\b\d+ of (?P<total>\d+) (?P<status>START|OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b"
+)
+# The model that suppresses and runs the attacker check (the longest node by far).
+CONFIDENTIALITY_NODE = re.compile(r"model \S+\.int_kennzahlen_geschuetzt\b")
+# The steps of a build as progress names them.
+COMPUTING = "Kennzahlen berechnen und prüfen (dbt)"
+CONFIDENTIALITY = "Geheimhaltung: sperren und gegen Angreifer prüfen"
+PUBLISHING = "Veröffentlichen"
 
 
 class BuildFailed(Exception):
@@ -52,7 +64,7 @@ class BuildRecord:
     pruefung: dict[str, float] | None = None
 
 
-def build(settings: Settings) -> BuildRecord:
+def build(settings: Settings, progress: Progress = quiet) -> BuildRecord:
     """Build the indicators; on success the new serving database replaces the old one."""
     started = datetime.now()
     build_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
@@ -67,8 +79,10 @@ def build(settings: Settings) -> BuildRecord:
             _upgrade(settings.warehouse_path, settings.lock_timeout_seconds)
             snapshots = _current_snapshots(settings.warehouse_path)
             versions = _signed_off_values(settings)
-            version = _run_dbt(settings, scratch, versions)
+            version = _run_dbt(settings, scratch, versions, _DbtProgress(progress))
+            progress(PUBLISHING, 0, 1)
             proof = publish(scratch, settings, build_id, started, version, snapshots)
+            progress(PUBLISHING, 1, 1)
         except BuildFailed as err:
             _append_log(settings, _record(build_id, started, False, "", str(err), snapshots))
             raise
@@ -134,7 +148,35 @@ def _signed_off_values(settings: Settings) -> Path | None:
         raise BuildFailed(f"Freigegebene Werte nicht lesbar: {err}") from err
 
 
-def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
+class _DbtProgress:
+    """Turns dbt's output lines (`12 of 129 OK created …`) into progress: nodes done of all;
+    while the confidentiality node runs, the step says so."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.done = 0
+        self.step = COMPUTING
+
+    def __call__(self, line: str) -> None:
+        """Read one line of dbt's output."""
+        found = DBT_NODE.search(line)
+        if found is None:
+            return
+        total = int(found.group("total"))
+        confidentiality = CONFIDENTIALITY_NODE.search(line) is not None
+        if found.group("status") == "START":
+            if confidentiality:
+                self.step = CONFIDENTIALITY
+        else:
+            self.done += 1
+            if confidentiality:
+                self.step = COMPUTING
+        self.progress(self.step, self.done, total)
+
+
+def _run_dbt(
+    settings: Settings, scratch: Path, versions: Path | None, on_line: Callable[[str], None]
+) -> str:
     """`dbt build` (models and tests) into the scratch file; returns dbt's version."""
     dbt = Path(sys.executable).with_name("dbt")
     active = profile.load(settings.profile)
@@ -176,7 +218,7 @@ def _run_dbt(settings: Settings, scratch: Path, versions: Path | None) -> str:
         "--vars",
         json.dumps(active.dbt_vars()),
     ]
-    result = processes.run(command, env=env, cwd=home)
+    result = processes.run(command, env=env, cwd=home, on_line=on_line)
     if result.returncode != 0:
         raise BuildFailed(_failure_summary(result.stdout + result.stderr))
     match = re.search(r"Running with dbt=(\S+)", result.stdout)

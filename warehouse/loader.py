@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,6 +16,7 @@ from warehouse import imports, profile, store
 from warehouse.dialect import FileRefused
 from warehouse.files import InputName, discover, parse_name, sha256
 from warehouse.lock import exclusive
+from warehouse.progress import Progress, quiet
 from warehouse.reading import (
     Part,
     check_free_text,
@@ -31,6 +31,8 @@ from warehouse.settings import Settings
 from warehouse.validation import Context, check_overlaps, check_rows
 
 MAX_MESSAGES = 100
+# The step of a load as progress names it (tables checked and published of all).
+LOADING = "Tabellen prüfen und laden"
 NAME_PATTERN = (
     "<AGS>_<STICHTAG>_<tabelle>.csv|xlsx, <AGS>_<STICHTAG>.xlsx oder <AGS>_<STICHTAG>.zip"
 )
@@ -125,9 +127,6 @@ class Checked:
     sources: dict[str, str] = field(default_factory=dict)  # table column → source column
 
 
-Progress = Callable[[int], None]
-
-
 def load(
     settings: Settings,
     paths: list[Path] | None = None,
@@ -147,7 +146,7 @@ def load(
                 "INSERT INTO ladelauf VALUES (nextval('ladelauf_seq'), now(), NULL) "
                 "RETURNING lauf_id"
             ).fetchone()[0]
-            _Load(con, settings, run, report, progress or (lambda _: None), mapping).run(
+            _Load(con, settings, run, report, progress or quiet, mapping).run(
                 discover(paths or [settings.exports])
             )
             con.execute("UPDATE ladelauf SET beendet = now() WHERE lauf_id = ?", [run])
@@ -195,6 +194,7 @@ class _Load:
                 units[key].append(candidate)
         ordered = sorted(units, key=lambda k: (k[1], k[0], k[2]))
         plans = [self._assemble(*key, units[key]) for key in ordered]
+        total = sum(len(by_table) for _, by_table in plans)
         # Validation (the heavy part) runs in parallel; publication stays in Stichtag order.
         with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
             futures = [
@@ -204,7 +204,7 @@ class _Load:
                 checked, faelle_missing = future.result()
                 self._publish(*key, checked, faelle_missing=faelle_missing)
                 self.counter += len(checked)
-                self.progress(self.counter)
+                self.progress(LOADING, self.counter, total)
         landing = self.settings.exports.resolve()
         for original in processed:
             if original.resolve().parent == landing:

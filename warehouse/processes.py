@@ -26,25 +26,36 @@ def _bound_to(parent: int) -> Callable[[], None]:
 
 
 def run(
-    command: Sequence[str], *, env: dict[str, str], cwd: os.PathLike[str] | str
+    command: Sequence[str],
+    *,
+    env: dict[str, str],
+    cwd: os.PathLike[str] | str,
+    on_line: Callable[[str], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`subprocess.run` with captured text output, in a process group of its own that the
-    kernel ends when this process dies and that is killed on every other way out."""
+    """`subprocess.run` with its output (stdout and stderr together) captured and handed to
+    `on_line` line by line as it comes, in a process group of its own that the kernel ends
+    when this process dies and that is killed on every other way out."""
+    lines: list[str] = []
     with subprocess.Popen(
         list(command),
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
+        bufsize=1,
         process_group=0,
         # runs between fork and exec; it only calls prctl, so threads of DuckDB are no risk
         preexec_fn=_bound_to(os.getpid()),
     ) as child:
         try:
-            stdout, stderr = child.communicate()
+            for line in child.stdout or ():
+                lines.append(line)
+                if on_line is not None:
+                    on_line(line)
+            child.wait()
         except BaseException:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
             raise
-    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(child.args, child.returncode, "".join(lines), "")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -28,9 +29,29 @@ def built(tmp_path_factory) -> Kim:
     kim = Kim(home=root / "home", exports=root / "exports")
     kim.exports.mkdir()
     kim.run("generate", "--out", str(kim.exports), "--bis", "2025-06-30", check=True)
-    assert kim.run("load").returncode in (0, 1)
-    kim.run("build", check=True)
+    loaded = kim.run("load")
+    assert loaded.returncode in (0, 1)
+    built = kim.run("build", check=True)
+    # what both told a log (stderr is no terminal here), for the progress test
+    (root / "fortschritt.txt").write_text(loaded.stderr + built.stderr, "utf-8")
     return kim
+
+
+def test_load_and_build_tell_their_progress_step_by_step(built):
+    lines = (built.home.parent / "fortschritt.txt").read_text("utf-8").splitlines()
+    told = [re.fullmatch(r"(.+): (\d+) von (\d+)", line) for line in lines]
+    steps: dict[str, list[tuple[int, int]]] = {}
+    for found in filter(None, told):
+        steps.setdefault(found[1], []).append((int(found[2]), int(found[3])))
+    assert next(iter(steps)) == "Tabellen prüfen und laden"
+    assert "Geheimhaltung: sperren und gegen Angreifer prüfen" in steps
+    assert list(steps)[-1] == "Veröffentlichen"
+    for step in ("Tabellen prüfen und laden", "Kennzahlen berechnen und prüfen (dbt)"):
+        done = [d for d, _ in steps[step]]
+        (total,) = {t for _, t in steps[step]}
+        assert done == sorted(done) and done[-1] == total > 0, step
+        # a line at every tenth, not one per table or node
+        assert len(done) <= 11, step
 
 
 def serving_tables(kim: Kim) -> set[str]:
