@@ -8,13 +8,30 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Pango and fonts for the PDF reports (WeasyPrint).
 SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: demo test lint bench browser system clean
+PREFIX ?= /opt/kim
 
-$(BIN)/kim: pyproject.toml
+.PHONY: demo test lint bench browser system clean install lock
+
+# Every package at the version in requirements/test.txt (make lock), then the project itself.
+$(BIN)/kim: pyproject.toml requirements/test.txt
+	@echo "Richte $(VENV) ein (Python-Pakete aus requirements/test.txt) …"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install -r requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+# A production install without the test packages (docs/operations.md).
+install:
+	$(PYTHON) -m venv $(PREFIX)
+	$(PREFIX)/bin/pip install --quiet -r requirements/produktion.txt
+	$(PREFIX)/bin/pip install --quiet --no-deps .
+	$(PREFIX)/bin/pip check
+
+# Pin every Python dependency again (after a change in pyproject.toml).
+lock:
+	$(PYTHON) requirements/lock.py
 
 demo: $(BIN)/kim system
 	$(BIN)/kim demo
