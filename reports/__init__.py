@@ -61,12 +61,14 @@ def write(
 
 
 def download(
-    settings: Settings, art: str, zeitraum: str, fmt: str, *, by: str
+    settings: Settings, art: str, zeitraum: str, fmt: str, *, by: str, progress: Progress = quiet
 ) -> tuple[str, bytes]:
     """One report in one format for the browser: file name and content; audited as made `by`."""
-    report = content.assemble(settings, art, zeitraum)
+    report = content.assemble(settings, art, zeitraum, progress)
     name = f"{report.file_stem}.{fmt}"
+    progress(WRITING, 0, 1)
     data = FORMATS[fmt](report)
+    progress(WRITING, 1, 1)
     _record(settings, by, art, zeitraum, [name])
     return name, data
 

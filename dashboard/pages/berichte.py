@@ -9,7 +9,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 import reports
-from dashboard import access, auth
+from dashboard import access, auth, progress
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from editorial import comments, signoffs
 from reports import FORMATS, content
@@ -26,6 +26,9 @@ CREATE = "bericht-erstellen"  # pattern-matching: {"type": CREATE, "format": ...
 DOWNLOAD = "bericht-download"
 STATUS = "bericht-status"
 PROGRESS = "bericht-fortschritt"
+STEP = "bericht-schritt"  # the step of the running build, polled every TICK
+TICK = "bericht-takt"
+TOKEN = "bericht-auftrag"
 WORKING = (
     "Der Bericht wird erstellt: Die Kennzahlen werden gelesen, die Grafiken gezeichnet und die "
     "Datei geschrieben. Das dauert bis zu einer Minute; danach wird sie heruntergeladen."
@@ -105,6 +108,10 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
             className="knopfleiste",
         ),
         html.P(id=PROGRESS, role="status", className="hinweis", **{"aria-live": "polite"}),
+        # the step itself is not announced (it changes every second); <progress> is accessible
+        html.Div(id=STEP, className="hinweis"),
+        dcc.Store(id=TOKEN, data=progress.new_token()),
+        dcc.Interval(id=TICK, interval=700, disabled=True),
         dcc.Loading(
             html.P(id=STATUS, role="status", **{"aria-live": "polite"}),
             type="dot",
@@ -373,24 +380,58 @@ def sign_off(confirmed: int | None, period: str | None, report_period: str | Non
 @dash.callback(
     Output(DOWNLOAD, "data"),
     Output(STATUS, "children"),
+    Output(STEP, "children", allow_duplicate=True),
     Input({"type": CREATE, "format": ALL}, "n_clicks"),
     State(PERIOD, "value"),
     State(ART, "value"),
-    running=[(Output(PROGRESS, "children"), WORKING, "")],
+    State(TOKEN, "data"),
+    running=[(Output(PROGRESS, "children"), WORKING, ""), (Output(TICK, "disabled"), False, True)],
     prevent_initial_call=True,
 )
-def create_report(clicks: list[int | None], period: str | None, art: str | None):
+def create_report(clicks: list[int | None], period: str | None, art: str | None, token: str):
     """Build the report in the chosen format on the server and send it."""
     trigger = ctx.triggered_id
     if not trigger or not any(clicks) or trigger.get("format") not in FORMATS:
-        return no_update, no_update
+        return no_update, no_update, no_update
     if not period or period not in report_periods() or art not in content.ARTS:
-        return no_update, "Bitte Zeitraum und Art des Berichts wählen."
+        return no_update, "Bitte Zeitraum und Art des Berichts wählen.", ""
     try:
-        name, data = reports.download(load_settings(), art, period, trigger["format"], by=_author())
+        name, data = reports.download(
+            load_settings(),
+            art,
+            period,
+            trigger["format"],
+            by=_author(),
+            progress=progress.reporter(token),
+        )
     except UserError as err:
-        return no_update, f"Der Bericht ließ sich nicht erstellen: {err}"
-    return dcc.send_bytes(data, name), f"{name} wurde erstellt und heruntergeladen."
+        return no_update, f"Der Bericht ließ sich nicht erstellen: {err}", ""
+    finally:
+        progress.forget(token)
+    return dcc.send_bytes(data, name), f"{name} wurde erstellt und heruntergeladen.", ""
+
+
+@dash.callback(
+    Output(STEP, "children"),
+    Input(TICK, "n_intervals"),
+    State(TOKEN, "data"),
+    prevent_initial_call=True,
+)
+def show_step(_tick: int, token: str):
+    """The step of the running build, as a bar and in words."""
+    told = progress.state(token)
+    if told is None:
+        return no_update
+    step, done, total = told
+    return make_step(step, done, total)
+
+
+def make_step(step: str, done: int, total: int) -> list:
+    """`Grafiken und Tabellen zusammenstellen: 12 von 20` beside a progress bar."""
+    return [
+        html.Progress(value=str(done), max=str(total), **{"aria-label": step}),
+        html.Span(f" {step}: {done} von {total}"),
+    ]
 
 
 @dash.callback(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -89,6 +90,10 @@ def test_reports_are_built_on_the_server_with_the_published_numbers(server, brow
         window.shownProgress = [];
         new MutationObserver(() => window.shownProgress.push(line.textContent))
             .observe(line, {childList: true, subtree: true, characterData: true});
+        const step = document.getElementById('bericht-schritt');
+        window.shownSteps = [];
+        new MutationObserver(() => window.shownSteps.push(step.textContent))
+            .observe(step, {childList: true, subtree: true, characterData: true});
         """
     )
     click_button(browser, "Excel (XLSX) erstellen")
@@ -98,6 +103,11 @@ def test_reports_are_built_on_the_server_with_the_published_numbers(server, brow
     shown = browser.driver.execute_script("return window.shownProgress;")
     assert any(text.startswith("Der Bericht wird erstellt") for text in shown), shown
     assert status(browser, "bericht-fortschritt") == ""
+    # the running build told its steps (polled from the server), then the line went away
+    steps = browser.driver.execute_script("return window.shownSteps;")
+    told = [re.fullmatch(r" ?(.+): (\d+) von (\d+)", text) for text in steps]
+    assert any(t and t[1] == "Grafiken und Tabellen zusammenstellen" for t in told), steps
+    assert status(browser, "bericht-schritt") == ""
 
     (sheet,) = [s for s in book.worksheets if s["A1"].value.startswith("Fälle und erreichte")]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
