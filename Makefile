@@ -38,6 +38,7 @@ demo: $(BIN)/kim system
 
 system:
 	@if [ ! -x /usr/bin/chromedriver ] || ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then \
+		echo "Installiere Debian-Pakete ($(SYSTEM_PACKAGES)), das dauert einige Minuten …"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
@@ -46,6 +47,7 @@ system:
 browser: system $(AXE)
 
 $(AXE): tests/dashboard/package.json tests/dashboard/package-lock.json
+	@echo "Installiere axe-core für die Barrierefreiheitstests …"
 	cd tests/dashboard && npm ci --no-audit --no-fund --silent
 	touch $@
 
