@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 
-from cli.common import EXIT_USAGE, author
+from cli.common import EXIT_BUSY, EXIT_USAGE, author
 from cli.progress import Shown
 from warehouse.errors import UserError
+from warehouse.lock import Busy
 from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
 
@@ -128,7 +129,7 @@ def _signoff(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(result, ensure_ascii=False, indent=2))
     except UserError as err:
         print(str(err), file=sys.stderr)
-        return 1
+        return EXIT_BUSY if isinstance(err, Busy) else 1
     return 0
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from accounts import audit
 from editorial import database
 from warehouse.errors import UserError
+from warehouse.lock import exclusive
 from warehouse.schema import CUMULATIVE
 from warehouse.settings import Settings
 
@@ -124,9 +125,23 @@ def _lagging(con: duckdb.DuckDBPyConnection, end: date) -> list[str]:
     return [f"{name} ({stichtag:%d.%m.%Y})" for name, stichtag in rows]
 
 
-def sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool = False) -> SignOff:
+def sign_off(
+    settings: Settings,
+    zeitraum: str,
+    autor: str,
+    replace: bool = False,
+    wait: float | None = None,
+) -> SignOff:
     """Freeze the published values of a completed period with the build they come from
-    (audited as done by `autor`)."""
+    (audited as done by `autor`). Like every writer it waits for a running load, build or
+    backup, up to `wait` seconds (default KIM_LOCK_TIMEOUT), then `Busy`."""
+    timeout = settings.lock_timeout_seconds if wait is None else wait
+    with exclusive(settings.lock_path, timeout):
+        return _sign_off(settings, zeitraum, autor, replace)
+
+
+def _sign_off(settings: Settings, zeitraum: str, autor: str, replace: bool) -> SignOff:
+    """`sign_off` while holding the lock."""
     if zeitraum == CUMULATIVE:
         raise UserError(
             "Der Zeitraum „seit Beginn“ kann nicht freigegeben werden: er wächst mit jeder "

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.errors import UserError
 from warehouse.formatting import seconds
 
 
-class Busy(Exception):
-    """Another process held the lock for longer than we were willing to wait."""
+class Busy(UserError):
+    """Another process held the lock for longer than we were willing to wait (exit 3)."""
 
 
 @contextmanager

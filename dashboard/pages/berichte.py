@@ -366,7 +366,8 @@ def sign_off(confirmed: int | None, period: str | None, report_period: str | Non
     settings = load_settings()
     try:
         earlier = signoffs.current(settings, period) is not None
-        signed = signoffs.sign_off(settings, period, _author(), replace=earlier)
+        # a page does not wait minutes for a running build: a few seconds, then it says so
+        signed = signoffs.sign_off(settings, period, _author(), replace=earlier, wait=5)
     except UserError as err:
         return no_update, f"Nicht freigegeben: {err}", no_update
     return (

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import Kim
+from warehouse.lock import exclusive
 
 PROFILE = Path(__file__).resolve().parents[2] / "warehouse" / "profiles" / "ennepe-ruhr"
 KREIS = "05954"
@@ -350,6 +351,16 @@ def test_the_cumulative_period_is_refused_as_it_grows_with_every_delivery(signed
     result = signed.kim.run("freigabe", "gesamt")
     assert result.returncode == 1
     assert "„seit Beginn“ kann nicht freigegeben werden" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (signed.kim.home / "freigaben").iterdir()) == before
+
+
+def test_a_sign_off_waits_for_a_running_writer_then_exits_3(signed):
+    before = sorted(p.name for p in (signed.kim.home / "freigaben").iterdir())
+    with exclusive(signed.kim.home / "kim.lock", timeout=5):
+        result = signed.kim.run("freigabe", "2025-H1", "--ersetzen", env={"KIM_LOCK_TIMEOUT": "1"})
+    assert result.returncode == 3
+    assert "seit über 1 Sekunde durch einen anderen Vorgang belegt" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (signed.kim.home / "freigaben").iterdir()) == before
 
