@@ -183,6 +183,7 @@ def flow_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = (
         frame.pivot(index="Handlungsfeld", columns="Partner", values="text")
         .reindex(index=topics, columns=partner_names)
+        .astype(object)  # a partner without any cell comes back as a float column
         .fillna(display.NOT_APPLICABLE)
         .reset_index()
         .rename_axis(None, axis=1)
