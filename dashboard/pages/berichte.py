@@ -27,6 +27,7 @@ DOWNLOAD = "bericht-download"
 STATUS = "bericht-status"
 PROGRESS = "bericht-fortschritt"
 STEP = "bericht-schritt"  # the step of the running build, polled every TICK
+STEP_BOX = "bericht-schritt-rahmen"  # shown only while a build runs
 TICK = "bericht-takt"
 TOKEN = "bericht-auftrag"
 WORKING = (
@@ -109,7 +110,7 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
         ),
         html.P(id=PROGRESS, role="status", className="hinweis", **{"aria-live": "polite"}),
         # the step itself is not announced (it changes every second); <progress> is accessible
-        html.Div(id=STEP, className="hinweis"),
+        html.Div(html.Div(id=STEP), id=STEP_BOX, className="hinweis", hidden=True),
         dcc.Store(id=TOKEN, data=progress.new_token()),
         dcc.Interval(id=TICK, interval=700, disabled=True),
         dcc.Loading(
@@ -386,7 +387,12 @@ def sign_off(confirmed: int | None, period: str | None, report_period: str | Non
     State(PERIOD, "value"),
     State(ART, "value"),
     State(TOKEN, "data"),
-    running=[(Output(PROGRESS, "children"), WORKING, ""), (Output(TICK, "disabled"), False, True)],
+    running=[
+        (Output(PROGRESS, "children"), WORKING, ""),
+        (Output(TICK, "disabled"), False, True),
+        # hidden at the end, so that a poll answered after the build cannot leave a step behind
+        (Output(STEP_BOX, "hidden"), False, True),
+    ],
     prevent_initial_call=True,
 )
 def create_report(clicks: list[int | None], period: str | None, art: str | None, token: str):
@@ -422,7 +428,7 @@ def show_step(_tick: int, token: str):
     """The step of the running build, as a bar and in words."""
     told = progress.state(token)
     if told is None:
-        return no_update
+        return ""
     step, done, total = told
     return make_step(step, done, total)
 
