@@ -198,13 +198,20 @@ def test_navigation_lists_only_the_roles_pages(clients):
         assert shown == listed, role
 
 
+def outputs_of(client, part: str) -> tuple[str, list[dict[str, str]]]:
+    """The output string of the callback whose outputs name `part`, and its outputs (Dash
+    names an output shared with another callback with a hash)."""
+    _, _, listed = client.request("/_dash-dependencies")
+    [output] = [c["output"] for c in json.loads(listed) if part in c["output"]]
+    parts = output.strip(".").split("...")
+    return output, [{"id": p.split(".")[0], "property": p.split(".")[1]} for p in parts]
+
+
 def test_report_and_comment_callbacks_by_role(clients, published: Kim):
+    report_output, report_outputs = outputs_of(clients["koordination"], "bericht-download")
     report = {
-        "output": "..bericht-download.data...bericht-status.children..",
-        "outputs": [
-            {"id": "bericht-download", "property": "data"},
-            {"id": "bericht-status", "property": "children"},
-        ],
+        "output": report_output,
+        "outputs": report_outputs,
         "inputs": [
             [
                 {
@@ -218,6 +225,7 @@ def test_report_and_comment_callbacks_by_role(clients, published: Kim):
         "state": [
             {"id": "bericht-zeitraum", "property": "value", "value": "2025"},
             {"id": "bericht-art", "property": "value", "value": "lenkungsgruppe"},
+            {"id": "bericht-auftrag", "property": "data", "value": "rollentest"},
         ],
     }
     comment = {
@@ -239,15 +247,11 @@ def test_report_and_comment_callbacks_by_role(clients, published: Kim):
             {"id": "kommentar-text", "property": "value", "value": "Rollentest"},
         ],
     }
-    # The sign-off also updates the report form's note (an output Dash names with a hash).
-    _, _, listed = clients["koordination"].request("/_dash-dependencies")
-    [output] = [c["output"] for c in json.loads(listed) if "freigabe-liste" in c["output"]]
+    # The sign-off also updates the report form's note.
+    output, outputs = outputs_of(clients["koordination"], "freigabe-liste")
     signoff = {
         "output": output,
-        "outputs": [
-            {"id": part.split(".")[0], "property": part.split(".")[1]}
-            for part in output.strip(".").split("...")
-        ],
+        "outputs": outputs,
         "inputs": [{"id": "freigabe-bestaetigen", "property": "submit_n_clicks", "value": 1}],
         "changedPropIds": ["freigabe-bestaetigen.submit_n_clicks"],
         "state": [
