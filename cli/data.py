@@ -128,7 +128,7 @@ def _cleanup(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         plan = retention.clean(settings, dry_run=args.probelauf)
-    except (UserError, Busy) as err:
+    except UserError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY if isinstance(err, Busy) else 1
     if not args.probelauf and not plan.empty:

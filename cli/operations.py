@@ -61,7 +61,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(f"{said} Eingespielt in {settings.home}.")
         return 0
-    except (UserError, Busy) as err:
+    except UserError as err:
         print(str(err), file=sys.stderr)
         return EXIT_BUSY if isinstance(err, Busy) else 1
 

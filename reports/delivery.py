@@ -53,7 +53,7 @@ def last_complete_period(data_end: pd.Timestamp) -> str:
 
 def send(settings: Settings, by: str, zeitraum: str | None = None, again: bool = False) -> Delivery:
     """Mail the configured reports of `zeitraum` (default: the last complete period) once."""
-    _check_configuration(settings)
+    password = _checked_password(settings)
     if not settings.serving_path.exists():
         raise NotPublished("Es ist noch kein Stand veröffentlicht (kim load, kim build).")
     if zeitraum is None:
@@ -70,7 +70,7 @@ def send(settings: Settings, by: str, zeitraum: str | None = None, again: bool =
                 settings, art, zeitraum, settings.delivery_formats, Path(folder), by=by
             )
         ]
-        _deliver(settings, _message(settings, zeitraum, written))
+        _deliver(settings, password, _message(settings, zeitraum, written))
     names = tuple(path.name for path in written)
     audit.record(
         settings,
@@ -84,8 +84,9 @@ def send(settings: Settings, by: str, zeitraum: str | None = None, again: bool =
     return Delivery(zeitraum, settings.mail_to, names)
 
 
-def _check_configuration(settings: Settings) -> None:
-    """Every setting a delivery needs, and a password file only the service account reads."""
+def _checked_password(settings: Settings) -> str:
+    """Check every setting a delivery needs; the password, from a file only the service
+    account reads, else from KIM_SMTP_PASSWORT."""
     missing = [
         name
         for name, value in (
@@ -105,12 +106,6 @@ def _check_configuration(settings: Settings) -> None:
         raise DeliveryError(
             f"KIM_VERSAND_ARTEN nennt {enumeration(unknown)}: erlaubt sind land, lenkungsgruppe."
         )
-    if settings.smtp_password_file:
-        _password_from_file(Path(settings.smtp_password_file))
-
-
-def _password(settings: Settings) -> str:
-    """The mail account's password: from its file, else from KIM_SMTP_PASSWORT."""
     if settings.smtp_password_file:
         return _password_from_file(Path(settings.smtp_password_file))
     return os.environ.get("KIM_SMTP_PASSWORT", "")
@@ -159,7 +154,7 @@ def _message(settings: Settings, zeitraum: str, files: list[Path]) -> EmailMessa
     return message
 
 
-def _deliver(settings: Settings, message: EmailMessage) -> None:
+def _deliver(settings: Settings, password: str, message: EmailMessage) -> None:
     """Hand the mail to the server: STARTTLS (required unless turned off), then sign in."""
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
@@ -176,7 +171,7 @@ def _deliver(settings: Settings, message: EmailMessage) -> None:
                 server.starttls(context=context)
                 server.ehlo()
             if settings.smtp_user:
-                server.login(settings.smtp_user, _password(settings))
+                server.login(settings.smtp_user, password)
             server.send_message(message)
     except (smtplib.SMTPException, OSError) as err:
         raise DeliveryError(f"Versand über {where} fehlgeschlagen: {err}") from err

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import duckdb
 
 from warehouse.formatting import seconds
-from warehouse.lock import Busy
+from warehouse.lock import retrying
 from warehouse.schema import TABLES
 from warehouse.validation import SQL_TYPES
 
@@ -102,21 +101,14 @@ def connect(path: Path, *, read_only: bool = False, wait: float = 0.0) -> duckdb
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            con = duckdb.connect(str(path))
-            break
-        except duckdb.IOException as err:
-            if "lock" not in str(err).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise Busy(
-                    f"Das Warehouse {path} ist seit über {seconds(wait)} von einem anderen "
-                    "Prozess geöffnet; abgebrochen. Beenden Sie ihn (etwa eine DuckDB-Sitzung) "
-                    "und versuchen Sie es erneut."
-                ) from None
-            time.sleep(0.2)
+    con = retrying(
+        lambda: duckdb.connect(str(path)),
+        lambda err: isinstance(err, duckdb.IOException) and "lock" in str(err).lower(),
+        wait,
+        f"Das Warehouse {path} ist seit über {seconds(wait)} von einem anderen "
+        "Prozess geöffnet; abgebrochen. Beenden Sie ihn (etwa eine DuckDB-Sitzung) "
+        "und versuchen Sie es erneut.",
+    )
     con.execute(_ddl())
     if con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 0:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])

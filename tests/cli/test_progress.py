@@ -27,10 +27,9 @@ def test_a_log_gets_a_line_at_each_tenth_of_each_step() -> None:
 
 def test_a_terminal_gets_a_bar_that_is_gone_when_the_work_is_done() -> None:
     main, side = pty.openpty()
-    with os.fdopen(side, "w", encoding="utf-8") as terminal:
-        with Shown(stream=terminal) as progress:
-            for done in range(0, 51, 5):
-                progress("Grafiken und Tabellen zusammenstellen", done, 50)
+    with os.fdopen(side, "w", encoding="utf-8") as terminal, Shown(stream=terminal) as progress:
+        for done in range(0, 51, 5):
+            progress("Grafiken und Tabellen zusammenstellen", done, 50)
     shown = _everything_written(main).decode("utf-8")
     assert "Grafiken und Tabellen zusammenstellen" in shown
     assert "50/50" in shown and "\r" in shown
