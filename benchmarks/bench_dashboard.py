@@ -9,13 +9,23 @@ measured in the same run: the server time of the shell layout request (`_dash-la
 which reads no data. Targets (issue "Dashboard"): callbacks under 300 ms p95, every page
 rendered under 3 s. Prints figures only.
 
+Concurrent mode (--sitzungen N, default 20; issue "Performance": callbacks p95 under 100 ms
+with 20 signed-in sessions, every page rendered under 1 s): the browser's callback requests
+of every page and view are recorded (Chromium's network log) and N sessions, each signed in
+through the login form, replay them at the same time for --runden rounds, each round also
+asking for the shell layout (the no-data baseline under the same load). Printed: p50, p95
+and p99 of the server time (`Server-Timing`) and of the time the client waited.
+
     .venv/bin/python benchmarks/bench_dashboard.py [--scale 50] [--wiederholungen 5]
+        [--sitzungen 20] [--runden 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -24,8 +34,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
@@ -92,6 +104,8 @@ def chromium() -> webdriver.Chrome:
         "--disable-dev-shm-usage",
     ):
         options.add_argument(flag)
+    # The network log holds each callback request's body, for the concurrent replay.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     return webdriver.Chrome(options=options)
 
 
@@ -122,10 +136,97 @@ def render(driver: webdriver.Chrome, url: str) -> tuple[float, list[float], list
     )
 
 
+def percentile(values: list[float], share: float) -> float:
+    """Percentile (nearest rank), `share` between 0 and 1."""
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
 def p95(values: list[float]) -> float:
     """95th percentile (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    return percentile(values, 0.95)
+
+
+def recorded_callbacks(driver: webdriver.Chrome) -> list[str]:
+    """Bodies of the callback requests the browser sent since the last call."""
+    bodies = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if "_dash-update-component" in request["url"] and "postData" in request:
+            bodies.append(request["postData"])
+    return bodies
+
+
+def signed_in_session(base: str) -> requests.Session:
+    """A client session signed in through the login form, with the CSRF header Dash sends."""
+    session = requests.Session()
+    form = session.get(base + "/login", timeout=30).text
+    token = re.search(r'name="csrf"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf"', form)
+    session.post(
+        base + "/login",
+        data={"name": USER, "passwort": PASSWORD, "csrf": token.group(1) or token.group(2)},
+        timeout=30,
+    )
+    session.get(base + "/", timeout=30)  # hands out the CSRF cookie
+    csrf = next(value for name, value in session.cookies.items() if name.startswith("kim_csrf"))
+    session.headers.update({"X-CSRFToken": csrf, "Content-Type": "application/json"})
+    return session
+
+
+def server_ms(response: requests.Response) -> float:
+    """The app's own time from the `Server-Timing` header."""
+    return float(response.headers["Server-Timing"].split("dur=")[1])
+
+
+def replay(
+    session: requests.Session, base: str, bodies: list[str], rounds: int
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Send the recorded callbacks `rounds` times; server and client times of the callbacks
+    and of the baseline layout requests (ms)."""
+    served, waited, layout_served, layout_waited = [], [], [], []
+    for _ in range(rounds):
+        for body in bodies:
+            started = time.perf_counter()
+            response = session.post(base + "/_dash-update-component", data=body, timeout=60)
+            waited.append(1000 * (time.perf_counter() - started))
+            if response.status_code not in (200, 204):
+                raise RuntimeError(f"callback answered {response.status_code}: {body[:200]}")
+            served.append(server_ms(response))
+        started = time.perf_counter()
+        response = session.get(base + "/_dash-layout", timeout=60)
+        layout_waited.append(1000 * (time.perf_counter() - started))
+        layout_served.append(server_ms(response))
+    return served, waited, layout_served, layout_waited
+
+
+def concurrent(base: str, bodies: list[str], sessions: int, rounds: int) -> None:
+    """Replay the recorded callbacks from `sessions` signed-in sessions at once; print."""
+    clients = [signed_in_session(base) for _ in range(sessions)]
+    with ThreadPoolExecutor(sessions) as pool:
+        results = list(pool.map(lambda c: replay(c, base, bodies, rounds), clients))
+    served, waited, layout_served, layout_waited = (
+        [value for result in results for value in result[i]] for i in range(4)
+    )
+
+    def spread(values: list[float]) -> str:
+        shares = (0.5, 0.95, 0.99)
+        return ", ".join(f"p{round(100 * s)} {percentile(values, s):.0f}" for s in shares)
+
+    print(
+        f"{sessions} sessions at once, {rounds} rounds of {len(bodies)} recorded callbacks "
+        f"each (n={len(served)}):"
+    )
+    print(f"  callbacks, server time ms: {spread(served)} (target p95 < 100 ms)")
+    print(f"  callbacks, client waited ms: {spread(waited)}")
+    print(f"  baseline layout request, server time ms: {spread(layout_served)}")
+    print(f"  baseline layout request, client waited ms: {spread(layout_waited)}")
+    print(
+        f"  callback p95 = {percentile(served, 0.95) / percentile(layout_served, 0.95):.1f}x "
+        "the baseline's p95 (server time)"
+    )
 
 
 def main() -> None:
@@ -133,6 +234,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=50)
     parser.add_argument("--wiederholungen", type=int, default=5)
+    parser.add_argument("--sitzungen", type=int, default=20, help="0: no concurrent mode")
+    parser.add_argument("--runden", type=int, default=3, help="replay rounds per session")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kim-dashboard-"))
     env = os.environ | {"KIM_HOME": str(work / "home"), "KIM_EXPORTS": str(work / "exports")}
@@ -184,14 +287,18 @@ def main() -> None:
         )
         all_callbacks: list[float] = []
         all_layouts: list[float] = []
+        bodies: list[str] = []
         worst_render = 0.0
         for name, path in PAGES.items():
             renders: list[float] = []
             callbacks: list[float] = []
             first = None
-            for _ in range(args.wiederholungen):
+            for repetition in range(args.wiederholungen):
                 for view in VIEWS:
                     took, server_times, layouts = render(driver, base + path + view)
+                    recorded = recorded_callbacks(driver)  # read on every view: it drains
+                    if repetition == 0:
+                        bodies += recorded
                     first = took if first is None else first
                     renders.append(took)
                     callbacks += server_times
@@ -212,6 +319,8 @@ def main() -> None:
             f"baseline (shell layout request, no data): median {baseline:.1f} ms;"
             f" callback p95 = {p95(all_callbacks) / baseline:.0f}x baseline"
         )
+        if args.sitzungen:
+            concurrent(base, bodies, args.sitzungen, args.runden)
     finally:
         if driver is not None:
             driver.quit()

@@ -1,7 +1,9 @@
 """Load benchmark: `kim load` at state size against DuckDB's bare read_csv of the same files.
 
-Prints figures only (no assertions). Targets (issue "Warehouse foundation"): the load with
-all validation within 3x DuckDB's bare read of the same CSV files, peak memory under 2 GB.
+Prints figures only (no assertions). Targets: the load with all validation within 1.5x
+DuckDB's bare read of the same CSV files (issue "Performance"; 3x in "Warehouse
+foundation"), peak memory under 2 GB. A second baseline reads the same files into a DuckDB
+file instead of memory: what persisting the rows costs before any checking.
 
     .venv/bin/python benchmarks/bench_load.py [--scale 50] [--keep DIR]
 """
@@ -57,9 +59,10 @@ def utf8_copies(files: list[Path], scratch: Path) -> list[Path]:
     return result
 
 
-def bare_read(files: list[Path]) -> tuple[float, int]:
-    """Seconds DuckDB needs to read every CSV file into a table (sniffing its dialect itself)."""
-    con = duckdb.connect()
+def bare_read(files: list[Path], database: str = ":memory:") -> tuple[float, int]:
+    """Seconds DuckDB needs to read every CSV file into a table (sniffing its dialect itself)
+    of `database`, closing included (a file's last checkpoint)."""
+    con = duckdb.connect(database)
     rows = 0
     started = time.perf_counter()
     for n, path in enumerate(files):
@@ -67,6 +70,7 @@ def bare_read(files: list[Path]) -> tuple[float, int]:
             f"CREATE TABLE t{n} AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)]
         )
         rows += con.execute(f"SELECT count(*) FROM t{n}").fetchone()[0]
+    con.close()
     return time.perf_counter() - started, rows
 
 
@@ -110,6 +114,8 @@ def main() -> None:
         print(
             f"baseline DuckDB read_csv of {len(files)} CSV files: {baseline:.2f} s, {rows:,} rows"
         )
+        on_disk, _ = bare_read(files, str(work / "bare.duckdb"))
+        print(f"the same read into a DuckDB file: {on_disk:.2f} s")
 
         # The target compares like with like: the CSV deliveries (plain and zipped) against
         # DuckDB's bare read of the same CSVs. The workbook is loaded and reported separately.
@@ -124,7 +130,8 @@ def main() -> None:
             f"{csv_seconds:.2f} s"
         )
         print(f"kim load, the remaining XLSX workbook: {xlsx_seconds:.2f} s")
-        print(f"ratio CSV load / bare read: {csv_seconds / baseline:.2f} (target <= 3)")
+        print(f"ratio CSV load / bare read: {csv_seconds / baseline:.2f} (target <= 1.5)")
+        print(f"ratio CSV load / bare read into a file: {csv_seconds / on_disk:.2f}")
         print(f"peak memory of any kim process: {peak / 1024:.2f} GB (target < 2 GB)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -31,6 +31,8 @@ PUBLISHED_PREFIXES = ("fct_", "dim_")
 SCRATCH_NAME = "arbeit.duckdb"
 # The signed-off values the build protects jointly with its own (stg_freigegebene_werte).
 VERSIONS_NAME = "freigaben.parquet"
+# The confidentiality check's answers of the last build (warehouse.confidentiality.memo).
+MEMO_NAME = "pruefspeicher.npz"
 # Where dbt's own summary of what went wrong begins in its output.
 SUMMARY_START = r"Encountered an error|Completed with \d+ errors?"
 # A node line of dbt's output: `12 of 129 START …`, `12 of 129 OK created …`, `… PASS …`.
@@ -191,6 +193,8 @@ def _run_dbt(
         "KIM_GEBIETE": str(active.write_areas(settings.builds_dir / "gebiete.csv").resolve()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "KIM_FREIGABEN": str(versions.resolve()) if versions else "",
+        # The confidentiality check's memo: unchanged programmes are not solved again.
+        "KIM_PRUEFSPEICHER": os.path.relpath((settings.builds_dir / MEMO_NAME).resolve(), home),
     }
     dbt_dir = settings.builds_dir / "dbt"
     command = [

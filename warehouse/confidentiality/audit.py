@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from warehouse.confidentiality.memo import Memo, key
 from warehouse.confidentiality.solver import highs_model
-from warehouse.confidentiality.table import LinkedTable, gather
+from warehouse.confidentiality.table import LinkedTable, distinct, gather
 
 # Values within this distance of a whole number count as that number (LP round-off).
 TOLERANCE = 1e-6
@@ -96,6 +97,7 @@ def attack(
     block: int = BLOCK,
     witnesses: dict[int, tuple[Witness, ...]] | None = None,
     watched: np.ndarray | None = None,
+    memo: Memo | None = None,
 ) -> Attack:
     """Interval of every suppressed sensitive or watched cell.
 
@@ -107,8 +109,9 @@ def attack(
     whose witnesses (other tables consistent with everything published, see `Witness`) hold
     for the current pattern and move it far enough needs no programme: its interval reaches
     at least from the lowest to the highest value they and the true table give it, and
-    that is what is reported.
+    that is what is reported. `memo` answers programmes the last build solved already.
     """
+    memo = memo or Memo()
     graph = _Graph(table, suppressed & ~table.bekannt)
     targets = graph.hidden & (sensitive if watched is None else sensitive | watched)
     target_cells = np.flatnonzero(targets)
@@ -126,7 +129,7 @@ def attack(
             low[cell], high[cell] = lo, hi
 
     def examine(piece: np.ndarray, wanted: np.ndarray) -> None:
-        low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted])
+        low[wanted], high[wanted] = graph.intervals(piece, wanted, k, ~sensitive[wanted], memo)
 
     pieces: list[np.ndarray] = []
     large: list[np.ndarray] = []
@@ -297,7 +300,12 @@ class _Graph:
         return pieces
 
     def intervals(
-        self, piece: np.ndarray, wanted: np.ndarray, k: int, loose: np.ndarray | None = None
+        self,
+        piece: np.ndarray,
+        wanted: np.ndarray,
+        k: int,
+        loose: np.ndarray | None = None,
+        memo: Memo | None = None,
     ) -> tuple:
         """Intervals of the wanted cells when only the piece's cells are unknown.
 
@@ -306,7 +314,7 @@ class _Graph:
         above 1 a maximum of k.
         """
         table = self.table
-        groups = np.unique(table.gruppe[table.memberships_of_cells(piece)])
+        groups = distinct(table.gruppe[table.memberships_of_cells(piece)], table.groups)
         rows = table.memberships_of_groups(groups)
         inside = np.zeros(len(self.hidden), dtype=bool)
         inside[piece] = True
@@ -324,15 +332,22 @@ class _Graph:
         equal = table.gleichung[groups]
         if len(piece) == 1:
             return _single(coef, rhs[row_index], equal[row_index], len(wanted))
-        lp = _Component(
-            len(piece), row_index, col_index, coef, rhs, equal, np.searchsorted(piece, wanted)
-        )
+        at = np.searchsorted(piece, wanted)
+        value = table.wert[wanted]
+        name = key(len(piece), row_index, col_index, coef, rhs, equal, at, k, loose, value)
+        memo = memo or Memo()
+        found, answer = memo.get(name)
+        if found:
+            return answer[0], answer[1]
+        lp = _Component(len(piece), row_index, col_index, coef, rhs, equal, at)
         low = lp.minima()
         floor = np.ceil(low - TOLERANCE)
         target = floor + k
         if loose is not None:
-            target = np.where(loose, np.where(floor >= 1, k, table.wert[wanted]), target)
-        return low, lp.maxima(target)
+            target = np.where(loose, np.where(floor >= 1, k, value), target)
+        high = lp.maxima(target)
+        memo.put(name, [low, high])
+        return low, high
 
 
 class _Component:

@@ -32,8 +32,9 @@ from warehouse.confidentiality.audit import (
     attack,
     component_sizes,
 )
+from warehouse.confidentiality.memo import Memo, key
 from warehouse.confidentiality.solver import highs_model
-from warehouse.confidentiality.table import LinkedTable
+from warehouse.confidentiality.table import LinkedTable, distinct
 
 MAX_ROUNDS = 200
 # Narrowed cells lifted together by one change (see `Shield.lift`): one change per cell
@@ -68,6 +69,7 @@ def protect(
     forced: np.ndarray | None = None,
     unpublished: np.ndarray | None = None,
     spared: np.ndarray | None = None,
+    memo: Memo | None = None,
 ) -> Protection:
     """Suppression pattern for the table, proven by the attacker check.
 
@@ -75,7 +77,9 @@ def protect(
     hidden, not sensitive, but their small counts must not be narrowed into 1 .. k-1 either);
     `spared` cells (the headline figures: totals of a quarter or longer) are suppressed only
     to shield one cell that nothing else shields, never for several cells lifted together.
+    `memo` holds the last build's programmes: those unchanged are not solved again.
     """
+    memo = memo or Memo()
     started = time.perf_counter()
     none = np.zeros(len(table.wert), dtype=bool)
     unpublished = none if unpublished is None else unpublished
@@ -98,6 +102,7 @@ def protect(
             k,
             witnesses=witnesses,
             watched=watched & pending,
+            memo=memo,
         )
         passed = ~np.isin(proof.zellen, proof.fehlgeschlagen)
         cells = proof.zellen[passed]
@@ -111,7 +116,7 @@ def protect(
                 f"Nach {MAX_ROUNDS} Runden sind noch {len(proof.fehlgeschlagen)} kleine Werte "
                 "eingrenzbar."
             )
-        shield = Shield(table, suppressed, k, primary, none if spared is None else spared)
+        shield = Shield(table, suppressed, k, primary, none if spared is None else spared, memo)
         failed = proof.fehlgeschlagen.tolist()
         batches = [failed[start : start + BATCH] for start in range(0, len(failed), BATCH)]
         with ThreadPoolExecutor(WORKERS) as pool:
@@ -197,8 +202,10 @@ class Shield:
         k: int,
         sensitive: np.ndarray,
         spared: np.ndarray,
+        memo: Memo | None = None,
     ) -> None:
         self.table = table
+        self.memo = memo or Memo()
         self.suppressed = suppressed.copy()
         self.k = k
         self.sensitive = sensitive
@@ -297,8 +304,8 @@ class Shield:
         ring = cells
         # Ring by ring: only the last ring is cut short, so each ring borders the one before.
         while room > 0 and len(ring):
-            groups = np.unique(table.gruppe[table.memberships_of_cells(ring)])
-            near = np.unique(table.zelle[table.memberships_of_groups(groups)])
+            groups = distinct(table.gruppe[table.memberships_of_cells(ring)], table.groups)
+            near = distinct(table.zelle[table.memberships_of_groups(groups)], self.n)
             near = near[~inside[near]]
             ring = near[np.argsort(~hidden[near], kind="stable")[:room]]
             inside[ring] = True
@@ -319,8 +326,9 @@ class Shield:
         table = self.table
         size = len(region)
         members = table.memberships_of_cells(region)
-        groups, rows = np.unique(table.gruppe[members], return_inverse=True)
-        cols = np.searchsorted(region, table.zelle[members])
+        groups = distinct(table.gruppe[members], table.groups)
+        rows = _positions(groups, table.groups)[table.gruppe[members]]
+        cols = _positions(region, self.n)[table.zelle[members]]
         coef = table.koeffizient[members]
         equal = table.gleichung[groups]
         # Columns: y_up (0 .. size-1), y_down (size .. 2 size-1); y = y_up - y_down.
@@ -339,22 +347,53 @@ class Shield:
             up_high[at] = 0.0
             down_low[at] = down_high[at] = down
         cost = self._cost(region, hidden)
-        solver = highs_model(
-            cost=np.r_[cost, cost],
-            col_lower=np.r_[up_low, down_low],
-            col_upper=np.r_[up_high, down_high],
-            row_lower=np.where(equal, 0.0, -highspy.kHighsInf),
-            row_upper=np.where(equal, 0.0, self.slack[groups]),
-            rows=np.r_[rows, rows],
-            cols=np.r_[cols, cols + size],
-            values=np.r_[coef, -coef],
+        row_upper = np.where(equal, 0.0, self.slack[groups])
+        # Every number of the programme (in compact types: hashing is part of its cost).
+        name = key(
+            size,
+            cost,
+            up_low,
+            up_high,
+            down_low,
+            down_high,
+            equal,
+            row_upper,
+            rows.astype(np.int32),
+            cols.astype(np.int32),
+            coef.astype(np.int8),
         )
-        # Presolve costs more than it saves on these programmes (half the time at scale 1).
-        solver.setOptionValue("presolve", "off")
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        found, answer = self.memo.get(name)
+        if not found:
+            solver = highs_model(
+                cost=np.r_[cost, cost],
+                col_lower=np.r_[up_low, down_low],
+                col_upper=np.r_[up_high, down_high],
+                row_lower=np.where(equal, 0.0, -highspy.kHighsInf),
+                row_upper=row_upper,
+                rows=np.r_[rows, rows],
+                cols=np.r_[cols, cols + size],
+                values=np.r_[coef, -coef],
+            )
+            # Presolve costs more than it saves on these programmes (half the time at scale 1).
+            solver.setOptionValue("presolve", "off")
+            solver.run()
+            answer = None
+            if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                y = np.asarray(solver.getSolution().col_value)
+                moved = np.flatnonzero(y)  # a change touches few of the region's cells
+                answer = [moved, y[moved]]
+            self.memo.put(name, answer)
+        if answer is None:
             return None
-        y = np.asarray(solver.getSolution().col_value)
+        y = np.zeros(2 * size)
+        y[answer[0]] = answer[1]
         change = np.zeros(self.n)
         change[region] = y[:size] - y[size:]
         return change
+
+
+def _positions(items: np.ndarray, size: int) -> np.ndarray:
+    """Where each of the sorted items stands in them, looked up by item (0 .. size-1)."""
+    at = np.zeros(size, dtype=np.int64)
+    at[items] = np.arange(len(items))
+    return at

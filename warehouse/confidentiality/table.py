@@ -105,3 +105,11 @@ def gather(values: np.ndarray, start: np.ndarray, keys: np.ndarray) -> np.ndarra
     ends = np.cumsum(lengths)
     total = int(ends[-1]) if len(ends) else 0
     return values[np.repeat(low - ends + lengths, lengths) + np.arange(total)]
+
+
+def distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """The sorted distinct values, all in 0 .. size-1 (a mask: for the long lists of cells
+    and relations of a region, faster than np.unique)."""
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen)

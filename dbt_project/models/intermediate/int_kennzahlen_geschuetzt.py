@@ -8,11 +8,16 @@ always stands next to its published counts and reveals nothing about a suppresse
 Signed-off versions (stg_freigegebene_werte): what they suppressed stays suppressed, and a
 value they published that is unchanged counts as known to the attacker. Unpublished cells
 (`ist_veroeffentlicht` false) are unknowns of the check only: always suppressed, never shown.
+The linear programmes the last build solved are not solved again where they are unchanged
+(`pruefspeicher`, warehouse.confidentiality.memo).
 """
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from warehouse.confidentiality.memo import Memo
 from warehouse.confidentiality.pattern import protect
 from warehouse.confidentiality.table import LinkedTable
 
@@ -77,13 +82,17 @@ def model(dbt, session):
         bekannt=counts["bekannt"],
     )
     table.check()
+    speicher = dbt.config.get("pruefspeicher")
+    memo = Memo(Path(speicher) if speicher else None)
     result = protect(
         table,
         k,
         forced=counts["erzwungen"],
         unpublished=~counts["ist_veroeffentlicht"],
         spared=counts["ist_kernzahl"],
+        memo=memo,
     )
+    memo.save()
     proof = result.pruefung
     low = np.full(len(zellen), np.nan)
     high = np.full(len(zellen), np.nan)
