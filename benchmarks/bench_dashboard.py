@@ -12,12 +12,14 @@ rendered under 3 s. Prints figures only.
 Concurrent mode (--sitzungen N, default 20; issue "Performance": callbacks p95 under 100 ms
 with 20 signed-in sessions, every page rendered under 1 s): the browser's callback requests
 of every page and view are recorded (Chromium's network log) and N sessions, each signed in
-through the login form, replay them at the same time for --runden rounds, each round also
-asking for the shell layout (the no-data baseline under the same load). Printed: p50, p95
-and p99 of the server time (`Server-Timing`) and of the time the client waited.
+through the login form, replay them at the same time for --runden rounds, view by view:
+a view's callbacks one after the other, then --denkzeit seconds (default 1; a reader
+looks at a page far longer) before the next view; each round also asks for the shell
+layout (the no-data baseline under the same load). Printed: p50, p95 and p99 of the server
+time (`Server-Timing`) and of the time the client waited.
 
     .venv/bin/python benchmarks/bench_dashboard.py [--scale 50] [--wiederholungen 5]
-        [--sitzungen 20] [--runden 3]
+        [--sitzungen 20] [--runden 3] [--denkzeit 1]
 """
 
 from __future__ import annotations
@@ -163,14 +165,26 @@ def recorded_callbacks(driver: webdriver.Chrome) -> list[str]:
 def signed_in_session(base: str) -> requests.Session:
     """A client session signed in through the login form, with the CSRF header Dash sends."""
     session = requests.Session()
+
+    def send_cookies() -> None:
+        # The cookies are `Secure`; a browser sends them to a loopback address over plain
+        # HTTP, requests does not: hand them over as the browser would.
+        session.headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
     form = session.get(base + "/login", timeout=30).text
-    token = re.search(r'name="csrf"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf"', form)
-    session.post(
+    send_cookies()
+    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    answer = session.post(
         base + "/login",
-        data={"name": USER, "passwort": PASSWORD, "csrf": token.group(1) or token.group(2)},
+        data={"name": USER, "passwort": PASSWORD, "csrf": token},
         timeout=30,
+        allow_redirects=False,
     )
+    if answer.status_code != 303 and answer.status_code != 302:
+        raise RuntimeError(f"sign-in answered {answer.status_code}: {answer.text[:200]}")
+    send_cookies()
     session.get(base + "/", timeout=30)  # hands out the CSRF cookie
+    send_cookies()
     csrf = next(value for name, value in session.cookies.items() if name.startswith("kim_csrf"))
     session.headers.update({"X-CSRFToken": csrf, "Content-Type": "application/json"})
     return session
@@ -182,31 +196,38 @@ def server_ms(response: requests.Response) -> float:
 
 
 def replay(
-    session: requests.Session, base: str, bodies: list[str], rounds: int
+    session: requests.Session, base: str, views: list[list[str]], rounds: int, pause: float
 ) -> tuple[list[float], list[float], list[float], list[float]]:
-    """Send the recorded callbacks `rounds` times; server and client times of the callbacks
-    and of the baseline layout requests (ms)."""
+    """Send the recorded callbacks view by view `rounds` times, pausing between views;
+    server and client times of the callbacks and of the baseline layout requests (ms)."""
     served, waited, layout_served, layout_waited = [], [], [], []
-    for _ in range(rounds):
-        for body in bodies:
-            started = time.perf_counter()
-            response = session.post(base + "/_dash-update-component", data=body, timeout=60)
-            waited.append(1000 * (time.perf_counter() - started))
-            if response.status_code not in (200, 204):
-                raise RuntimeError(f"callback answered {response.status_code}: {body[:200]}")
-            served.append(server_ms(response))
+
+    def timed(method: str, path: str, body: str | None = None) -> tuple[float, float]:
         started = time.perf_counter()
-        response = session.get(base + "/_dash-layout", timeout=60)
-        layout_waited.append(1000 * (time.perf_counter() - started))
-        layout_served.append(server_ms(response))
+        response = session.request(method, base + path, data=body, timeout=60)
+        took = 1000 * (time.perf_counter() - started)
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"{path} answered {response.status_code}: {(body or '')[:200]}")
+        return server_ms(response), took
+
+    for _ in range(rounds):
+        for view in views:
+            time.sleep(pause)  # the reader looks at the last view before opening the next
+            for body in view:
+                server, client = timed("POST", "/_dash-update-component", body)
+                served.append(server)
+                waited.append(client)
+        server, client = timed("GET", "/_dash-layout")
+        layout_served.append(server)
+        layout_waited.append(client)
     return served, waited, layout_served, layout_waited
 
 
-def concurrent(base: str, bodies: list[str], sessions: int, rounds: int) -> None:
+def concurrent(base: str, views: list[list[str]], sessions: int, rounds: int, pause: float) -> None:
     """Replay the recorded callbacks from `sessions` signed-in sessions at once; print."""
     clients = [signed_in_session(base) for _ in range(sessions)]
     with ThreadPoolExecutor(sessions) as pool:
-        results = list(pool.map(lambda c: replay(c, base, bodies, rounds), clients))
+        results = list(pool.map(lambda c: replay(c, base, views, rounds, pause), clients))
     served, waited, layout_served, layout_waited = (
         [value for result in results for value in result[i]] for i in range(4)
     )
@@ -216,8 +237,9 @@ def concurrent(base: str, bodies: list[str], sessions: int, rounds: int) -> None
         return ", ".join(f"p{round(100 * s)} {percentile(values, s):.0f}" for s in shares)
 
     print(
-        f"{sessions} sessions at once, {rounds} rounds of {len(bodies)} recorded callbacks "
-        f"each (n={len(served)}):"
+        f"{sessions} sessions at once, {rounds} rounds of {len(views)} views with "
+        f"{sum(map(len, views))} recorded callbacks, {pause:g} s between views "
+        f"(n={len(served)}):"
     )
     print(f"  callbacks, server time ms: {spread(served)} (target p95 < 100 ms)")
     print(f"  callbacks, client waited ms: {spread(waited)}")
@@ -236,6 +258,7 @@ def main() -> None:
     parser.add_argument("--wiederholungen", type=int, default=5)
     parser.add_argument("--sitzungen", type=int, default=20, help="0: no concurrent mode")
     parser.add_argument("--runden", type=int, default=3, help="replay rounds per session")
+    parser.add_argument("--denkzeit", type=float, default=1.0, help="seconds between views")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kim-dashboard-"))
     env = os.environ | {"KIM_HOME": str(work / "home"), "KIM_EXPORTS": str(work / "exports")}
@@ -287,7 +310,7 @@ def main() -> None:
         )
         all_callbacks: list[float] = []
         all_layouts: list[float] = []
-        bodies: list[str] = []
+        views: list[list[str]] = []
         worst_render = 0.0
         for name, path in PAGES.items():
             renders: list[float] = []
@@ -298,7 +321,7 @@ def main() -> None:
                     took, server_times, layouts = render(driver, base + path + view)
                     recorded = recorded_callbacks(driver)  # read on every view: it drains
                     if repetition == 0:
-                        bodies += recorded
+                        views.append(recorded)
                     first = took if first is None else first
                     renders.append(took)
                     callbacks += server_times
@@ -320,7 +343,7 @@ def main() -> None:
             f" callback p95 = {p95(all_callbacks) / baseline:.0f}x baseline"
         )
         if args.sitzungen:
-            concurrent(base, bodies, args.sitzungen, args.runden)
+            concurrent(base, views, args.sitzungen, args.runden, args.denkzeit)
     finally:
         if driver is not None:
             driver.quit()
