@@ -40,10 +40,11 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
     goals = queries.goals(filters.jahr)
     goals = goals[goals["gebiet"] == gebiet].set_index("indikator")
     found = []
+    by_indicator = dict(tuple(frame.groupby("indikator", sort=False)))
     for indikator in indicators:
         info = queries.indicator(indikator)
         fmt, einheit = str(info["format"]), str(info["einheit"])
-        own = frame[frame["indikator"] == indikator]
+        own = by_indicator.get(indikator, frame.iloc[0:0])
         now = own[own["zeitraum"] == filters.zeitraum]
         changes = []
         for against, period in earlier.items():

@@ -332,8 +332,14 @@ def area_name(gebiet: str) -> str:
 
 def indicator(indikator: str) -> dict[str, object]:
     """One indicator's catalogue entry (name, unit, format, definition, rule)."""
-    frame = catalogue()
-    return frame[frame["indikator"] == indikator].iloc[0].to_dict()
+    return dict(_catalogue_entries(build_version())[indikator])
+
+
+@lru_cache(maxsize=4)
+def _catalogue_entries(version: tuple[str, int, int]) -> dict[str, dict[str, object]]:
+    """The catalogue by indicator, once per build (it names no area: nothing to cut)."""
+    frame = catalogue().reset_index(drop=True)
+    return {str(name): frame.iloc[i].to_dict() for i, name in enumerate(frame["indikator"])}
 
 
 def zielgruppen_series(

@@ -132,7 +132,8 @@ def change(
 ) -> Change | None:
     """The change of a frame's value (one indicator, area and cut) between two periods, of
     the values as shown (rounded as their format rounds them)."""
-    now, before = (_published(frame, period) for period in (zeitraum, earlier))
+    published = _published(frame)
+    now, before = published.get(zeitraum), published.get(earlier)
     if now is None or before is None:
         return None
     decimals = display.DECIMALS.get(fmt, 1)
@@ -140,13 +141,17 @@ def change(
     return Change(against=against, zeitraum=earlier, earlier=before, delta=now - before)
 
 
-def _published(frame: pd.DataFrame, zeitraum: str) -> float | None:
-    """The frame's published value of the period; None when missing, secret or without base."""
-    rows = frame[frame["zeitraum"] == zeitraum]
-    if rows.empty:
-        return None
-    value = display.visible(rows["wert"].iloc[0], bool(rows["unterdrueckt"].iloc[0]))
-    return None if math.isnan(value) else value
+def _published(frame: pd.DataFrame) -> dict[str, float | None]:
+    """The frame's published value per period (its first row of the period): None when
+    secret or without base; periods without a row are missing."""
+    first = frame.drop_duplicates("zeitraum")
+    found: dict[str, float | None] = {}
+    for zeitraum, wert, hidden in zip(
+        first["zeitraum"], first["wert"], first["unterdrueckt"], strict=True
+    ):
+        value = display.visible(wert, bool(hidden))
+        found[zeitraum] = None if math.isnan(value) else value
+    return found
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,8 @@ class Course:
 
 def course(frame: pd.DataFrame, periods: list[str], fmt: str) -> Course | None:
     """The frame's values over the periods: a line with gaps at secret values, or None."""
-    values = [_published(frame, period) for period in periods]
+    published = _published(frame)
+    values = [published.get(period) for period in periods]
     shown = [value for value in values if value is not None]
     if len(shown) < 2:
         return None
