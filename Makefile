@@ -61,6 +61,7 @@ bench: $(BIN)/kim browser
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_confidentiality.py
+	$(BIN)/python benchmarks/bench_growth.py
 
 clean:
 	rm -rf $(VENV) data build tests/dashboard/node_modules
