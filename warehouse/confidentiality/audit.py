@@ -304,8 +304,8 @@ class _Graph:
         piece: np.ndarray,
         wanted: np.ndarray,
         k: int,
-        loose: np.ndarray | None = None,
-        memo: Memo | None = None,
+        loose: np.ndarray | None,
+        memo: Memo,
     ) -> tuple:
         """Intervals of the wanted cells when only the piece's cells are unknown.
 
@@ -335,7 +335,6 @@ class _Graph:
         at = np.searchsorted(piece, wanted)
         value = table.wert[wanted]
         name = key(len(piece), row_index, col_index, coef, rhs, equal, at, k, loose, value)
-        memo = memo or Memo()
         found, answer = memo.get(name)
         if found:
             return answer[0], answer[1]

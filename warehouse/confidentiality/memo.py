@@ -5,8 +5,9 @@ unchanged since the last build need not be solved again: the answer is taken fro
 the last build left. Only the answers used in a build are written back, so the file holds
 one build's worth. The key is a SHA-256 digest of every number that defines the programme
 (and of what its caller makes of the answer), so a programme that differs in any of them
-is solved afresh, and one untouched by a new delivery (most of them: a month's data leave
-earlier periods alone) is not.
+is solved afresh. A build on unchanged data solves nothing; a new month's delivery shifts
+most counts (the windows of "neu zugewandert", the year to date), and most programmes
+with them.
 """
 
 from __future__ import annotations
