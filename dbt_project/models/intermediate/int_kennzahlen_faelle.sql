@@ -11,11 +11,23 @@ handlungsfelder as (
     select * from {{ ref('int_fall_handlungsfelder') }}
 ),
 
+-- persons with more than one case in a period: only their cases can count a person twice in a
+-- cell, so only they need the (costly) distinct count
+mehrfach as (
+    select
+        zeitraum,
+        person_id
+    from fall_perioden
+    group by zeitraum, person_id
+    having count(*) > 1
+),
+
 zugeordnet as (
     select
         fall_perioden.*,
         zielgruppen.zielgruppe,
-        handlungsfelder.handlungsfeld
+        handlungsfelder.handlungsfeld,
+        mehrfach.person_id is not null as ist_mehrfach
     from fall_perioden
     inner join zielgruppen
         on fall_perioden.ags = zielgruppen.ags and fall_perioden.fall_id = zielgruppen.fall_id
@@ -23,6 +35,10 @@ zugeordnet as (
         on
             fall_perioden.ags = handlungsfelder.ags
             and fall_perioden.fall_id = handlungsfelder.fall_id
+    left join mehrfach
+        on
+            fall_perioden.zeitraum = mehrfach.zeitraum
+            and fall_perioden.person_id = mehrfach.person_id
 ),
 
 aggregiert as (
@@ -35,7 +51,10 @@ aggregiert as (
         count(*) as faelle_aktiv,
         count(*) filter (where ist_abgeschlossen) as faelle_abgeschlossen,
         count(*) filter (where ist_im_bestand) as faelle_bestand,
-        count(distinct person_id) as personen_erreicht,
+        -- count(distinct person_id), with the distinct part over the persons of several cases
+        count(*)
+        - count(*) filter (where ist_mehrfach)
+        + count(distinct person_id) filter (where ist_mehrfach) as personen_erreicht,
         count(*) filter (
             where ist_abgeschlossen and abschlussgrund = 'ziele_erreicht'
         ) as ziele_erreicht,

@@ -8,18 +8,34 @@ perioden as (
     select * from {{ ref('int_perioden') }}
 ),
 
-zugeordnet as (
+-- counted per case first: each case's contacts then meet its target groups and topics once
+kontakte_je_fall as (
     select
         perioden.zeitraum,
         kontakte.ags,
-        zielgruppen.zielgruppe,
-        handlungsfelder.handlungsfeld
+        kontakte.fall_id,
+        count(*) as kontakte
     from kontakte
     inner join perioden on kontakte.datum between perioden.beginn and perioden.ende
+    group by perioden.zeitraum, kontakte.ags, kontakte.fall_id
+),
+
+zugeordnet as (
+    select
+        kontakte_je_fall.zeitraum,
+        kontakte_je_fall.ags,
+        zielgruppen.zielgruppe,
+        handlungsfelder.handlungsfeld,
+        kontakte_je_fall.kontakte
+    from kontakte_je_fall
     inner join {{ ref('int_fall_zielgruppen') }} as zielgruppen
-        on kontakte.ags = zielgruppen.ags and kontakte.fall_id = zielgruppen.fall_id
+        on
+            kontakte_je_fall.ags = zielgruppen.ags
+            and kontakte_je_fall.fall_id = zielgruppen.fall_id
     inner join {{ ref('int_fall_handlungsfelder') }} as handlungsfelder
-        on kontakte.ags = handlungsfelder.ags and kontakte.fall_id = handlungsfelder.fall_id
+        on
+            kontakte_je_fall.ags = handlungsfelder.ags
+            and kontakte_je_fall.fall_id = handlungsfelder.fall_id
 ),
 
 aggregiert as (
@@ -28,7 +44,7 @@ aggregiert as (
         coalesce(ags, '{{ var("kreis_ags") }}') as gebiet,
         zielgruppe,
         handlungsfeld,
-        count(*) as kontakte
+        cast(sum(kontakte) as bigint) as kontakte
     from zugeordnet
     -- each town, and with rollup over ags the Kreis (all towns together, ags null)
     group by zeitraum, zielgruppe, handlungsfeld, rollup(ags)
