@@ -1,5 +1,6 @@
 """The deployment files (deploy/) stay true to the code: every variable of the environment
-file is one the settings read, and every command the units start exists."""
+file is one the settings read, every command the units start exists, and the nightly job
+publishes what it loads."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
+
+from tests.conftest import Kim
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 SETTINGS = Path(__file__).resolve().parents[1] / "warehouse" / "settings.py"
@@ -35,3 +39,36 @@ def test_every_command_a_unit_starts_exists(unit: str) -> None:
         )
         assert result.returncode == 0, (command, result.stderr)
         assert all(option in result.stdout for option in words if option.startswith("--"))
+
+
+def nightly_commands() -> list[tuple[bool, list[str]]]:
+    """The nightly unit's kim commands in order: (failure ignored, arguments)."""
+    found = re.findall(
+        r"^ExecStart=(-?)/opt/kim/bin/kim (.+)$", (DEPLOY / "kim-nacht.service").read_text(), re.M
+    )
+    return [(ignored == "-", shlex.split(command)) for ignored, command in found]
+
+
+def test_the_nightly_job_publishes_the_deliveries_it_loads(kim: Kim, tmp_path: Path) -> None:
+    kim.run("generate", "--out", str(kim.exports), check=True)
+    backups = tmp_path / "sicherung"
+    backups.mkdir()  # the unit's backup folder exists on the host
+    for ignored, arguments in nightly_commands():
+        if arguments[0] == "versand":
+            continue  # mails need a server: tests/reports/test_delivery.py
+        arguments = [str(backups) if a.startswith("/") else a for a in arguments]
+        result = kim.run(*arguments)
+        assert ignored or result.returncode == 0, (arguments, result.stderr)
+    # Every delivery the load recorded is in the published build, and a backup was taken.
+    loaded = {row[0] for row in kim.query("select lieferung_id from lieferung")}
+    assert loaded
+    published = duckdb.connect(str(kim.home / "kim.duckdb"), read_only=True)
+    try:
+        shown = {
+            row[0]
+            for row in published.execute("select lieferung_id from fct_lieferungen").fetchall()
+        }
+    finally:
+        published.close()
+    assert shown == loaded
+    assert list(backups.glob("*.zip"))
