@@ -190,6 +190,7 @@ def _check_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _show_profiles(args: argparse.Namespace, settings: Settings) -> int:
     """`kim profil zeigen`: the active Kreis profile and its import profiles."""
+    from views import display
     from warehouse import imports, profile
 
     active = profile.load(settings.profile)
@@ -197,6 +198,13 @@ def _show_profiles(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Gebiete: {', '.join(t.name for t in active.towns)}")
     base = active.population_base
     print(f"Einwohner: {base.source}, Stichtag {base.date}")
+    print(f"Zielgruppen: {', '.join(g.name for g in active.target_groups)}")
+    topics = [
+        display.label("handlungsfeld", t.code)
+        + ("" if t.land == t.code else f" (Landesliste: {display.label('handlungsfeld', t.land)})")
+        for t in active.topics
+    ]
+    print(f"Handlungsfelder: {', '.join(topics)}")
     try:
         found = imports.available()
     except UserError as err:

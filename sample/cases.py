@@ -7,11 +7,13 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from sample.calendar import PROGRAMME_START, demand, months, months_back, weekday
 from sample.randomness import Choice, Pseudonyms, between, poisson
 from sample.shapes import Day
 from sample.staffing import post_of
+from warehouse import profile
 from warehouse.schema import (
     TARGET_FLAGS,
 )
@@ -137,6 +139,8 @@ TOPIC = Choice(
     }
 )
 TOPIC_COUNT = Choice({1: 25, 2: 35, 3: 28, 4: 12})
+# Share of a topic of the Land's list that a profile's own topics beneath it take.
+OWN_TOPIC_SHARE = 0.4
 
 
 # Final goal status of a topic by closure reason: erreicht, teilweise, nicht_erreicht, offen.
@@ -368,12 +372,36 @@ def new_case(rng: random.Random, fall_id: str, person: Person, beginn: Day) -> C
     return case
 
 
+@cache
+def _topics_of(key: str) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """A profile's own topics beneath each topic of the Land's list, and each topic's Land one."""
+    topics = profile.current().topics
+    own: dict[str, list[str]] = {}
+    for t in topics:
+        if t.code != t.land:
+            own.setdefault(t.land, []).append(t.code)
+    return {land: tuple(codes) for land, codes in own.items()}, {t.code: t.land for t in topics}
+
+
+def own_topics() -> dict[str, tuple[str, ...]]:
+    """The active profile's own topics beneath each topic of the Land's list."""
+    return _topics_of(profile.current().key)[0]
+
+
+def land_topic(topic: str) -> str:
+    """The topic of the Land's list a topic counts for."""
+    return _topics_of(profile.current().key)[1][topic]
+
+
 def case_topics(rng: random.Random, case: Case) -> list[tuple[str, Day, bool, str, Day | None]]:
     """1–4 topics: (topic, goal agreed on, date recorded, final status, status day)."""
     count = TOPIC_COUNT(rng)
+    own = own_topics()
     chosen: list[str] = []
     while len(chosen) < count:
         topic = TOPIC(rng)
+        if topic in own and rng.random() < OWN_TOPIC_SHARE:
+            topic = rng.choice(own[topic])
         if topic not in chosen:
             chosen.append(topic)
     topics = []
@@ -440,7 +468,7 @@ def simulate_referrals(ags: str, seed: int, cases: Iterable[Case]) -> list[Refer
                     case.fall_id,
                     day,
                     topic,
-                    PARTNER_BY_TOPIC[topic](rng),
+                    PARTNER_BY_TOPIC[land_topic(topic)](rng),
                     REFERRAL_RESULT(rng),
                     day + between(rng, 14, 56),
                 )

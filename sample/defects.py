@@ -20,7 +20,7 @@ def defect(table: str, rng: random.Random, dialect: Dialect, last_year: int) -> 
     unknown_case = f"F{rng.getrandbits(48):012x}"  # 13 characters: never issued as a fall_id
     options = {
         "faelle": (("fallbeginn", impossible), ("status", "in_bearbeitung")),
-        "handlungsfelder": (("handlungsfeld", "sprache"), ("zielstatus", "erledigt")),
+        "handlungsfelder": (("handlungsfeld", "sprachkurs"), ("zielstatus", "erledigt")),
         "kontakte": (("fall_id", unknown_case), ("datum", impossible), ("art", "videochat")),
         "vermittlungen": (("partner", "rechtsanwalt"), ("fall_id", unknown_case)),
     }[table]

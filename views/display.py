@@ -155,13 +155,29 @@ def _labels() -> dict[tuple[str, str], str]:
 
 
 def _profile_labels() -> dict[tuple[str, str], str]:
-    """The reference names, with the target groups of the active profile instead of the
-    shipped ones."""
+    """The reference names, with the target groups and topics of the active profile instead
+    of the shipped ones (a topic of the Land's list keeps its reference name)."""
+    active = profile.current()
+    labels = _labels()
     groups = {("zielgruppe", "alle"): "Alle Zielgruppen"} | {
-        ("zielgruppe", g.code): g.name for g in profile.current().target_groups
+        ("zielgruppe", g.code): g.name for g in active.target_groups
     }
-    others = {k: v for k, v in _labels().items() if k[0] != "zielgruppe"}
-    return groups | others
+    topics = {("handlungsfeld", "alle"): labels[("handlungsfeld", "alle")]} | {
+        ("handlungsfeld", t.code): t.name or labels[("handlungsfeld", t.code)]
+        for t in active.topics
+    }
+    others = {k: v for k, v in labels.items() if k[0] not in ("zielgruppe", "handlungsfeld")}
+    return groups | topics | others
+
+
+def own_topics() -> str:
+    """The profile's own topics and the topic of the Land's list each counts for there
+    (`Sprache → Bildung, …`); empty when the profile keeps the Land's list."""
+    return ", ".join(
+        f"{label('handlungsfeld', t.code)} → {label('handlungsfeld', t.land)}"
+        for t in profile.current().topics
+        if t.code != t.land
+    )
 
 
 def label(dimension: str, code: str) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters
+from warehouse import profile
 
 OVERLAP = (
     "Ein Fall kann in mehreren Handlungsfeldern betreut werden. Die Handlungsfelder "
@@ -55,6 +56,17 @@ RATES = (
 )
 
 
+def land_note() -> str:
+    """How the profile's own topics count in the Land's list (empty without own topics)."""
+    mapped = display.own_topics()
+    if not mapped:
+        return ""
+    return (
+        f" Eigene Handlungsfelder {profile.current().genitive_phrase} und das Handlungsfeld der "
+        f"Landesliste, in dem sie dort zählen: {mapped}."
+    )
+
+
 def view_context(filters: Filters, zielgruppe: bool = True) -> str:
     """Area and target group of the view, e.g. `Witten, Zielgruppe Alleinerziehende`."""
     text = queries.area_name(filters.gebiet)
@@ -86,7 +98,7 @@ def cases(filters: Filters) -> ChartData:
         sentence=sentence + ".",
         table=table,
         figure=dimensions.bar_figure(long),
-        note=dimensions.noted(f"{OVERLAP} {REFERRAL_TOPIC}", filters, "handlungsfeld"),
+        note=dimensions.noted(f"{OVERLAP} {REFERRAL_TOPIC}{land_note()}", filters, "handlungsfeld"),
     )
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 from views import display, figures, queries
 from views.charts import ChartData, chart
 from views.filters import Filters
+from warehouse import profile
 from warehouse.schema import STRUCTURE_STATUS, kreis_ags
 
 STATUS_NAMES = {
@@ -37,6 +38,31 @@ def _as_of(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "ohne Lieferung"
     return f"Stand {display.day(pd.Timestamp(frame['stichtag'].max()).date())}"
+
+
+def _open_and_closed(
+    header: str, groups: list[tuple[str, pd.DataFrame]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Open and closed issues per named group: counts, long form for bars, shown table."""
+    table = pd.DataFrame(
+        [
+            {
+                header: name,
+                "offen": int(part["ist_offen"].sum()),
+                "abgeschlossen": int((~part["ist_offen"].astype(bool)).sum()),
+            }
+            for name, part in groups
+        ]
+    )
+    long = table.melt(header, var_name="Stand", value_name="Themen")
+    long["text"] = [display.value(v, False, "ganzzahl") for v in long["Themen"]]
+    shown = table.assign(
+        **{
+            c: [display.value(v, False, "ganzzahl") for v in table[c]]
+            for c in ("offen", "abgeschlossen")
+        }
+    )
+    return table, long, shown
 
 
 @chart("strukturthemen-stufen")
@@ -73,31 +99,17 @@ def pipeline(filters: Filters) -> ChartData:
 def by_topic(filters: Filters) -> ChartData:
     """Issues by topic, open and closed."""
     frame = _issues(filters)
-    rows = []
-    for code in display.codes("handlungsfeld")[1:]:
-        part = frame[frame["handlungsfeld"] == code]
-        rows.append(
-            {
-                "Handlungsfeld": display.label("handlungsfeld", code),
-                "offen": int(part["ist_offen"].sum()),
-                "abgeschlossen": int((~part["ist_offen"].astype(bool)).sum()),
-            }
-        )
-    table = pd.DataFrame(rows)
-    long = table.melt("Handlungsfeld", var_name="Stand", value_name="Themen")
-    long["text"] = [display.value(v, False, "ganzzahl") for v in long["Themen"]]
+    groups = [
+        (display.label("handlungsfeld", code), frame[frame["handlungsfeld"] == code])
+        for code in display.codes("handlungsfeld")[1:]
+    ]
+    table, long, shown = _open_and_closed("Handlungsfeld", groups)
     top = table.sort_values("offen", ascending=False).iloc[0] if len(table) else None
     sentence = (
         f"Die meisten offenen Themen hat das Handlungsfeld {top['Handlungsfeld']} "
         f"({int(top['offen'])})."
         if top is not None and top["offen"] > 0
         else "Offene Themen gibt es in keinem Handlungsfeld."
-    )
-    shown = table.assign(
-        **{
-            c: [display.value(v, False, "ganzzahl") for v in table[c]]
-            for c in ("offen", "abgeschlossen")
-        }
     )
     return ChartData(
         key="strukturthemen-handlungsfelder",
@@ -108,6 +120,36 @@ def by_topic(filters: Filters) -> ChartData:
             long, "Handlungsfeld", "Themen", "text", series="Stand", horizontal=True
         ),
         note="Abgeschlossen = umgesetzt, zurückgestellt oder verworfen. " + COUNTED,
+    )
+
+
+@chart("strukturthemen-gebiete")
+def by_area(filters: Filters) -> ChartData:
+    """Issues by town (and the Kreis-wide ones), open and closed."""
+    frame = _issues(filters)
+    active = profile.current()
+    areas = [(t.ags, t.name) for t in active.towns if t.ags != active.ags]
+    areas.append((active.ags, f"{active.name} (kreisweit)" if active.has_towns else active.name))
+    groups = [
+        (name, frame[frame["gebiet"] == ags])
+        for ags, name in areas
+        if filters.gebiet in (active.ags, ags)
+    ]
+    table, long, shown = _open_and_closed("Gebiet", groups)
+    top = table.sort_values("offen", ascending=False, kind="stable").iloc[0]
+    sentence = (
+        f"Die meisten offenen Themen betreffen {top['Gebiet']} ({int(top['offen'])})."
+        if top["offen"] > 0
+        else "Offene Themen gibt es in keinem Gebiet."
+    )
+    return ChartData(
+        key="strukturthemen-gebiete",
+        title=f"Strukturthemen nach Gebiet, {_as_of(frame)}",
+        sentence=sentence,
+        table=shown,
+        figure=figures.bars(long, "Gebiet", "Themen", "text", series="Stand", horizontal=True),
+        note="Kreisweit = Themen, die die Koordinierungsstelle keiner einzelnen Stadt zuordnet. "
+        "Abgeschlossen = umgesetzt, zurückgestellt oder verworfen. " + COUNTED,
     )
 
 

@@ -21,6 +21,16 @@ FLAG_COLUMNS = (
     "ohne_berufsausbildung",
     "geringe_deutschkenntnisse",
 )
+# The Land's list of topics (export format §4.2); a Kreis's own topics map to one of them.
+LAND_TOPICS = (
+    "aufenthalt",
+    "erstorientierung",
+    "bildung",
+    "arbeit",
+    "wohnen",
+    "gesundheit",
+    "sonstiges",
+)
 # The one rule-based target group: arrival within a window of months before the case began.
 ARRIVAL_GROUP = "neuzugewandert"
 # The file in KIM_HOME naming the Kreis whose data it holds (`AGS Name`).
@@ -98,6 +108,15 @@ class TargetGroup:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A topic of case management and the topic of the Land's list it counts for there."""
+
+    code: str
+    name: str  # empty: the reference name of a topic of the Land's list
+    land: str
+
+
+@dataclass(frozen=True)
 class Profile:
     """One Kreis or kreisfreie Stadt as configured in its profile folder."""
 
@@ -120,6 +139,7 @@ class Profile:
     authorities: tuple[Authority, ...]
     providers: tuple[Provider, ...]
     target_groups: tuple[TargetGroup, ...]
+    topics: tuple[Topic, ...]
     arrival_months: int
     coordination_posts: float
     assistance_posts: float
@@ -133,6 +153,11 @@ class Profile:
     def town_codes(self) -> tuple[str, ...]:
         """AGS of the areas cases belong to."""
         return tuple(t.ags for t in self.towns)
+
+    @property
+    def topic_codes(self) -> tuple[str, ...]:
+        """Codes of the topics cases are counselled in (`handlungsfeld`)."""
+        return tuple(t.code for t in self.topics)
 
     def authority_of(self, area: str) -> Authority:
         """The Ausländerbehörde serving a town (for the Kreis: its own authority)."""
@@ -169,6 +194,7 @@ class Profile:
             "mit_staedten": self.has_towns,
             "neuzugewandert_monate": self.arrival_months,
             "zielgruppen": ["alle", *(g.code for g in self.target_groups)],
+            "handlungsfelder": ["alle", *self.topic_codes],
         }
 
 
@@ -243,6 +269,7 @@ def load(name: str) -> Profile:
             authorities=_authorities(spec, where, towns),
             providers=_providers(spec, where, towns),
             target_groups=_target_groups(spec, where, months),
+            topics=_topics(spec, where),
             arrival_months=months,
             coordination_posts=float(spec["stellen"]["koordination"]),
             assistance_posts=float(spec["stellen"]["verwaltungsassistenz"]),
@@ -381,6 +408,39 @@ def _target_groups(spec: dict, where: str, months: int) -> tuple[TargetGroup, ..
             )
         groups.append(TargetGroup(code, name, definition))
     return tuple(groups)
+
+
+def _topics(spec: dict, where: str) -> tuple[Topic, ...]:
+    """The Kreis's topics, each mapped to the Land's list; without a list, the Land's own."""
+    if "handlungsfelder" not in spec:
+        return tuple(Topic(code, "", code) for code in LAND_TOPICS)
+    topics = []
+    for raw in spec["handlungsfelder"]:
+        code, name = str(raw["code"]), str(raw.get("name", ""))
+        land = str(raw.get("land", code))
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code) or code == "alle":
+            raise ProfileError(
+                f"{where}: Handlungsfeld „{code}“: der Code besteht aus Kleinbuchstaben, Ziffern "
+                "und _ und heißt nicht „alle“."
+            )
+        if land not in LAND_TOPICS or (code in LAND_TOPICS and land != code):
+            raise ProfileError(
+                f"{where}: Handlungsfeld „{code}“: land muss ein Handlungsfeld der Landesliste "
+                f"nennen ({', '.join(LAND_TOPICS)}); eines der Landesliste steht für sich selbst."
+            )
+        if not name and code not in LAND_TOPICS:
+            raise ProfileError(f"{where}: Handlungsfeld „{code}“ braucht einen Namen (name).")
+        topics.append(Topic(code, name, land))
+    codes = [t.code for t in topics]
+    if len(set(codes)) != len(codes):
+        raise ProfileError(f"{where}: ein Handlungsfeld ist doppelt genannt.")
+    missing = [code for code in LAND_TOPICS if code not in codes]
+    if missing:
+        raise ProfileError(
+            f"{where}: [[handlungsfelder]] ergänzt die Landesliste und muss ihre Handlungsfelder "
+            f"enthalten; es fehlen {', '.join(missing)}."
+        )
+    return tuple(topics)
 
 
 def check_home(home: Path) -> None:

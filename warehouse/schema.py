@@ -10,7 +10,7 @@ from importlib import resources
 
 import pycountry
 
-from warehouse.profile import FLAG_COLUMNS, Town, current
+from warehouse.profile import FLAG_COLUMNS, LAND_TOPICS, Town, current
 
 # The cumulative period ("seit Beginn"): every year whose cases are still held.
 CUMULATIVE = "gesamt"
@@ -86,6 +86,11 @@ def town_codes() -> tuple[str, ...]:
     return current().town_codes
 
 
+def topic_codes() -> tuple[str, ...]:
+    """Codes of the active profile's topics (`handlungsfeld`)."""
+    return current().topic_codes
+
+
 def authority_codes() -> tuple[str, ...]:
     """AGS of the Ausländerbehörden."""
     return tuple(a.ags for a in current().authorities)
@@ -121,15 +126,8 @@ def source_kinds(ags: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-TOPICS = (
-    "aufenthalt",
-    "erstorientierung",
-    "bildung",
-    "arbeit",
-    "wohnen",
-    "gesundheit",
-    "sonstiges",
-)
+# The Land's topics; a Kreis profile may name its own (`topic_codes`), which loading accepts.
+TOPICS = LAND_TOPICS
 TARGET_FLAGS = FLAG_COLUMNS
 STATUS = ("aktiv", "ruhend", "abgeschlossen")
 CLOSURE_REASONS = (

@@ -19,6 +19,7 @@ from warehouse.schema import (
     kreis_ags,
     nationality_codes,
     source_towns,
+    topic_codes,
     town_codes,
     towns,
 )
@@ -88,8 +89,10 @@ def _clean(name: str) -> str:
 
 
 def _codes(column: Column) -> tuple[str, ...]:
-    """Allowed codes of a code column (nationality comes from ISO 3166)."""
-    return nationality_codes() if column.name == "staatsangehoerigkeit" else column.codes
+    """Allowed codes of a code column (nationality from ISO 3166, topics from the profile)."""
+    if column.name == "staatsangehoerigkeit":
+        return nationality_codes()
+    return topic_codes() if column.name == "handlungsfeld" else column.codes
 
 
 def _parse(column: Column) -> str:
@@ -170,7 +173,7 @@ def _column_errors(column: Column, ctx: Context) -> list[Check]:
         reason = (
             "kein ISO-3166-Alpha-3-Code (z. B. SYR, UKR; XXX staatenlos, XXZ unbekannt)"
             if name == "staatsangehoerigkeit"
-            else f"unbekannter Code (erlaubt: {', '.join(column.codes)})"
+            else f"unbekannter Code (erlaubt: {', '.join(_codes(column))})"
         )
     else:
         reason = KIND_REASONS[column.kind]

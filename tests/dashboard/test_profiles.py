@@ -24,7 +24,7 @@ from tests.dashboard.conftest import (
     open_page,
     serving,
 )
-from views import charts
+from views import builders, charts  # noqa: F401  (builders registers the charts)
 from views.filters import Filters
 from warehouse import profile
 
@@ -57,6 +57,7 @@ def test_indicators_cover_the_profiles_areas_and_target_groups(installation: Kim
     frame = indicators(installation)
     assert set(frame["gebiet"]) == {active.ags, *active.town_codes}
     assert set(frame["zielgruppe"]) == {"alle", *(g.code for g in active.target_groups)}
+    assert set(frame["handlungsfeld"]) == {"alle", *active.topic_codes}
     secret = frame[frame["unterdrueckt"] == "true"]
     assert len(secret) and (secret["wert"] == "").all()
 
@@ -82,6 +83,31 @@ def test_the_arrival_window_of_the_profile_counts(installation: Kim) -> None:
     ]
     assert float(published["wert"].iloc[0]) == counted[active.arrival_months]
     assert counted[24] != counted[36]
+
+
+def test_the_profiles_own_topics_are_loaded_and_counted(installation: Kim) -> None:
+    """New cases per own topic in the last full year, counted here from the loaded rows."""
+    active = profile.load(installation.profile)
+    own = [t.code for t in active.topics if t.code != t.land]
+    if not own:
+        pytest.skip("the profile keeps the Land's list of topics")
+    rows = installation.query(
+        "SELECT f.fallbeginn, h.handlungsfeld FROM aktuell.faelle f "
+        "JOIN aktuell.handlungsfelder h USING (quelle, fall_id)"
+    )
+    year = max(beginn.year for beginn, _ in rows) - 1
+    frame = indicators(installation)
+    for code in own:
+        counted = sum(beginn.year == year and topic == code for beginn, topic in rows)
+        published = frame[
+            (frame["indikator"] == "faelle_neu")
+            & (frame["zeitraum"] == str(year))
+            & (frame["gebiet"] == active.ags)
+            & (frame["zielgruppe"] == "alle")
+            & (frame["handlungsfeld"] == code)
+            & (frame["aufschluesselung"] == "")
+        ]
+        assert counted > 2 and float(published["wert"].iloc[0]) == counted
 
 
 def rendered(component: object) -> str:
@@ -115,6 +141,10 @@ def test_every_page_and_chart_renders_with_the_profiles_names(
                     seen.append(plotly.io.to_json(data.figure))
     text = "\n".join(seen)
     assert active.name in text
+    # own topics by name, with the topic of the Land's list each counts for there
+    for topic in active.topics:
+        if topic.code != topic.land:
+            assert topic.name in text and f"{topic.name} → " in text
     assert not [word for word in FOREIGN if word in text]
 
 
@@ -170,3 +200,17 @@ def test_a_welfare_providers_deliveries_count_for_its_town(installation: Kim) ->
         & (frame["handlungsfeld"] == "alle")
     ]
     assert float(published["wert"].iloc[0]) == counted
+
+
+def test_datenqualitaet_names_each_welfare_provider_as_a_source(
+    installation: Kim, monkeypatch
+) -> None:
+    active = profile.load(installation.profile)
+    if not active.providers:
+        pytest.skip("the profile has no welfare provider")
+    monkeypatch.setenv("KIM_HOME", str(installation.home))
+    monkeypatch.setenv("KIM_PROFIL", installation.profile)
+    data = charts.build("datenqualitaet-stand", Filters(zeitraum="2025", gebiet=active.ags))
+    sources = set(data.table["Quelle"])
+    for provider in active.providers:
+        assert any(s.startswith(f"{provider.name} (Träger für ") for s in sources), sources

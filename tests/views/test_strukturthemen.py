@@ -11,6 +11,7 @@ from tests.conftest import Kim
 from views import builders  # noqa: F401  (registers the chart builders)
 from views.charts import build
 from views.filters import Filters
+from warehouse import profile
 
 STATUS = (
     "eingebracht",
@@ -72,3 +73,16 @@ def test_the_published_table_holds_no_small_number_of_cases(sample: Kim) -> None
         "SELECT count(*) FROM aktuell.strukturthemen WHERE faelle_anzahl BETWEEN 1 AND 2"
     )
     assert rows == [(0, loaded[0][0])] and loaded[0][0] > 0
+
+
+def test_the_area_chart_counts_every_town_and_the_kreis_wide_issues(issues: list[tuple]) -> None:
+    active = profile.current()
+    data = build("strukturthemen-gebiete", Filters(zeitraum="2025"))
+    shown = {
+        row["Gebiet"]: shown_number(row["offen"]) + shown_number(row["abgeschlossen"])
+        for _, row in data.table.iterrows()
+    }
+    counted = Counter(ags or active.ags for _, _, ags, _, _ in issues)
+    names = {t.ags: t.name for t in active.towns} | {active.ags: f"{active.name} (kreisweit)"}
+    assert shown == {names[ags]: counted[ags] for ags in names}
+    assert sum(shown.values()) == len(issues) and counted[active.ags] > 0

@@ -41,6 +41,16 @@ def test_the_three_kinds_of_area() -> None:
     assert [(p.id, p.towns) for p in herne.providers] == [("caritas-herne", (herne.ags,))]
 
 
+def test_own_topics_extend_the_lands_list_and_map_to_it() -> None:
+    ennepe, coesfeld = profile.load("ennepe-ruhr"), profile.load("coesfeld")
+    assert ennepe.topic_codes == profile.LAND_TOPICS
+    assert all(t.land == t.code for t in ennepe.topics)
+    own = {t.code: t.land for t in coesfeld.topics if t.code != t.land}
+    assert own == {"sprache": "bildung", "existenzsicherung": "sonstiges"}
+    assert set(profile.LAND_TOPICS) < set(coesfeld.topic_codes)
+    assert coesfeld.dbt_vars()["handlungsfelder"] == ["alle", *coesfeld.topic_codes]
+
+
 def test_a_base_without_a_towns_figure_leaves_its_population_empty() -> None:
     coesfeld = profile.load("coesfeld")
     missing = [t.name for t in coesfeld.towns if t.population is None]
@@ -67,6 +77,10 @@ def broken(tmp_path: Path, old: str, new: str, file: str = "profil.toml") -> str
     return str(folder)
 
 
+# A topic of the Kreis's own, its mapping to the Land's list left to add.
+OWN_TOPIC = '[[handlungsfelder]]\ncode = "sprache"\nname = "Sprache"\n'
+
+
 @pytest.mark.parametrize(
     ("old", "new", "file", "said"),
     [
@@ -81,6 +95,18 @@ def broken(tmp_path: Path, old: str, new: str, file: str = "profil.toml") -> str
             '[[traeger]]\nid = "AWO"\nname = "AWO"\nstaedte = ["05954004"]\n\n[stellen]',
             "profil.toml",
             "Träger-Kennung „AWO“",
+        ),
+        (
+            "[stellen]",
+            f'{OWN_TOPIC}land = "kultur"\n\n[stellen]',
+            "profil.toml",
+            "land muss ein Handlungsfeld der Landesliste",
+        ),
+        (
+            "[stellen]",
+            f'{OWN_TOPIC}land = "bildung"\n\n[stellen]',
+            "profil.toml",
+            "es fehlen aufenthalt",
         ),
     ],
 )
@@ -118,3 +144,31 @@ def test_a_home_keeps_the_kreis_of_its_first_load(kim: Kim) -> None:
         ]
     kim.profile = ""
     assert kim.run("status").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "ags", "quarantined"), [("coesfeld", "05558004", 0), ("ennepe-ruhr", "05954004", 1)]
+)
+def test_a_kreis_topic_loads_only_under_the_profile_that_names_it(
+    kim: Kim, monkeypatch, name: str, ags: str, quarantined: int
+) -> None:
+    kim.profile = name
+    monkeypatch.setenv("KIM_MAX_FEHLERANTEIL", "1")  # the refused row is the point
+    faelle = f"fall_id;person_id;ags;fallbeginn;status\nF-000001;P-000001;{ags};03.02.2025;aktiv\n"
+    topics = "fall_id;handlungsfeld;zielstatus\nF-000001;sprache;offen\nF-000001;arbeit;offen\n"
+    (kim.exports / f"{ags}_2025-06-30_faelle.csv").write_text(faelle, "utf-8")
+    (kim.exports / f"{ags}_2025-06-30_handlungsfelder.csv").write_text(topics, "utf-8")
+    # a town's delivery becomes current with all four tables
+    for table, header in (
+        ("kontakte", "kontakt_id;fall_id;datum;art\n"),
+        ("vermittlungen", "vermittlung_id;fall_id;datum;handlungsfeld;partner;ergebnis\n"),
+    ):
+        (kim.exports / f"{ags}_2025-06-30_{table}.csv").write_text(header, "utf-8")
+    _, report = kim.load_json()
+    (topic_file,) = [f for f in report["files"] if f["file"].endswith("handlungsfelder.csv")]
+    assert topic_file["zeilen_quarantaene"] == quarantined
+    loaded = {row[0] for row in kim.query("SELECT handlungsfeld FROM aktuell.handlungsfelder")}
+    assert loaded == ({"arbeit"} if quarantined else {"arbeit", "sprache"})
+    if quarantined:
+        (message,) = topic_file["meldungen"]
+        assert message.startswith("Zeile 2, Spalte handlungsfeld: unbekannter Code")
