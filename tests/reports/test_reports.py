@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
+from reports import WRITING
+from reports.content import CHARTS
 from reports.to_pptx import native_chart
 from tests.conftest import Kim, copy_installation
 from views import figures
@@ -58,7 +61,7 @@ class Reports:
 
     kim: Kim
     out: Path
-    land_stdout: str
+    land_run: subprocess.CompletedProcess
     land: dict[str, Path]
     steering: dict[str, Path]
     values: Values
@@ -143,11 +146,13 @@ def secret_town_period(kim: Kim) -> str:
     return rows[0][0]
 
 
-def written(kim: Kim, out: Path, zeitraum: str, *args: str) -> tuple[str, dict[str, Path]]:
-    """`kim report` for a period: its output and the files by format."""
+def written(
+    kim: Kim, out: Path, zeitraum: str, *args: str
+) -> tuple[subprocess.CompletedProcess, dict[str, Path]]:
+    """`kim report` for a period: the finished command and the files by format."""
     result = kim.run("report", "--zeitraum", zeitraum, "--out", str(out), *args, check=True)
     paths = [Path(line) for line in result.stdout.splitlines()]
-    return result.stdout, {p.suffix.lstrip("."): p for p in paths}
+    return result, {p.suffix.lstrip("."): p for p in paths}
 
 
 def comment(kim: Kim, indikator: str, zeitraum: str, gebiet: str, text: str) -> None:
@@ -168,14 +173,14 @@ def reports(sample: Kim, tmp_path_factory) -> Reports:
     comment(kim, "faelle_aktiv", f"{YEAR}-Q2", "05954036", QUARTER_NOTE)
     comment(kim, "faelle_neu", str(int(YEAR) - 1), KREIS, PREVIOUS_YEAR_NOTE)
     out = root / "out"
-    land_stdout, land = written(kim, out, YEAR, "--format", "pdf,xlsx,pptx")
+    land_run, land = written(kim, out, YEAR, "--format", "pdf,xlsx,pptx")
     _, steering = written(kim, out, YEAR, "--art", "lenkungsgruppe")
     secret_period = secret_town_period(kim)
     _, secret = written(kim, root / "geheim", secret_period, "--format", "xlsx")
     return Reports(
         kim=kim,
         out=out,
-        land_stdout=land_stdout,
+        land_run=land_run,
         land=land,
         steering=steering,
         values=published(kim, YEAR, str(int(YEAR) - 1)),
@@ -243,7 +248,7 @@ def assert_cell(cell, expected: tuple[float | None, bool], where: object) -> Non
 
 def test_report_prints_the_written_files(reports):
     stem = reports.out / f"KIM_Bericht_Land_{YEAR}"
-    assert reports.land_stdout.splitlines() == [f"{stem}.{fmt}" for fmt in FORMATS]
+    assert reports.land_run.stdout.splitlines() == [f"{stem}.{fmt}" for fmt in FORMATS]
     assert all(path.stat().st_size > 0 for path in reports.land.values())
     assert sorted(reports.steering) == sorted(FORMATS)
     assert not list(reports.out.glob(".*"))  # no scratch files left behind
@@ -736,3 +741,21 @@ def test_an_editable_town_chart_draws_the_kreis_as_a_dashed_line_with_its_name()
     assert graphic.top < line.begin_y < graphic.top + graphic.height
     assert any(s.has_text_frame and s.text_frame.text == "Kreis: 10" for s in slide.shapes)
     assert graphic.chart.plots[0].has_data_labels
+
+
+def test_the_report_command_tells_its_progress_step_by_step(reports: Reports) -> None:
+    """Off a terminal: a plain line per step and tenth, charts first, the files last."""
+    told = [
+        re.fullmatch(r"(.+): (\d+) von (\d+)", line)
+        for line in reports.land_run.stderr.splitlines()
+    ]
+    steps: dict[str, list[tuple[int, int]]] = {}
+    for found in filter(None, told):
+        steps.setdefault(found[1], []).append((int(found[2]), int(found[3])))
+    assert list(steps) == [CHARTS, WRITING]
+    for step, seen in steps.items():
+        done = [d for d, _ in seen]
+        (total,) = {t for _, t in seen}
+        assert done == sorted(done) and done[-1] == total > 0, step
+        assert len(done) <= 11, step
+    assert steps[WRITING][-1] == (3, 3)
