@@ -7,7 +7,8 @@ one build's worth. The key is a SHA-256 digest of every number that defines the 
 (and of what its caller makes of the answer), so a programme that differs in any of them
 is solved afresh. A build on unchanged data solves nothing; a new month's delivery shifts
 most counts (the windows of "neu zugewandert", the year to date), and most programmes
-with them.
+with them. The whole pattern is kept as well, under a digest of every input of the check
+and of the check's own code: a build whose table and code are unchanged takes it as it is.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class Memo:
                 self.hits += 1
                 return True, self.used[name]
         return False, None
+
+    def keep_earlier(self) -> None:
+        """Keep every answer of the last build for the next (its pattern was taken whole)."""
+        with self._lock:
+            self.used = self.earlier | self.used
 
     def put(self, name: str, answer: list[np.ndarray] | None) -> None:
         """Keep an answer for the next build."""

@@ -17,9 +17,12 @@ then a part before its total, then the smallest value; in 3, the least `gewicht`
 
 from __future__ import annotations
 
+import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -77,10 +80,65 @@ def protect(
     hidden, not sensitive, but their small counts must not be narrowed into 1 .. k-1 either);
     `spared` cells (the headline figures: totals of a quarter or longer) are suppressed only
     to shield one cell that nothing else shields, never for several cells lifted together.
-    `memo` holds the last build's programmes: those unchanged are not solved again.
+    `memo` holds the last build's programmes and pattern: those unchanged are not solved
+    again, and an unchanged table (checked by the same code) gets the last pattern whole.
     """
     memo = memo or Memo()
     started = time.perf_counter()
+    name = key(
+        _code(), table.wert, table.gewicht, table.gruppe, table.zelle, table.summe,
+        table.gleichung, table.bekannt, k, forced, unpublished, spared,
+    )  # fmt: skip
+    found, answer = memo.get(name)
+    if found and answer is not None:
+        # the same table and code as the last build: its pattern; its programmes stay kept
+        memo.keep_earlier()
+        return _from_memo(answer, started)
+    protection = _protect(table, k, forced, unpublished, spared, memo, started)
+    memo.put(name, _to_memo(protection))
+    return protection
+
+
+@cache
+def _code() -> str:
+    """A digest of this package's code: a pattern stored by other code is not taken."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
+def _to_memo(protection: Protection) -> list[np.ndarray]:
+    """A protection as the memo's list of arrays."""
+    proof = protection.pruefung
+    counts = [proof.komponenten, proof.groesste_komponente, protection.runden]
+    return [
+        protection.unterdrueckt, protection.primaer, proof.zellen, proof.sensibel,
+        proof.minimum, proof.maximum, proof.fehlgeschlagen, np.array(counts, dtype=np.int64),
+    ]  # fmt: skip
+
+
+def _from_memo(answer: list[np.ndarray], started: float) -> Protection:
+    """A protection from the memo's list of arrays."""
+    suppressed, primary, cells, sensitive, low, high, failed, counts = answer
+    components, largest, rounds = (int(c) for c in counts)
+    return Protection(
+        unterdrueckt=suppressed,
+        primaer=primary,
+        pruefung=Attack(cells, sensitive, low, high, components, largest, failed),
+        runden=rounds,
+        sekunden=time.perf_counter() - started,
+    )
+
+
+def _protect(
+    table: LinkedTable,
+    k: int,
+    forced: np.ndarray | None,
+    unpublished: np.ndarray | None,
+    spared: np.ndarray | None,
+    memo: Memo,
+    started: float,
+) -> Protection:
+    """`protect` without the memo of whole patterns."""
     none = np.zeros(len(table.wert), dtype=bool)
     unpublished = none if unpublished is None else unpublished
     small = (table.wert >= 1) & (table.wert < k)

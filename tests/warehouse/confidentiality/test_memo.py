@@ -50,9 +50,18 @@ def test_the_next_build_answers_every_programme_from_the_memo_and_gets_the_same(
     first.save()
     assert first.hits == 0 and len(first.used) > 1
 
+    # The same table again: the pattern is taken whole, every programme kept for later.
     again = Memo(path)
     assert_same(protect(table, K, memo=again), fresh)
-    assert again.hits == len(again.used) == len(first.used)
+    assert again.hits == 1 and again.used.keys() == first.used.keys()
+    again.save()
+
+    # Asked otherwise (no cell spared, spelled out): the pattern is sought again, with every
+    # programme from the memo.
+    third = Memo(path)
+    spared = np.zeros(len(table.wert), dtype=bool)
+    assert_same(protect(table, K, spared=spared, memo=third), fresh)
+    assert third.hits == len(third.used) - 1 == len(first.used) - 1
 
 
 def test_a_changed_table_gets_the_answers_of_its_own_programmes(tmp_path):
