@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -33,6 +35,21 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
     Goal status is a statement about the year to date, so beside it stands the year's value
     to date, not the period's.
     """
+    version, limit = queries.build_version(), queries.scope()
+    return list(_headlines(version, date.today(), limit, tuple(indicators), filters, gebiet))
+
+
+@lru_cache(maxsize=256)
+def _headlines(
+    version: tuple[str, int, int],
+    today: date,
+    limit: queries.Scope | None,
+    indicators: tuple[str, ...],
+    filters: Filters,
+    gebiet: str,
+) -> tuple[Headline, ...]:
+    """`headlines`, cached: the same build, day, scope and filters give the same figures."""
+    del version, today, limit  # cache keys only
     earlier = trends.earlier_periods(filters.zeitraum)
     course = trends.course_periods(filters.zeitraum, queries.periods())
     wanted = sorted({filters.zeitraum, *earlier.values(), *course})
@@ -66,7 +83,7 @@ def headlines(indicators: Sequence[str], filters: Filters, gebiet: str) -> list[
         if indikator in goals.index:
             headline = _with_goal(headline, goals.loc[indikator], filters, fmt, headline.unit)
         found.append(headline)
-    return found
+    return tuple(found)
 
 
 def unfinished(zeitraum: str) -> str | None:

@@ -4,7 +4,42 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+# The Kreis profile used when KIM_PROFIL names none.
+DEFAULT_PROFILE = "ennepe-ruhr"
+
+# Every environment variable the settings read (the key of their cache).
+VARIABLES = (
+    "KIM_HOME",
+    "KIM_EXPORTS",
+    "KIM_PROFIL",
+    "KIM_MAX_FEHLERANTEIL",
+    "KIM_LOCK_TIMEOUT",
+    "KIM_LOAD_WORKERS",
+    "KIM_KONTAKT_BARRIEREFREIHEIT",
+    "KIM_KONTAKT_DATENSCHUTZ",
+    "KIM_DATENSTAND_TAGE",
+    "KIM_AUTH",
+    "KIM_AUTH_HEADER",
+    "KIM_LEERLAUF_MINUTEN",
+    "KIM_COOKIE_SECURE",
+    "KIM_MAX_FEHLVERSUCHE",
+    "KIM_SPERRE_MINUTEN",
+    "KIM_AUFBEWAHRUNG_JAHRE",
+    "KIM_AUFBEWAHRUNG_ROHDATEN_TAGE",
+    "KIM_SMTP_HOST",
+    "KIM_SMTP_PORT",
+    "KIM_SMTP_STARTTLS",
+    "KIM_SMTP_CA",
+    "KIM_SMTP_BENUTZER",
+    "KIM_SMTP_PASSWORT_DATEI",
+    "KIM_VERSAND_VON",
+    "KIM_VERSAND_AN",
+    "KIM_VERSAND_ARTEN",
+    "KIM_VERSAND_FORMATE",
+)
 
 
 @dataclass(frozen=True)
@@ -14,7 +49,7 @@ class Settings:
     home: Path
     exports: Path
     # The Kreis profile: a shipped name (warehouse/profiles/) or a profile folder.
-    profile: str = "ennepe-ruhr"
+    profile: str = DEFAULT_PROFILE
     max_error_share: float = 0.10
     lock_timeout_seconds: float = 600.0
     workers: int = 2
@@ -122,41 +157,50 @@ class Settings:
 
 def profile_name() -> str:
     """The Kreis profile `KIM_PROFIL` names (the Ennepe-Ruhr-Kreis by default)."""
-    return os.environ.get("KIM_PROFIL", "") or "ennepe-ruhr"
+    return os.environ.get("KIM_PROFIL", "") or DEFAULT_PROFILE
 
 
 def load_settings() -> Settings:
-    """Build the settings from KIM_* environment variables."""
+    """The settings from KIM_* environment variables (built once per environment)."""
+    return _settings(tuple(map(os.environ.get, VARIABLES)), os.getcwd())
+
+
+@lru_cache(maxsize=16)
+def _settings(values: tuple[str | None, ...], cwd: str) -> Settings:
+    """Build the settings from the variables' values (relative paths resolved against cwd)."""
+    environ = {
+        name: value for name, value in zip(VARIABLES, values, strict=True) if value is not None
+    }
     return Settings(
-        home=Path(os.environ.get("KIM_HOME", "data")).resolve(),
-        exports=Path(os.environ.get("KIM_EXPORTS", "exports")).resolve(),
-        profile=profile_name(),
-        max_error_share=float(os.environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
-        lock_timeout_seconds=float(os.environ.get("KIM_LOCK_TIMEOUT", "600")),
-        workers=int(os.environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),
-        feedback_contact=os.environ.get(
+        home=(Path(cwd) / environ.get("KIM_HOME", "data")).resolve(),
+        exports=(Path(cwd) / environ.get("KIM_EXPORTS", "exports")).resolve(),
+        profile=environ.get("KIM_PROFIL", "") or DEFAULT_PROFILE,
+        max_error_share=float(environ.get("KIM_MAX_FEHLERANTEIL", "0.10")),
+        lock_timeout_seconds=float(environ.get("KIM_LOCK_TIMEOUT", "600")),
+        workers=int(environ.get("KIM_LOAD_WORKERS", str(min(4, os.cpu_count() or 1)))),
+        feedback_contact=environ.get(
             "KIM_KONTAKT_BARRIEREFREIHEIT", "barrierefreiheit@kreis.example"
         ),
-        privacy_contact=os.environ.get("KIM_KONTAKT_DATENSCHUTZ", "datenschutz@kreis.example"),
-        stale_after_days=int(os.environ.get("KIM_DATENSTAND_TAGE", "45")),
-        auth_mode=os.environ.get("KIM_AUTH", "intern"),
-        auth_header=os.environ.get("KIM_AUTH_HEADER", "X-Remote-User"),
-        idle_minutes=float(os.environ.get("KIM_LEERLAUF_MINUTEN", "30")),
-        cookie_secure=os.environ.get("KIM_COOKIE_SECURE", "1") != "0",
-        max_failures=int(os.environ.get("KIM_MAX_FEHLVERSUCHE", "5")),
-        lockout_minutes=float(os.environ.get("KIM_SPERRE_MINUTEN", "15")),
-        retention_years=int(os.environ.get("KIM_AUFBEWAHRUNG_JAHRE", "3")),
-        raw_retention_days=int(os.environ.get("KIM_AUFBEWAHRUNG_ROHDATEN_TAGE", "365")),
-        smtp_host=os.environ.get("KIM_SMTP_HOST", ""),
-        smtp_port=int(os.environ.get("KIM_SMTP_PORT", "587")),
-        smtp_starttls=os.environ.get("KIM_SMTP_STARTTLS", "1") != "0",
-        smtp_ca_file=os.environ.get("KIM_SMTP_CA", ""),
-        smtp_user=os.environ.get("KIM_SMTP_BENUTZER", ""),
-        smtp_password_file=os.environ.get("KIM_SMTP_PASSWORT_DATEI", ""),
-        mail_from=os.environ.get("KIM_VERSAND_VON", ""),
-        mail_to=_listed(os.environ.get("KIM_VERSAND_AN", "")),
-        delivery_arts=_listed(os.environ.get("KIM_VERSAND_ARTEN", "land,lenkungsgruppe")),
-        delivery_formats=_listed(os.environ.get("KIM_VERSAND_FORMATE", "pdf")),
+        privacy_contact=environ.get("KIM_KONTAKT_DATENSCHUTZ", "datenschutz@kreis.example"),
+        stale_after_days=int(environ.get("KIM_DATENSTAND_TAGE", "45")),
+        auth_mode=environ.get("KIM_AUTH", "intern"),
+        auth_header=environ.get("KIM_AUTH_HEADER", "X-Remote-User"),
+        idle_minutes=float(environ.get("KIM_LEERLAUF_MINUTEN", "30")),
+        cookie_secure=environ.get("KIM_COOKIE_SECURE", "1") != "0",
+        max_failures=int(environ.get("KIM_MAX_FEHLVERSUCHE", "5")),
+        lockout_minutes=float(environ.get("KIM_SPERRE_MINUTEN", "15")),
+        retention_years=int(environ.get("KIM_AUFBEWAHRUNG_JAHRE", "3")),
+        raw_retention_days=int(environ.get("KIM_AUFBEWAHRUNG_ROHDATEN_TAGE", "365")),
+        smtp_host=environ.get("KIM_SMTP_HOST", ""),
+        smtp_port=int(environ.get("KIM_SMTP_PORT", "587")),
+        smtp_starttls=environ.get("KIM_SMTP_STARTTLS", "1") != "0",
+        smtp_ca_file=environ.get("KIM_SMTP_CA", ""),
+        smtp_user=environ.get("KIM_SMTP_BENUTZER", ""),
+        smtp_password_file=environ.get("KIM_SMTP_PASSWORT_DATEI", ""),
+        mail_from=environ.get("KIM_VERSAND_VON", ""),
+        mail_to=_listed(environ.get("KIM_VERSAND_AN", "")),
+        delivery_arts=_listed(environ.get("KIM_VERSAND_ARTEN", "land,lenkungsgruppe")),
+        delivery_formats=_listed(environ.get("KIM_VERSAND_FORMATE", "pdf")),
     )
 
 
