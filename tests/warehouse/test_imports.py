@@ -116,6 +116,20 @@ def test_another_layout_with_numeric_codes_loads(kim: Kim) -> None:
     assert rows["HAT-F-0103"][2:4] == (None, "k")
 
 
+def test_a_mapped_file_over_the_error_limit_is_refused_and_stores_nothing(kim: Kim) -> None:
+    """The list's 25 % row errors against the default limit of 10 %."""
+    code, files = load(kim, FALLLISTE)
+    assert code == 1
+    faelle = by_table(files)["faelle"]
+    assert faelle["status"] == "abgelehnt" and faelle["zeilen_geladen"] == 0
+    # nothing is lost: every row of the refused delivery waits in quarantine
+    assert faelle["zeilen_quarantaene"] == faelle["zeilen_gelesen"] == 8
+    assert faelle["meldungen"][0].startswith("Lieferung zum Stichtag 30.06.2025 abgelehnt")
+    assert "Grenze 10,0 %" in faelle["meldungen"][0]
+    assert kim.query("SELECT count(*) FROM aktuell.faelle") == [(0,)]
+    assert kim.query("SELECT count(*) FROM aktuell.handlungsfelder") == [(0,)]
+
+
 def test_the_same_file_again_changes_nothing(kim: Kim) -> None:
     load(kim, DATENBANK, env=NO_LIMIT)
     code, files = load(kim, DATENBANK, env=NO_LIMIT)
