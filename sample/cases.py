@@ -373,9 +373,9 @@ def new_case(rng: random.Random, fall_id: str, person: Person, beginn: Day) -> C
 
 
 @cache
-def _topics_of(key: str) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+def _topics_of(active: profile.Profile) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """A profile's own topics beneath each topic of the Land's list, and each topic's Land one."""
-    topics = profile.current().topics
+    topics = active.topics
     own: dict[str, list[str]] = {}
     for t in topics:
         if t.code != t.land:
@@ -385,12 +385,12 @@ def _topics_of(key: str) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
 
 def own_topics() -> dict[str, tuple[str, ...]]:
     """The active profile's own topics beneath each topic of the Land's list."""
-    return _topics_of(profile.current().key)[0]
+    return _topics_of(profile.current())[0]
 
 
 def land_topic(topic: str) -> str:
-    """The topic of the Land's list a topic counts for."""
-    return _topics_of(profile.current().key)[1][topic]
+    """The topic of the Land's list a topic belongs to."""
+    return _topics_of(profile.current())[1][topic]
 
 
 def case_topics(rng: random.Random, case: Case) -> list[tuple[str, Day, bool, str, Day | None]]:

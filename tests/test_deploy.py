@@ -49,16 +49,26 @@ def nightly_commands() -> list[tuple[bool, list[str]]]:
     return [(ignored == "-", shlex.split(command)) for ignored, command in found]
 
 
-def test_the_nightly_job_publishes_the_deliveries_it_loads(kim: Kim, tmp_path: Path) -> None:
-    kim.run("generate", "--out", str(kim.exports), check=True)
-    backups = tmp_path / "sicherung"
-    backups.mkdir()  # the unit's backup folder exists on the host
+def run_nightly(kim: Kim, backups: Path, after_load=None) -> dict[str, int]:
+    """The nightly unit's commands in order, as systemd runs them; exit code per command."""
+    codes = {}
     for ignored, arguments in nightly_commands():
         if arguments[0] == "versand":
             continue  # mails need a server: tests/reports/test_delivery.py
         arguments = [str(backups) if a.startswith("/") else a for a in arguments]
         result = kim.run(*arguments)
+        codes[arguments[0]] = result.returncode
         assert ignored or result.returncode == 0, (arguments, result.stderr)
+        if arguments[0] == "load" and after_load is not None:
+            after_load()
+    return codes
+
+
+def test_the_nightly_job_publishes_the_deliveries_it_loads(kim: Kim, tmp_path: Path) -> None:
+    kim.run("generate", "--out", str(kim.exports), check=True)
+    backups = tmp_path / "sicherung"
+    backups.mkdir()  # the unit's backup folder exists on the host
+    run_nightly(kim, backups)
     # Every delivery the load recorded is in the published build, and a backup was taken.
     loaded = {row[0] for row in kim.query("select lieferung_id from lieferung")}
     assert loaded
@@ -72,3 +82,24 @@ def test_the_nightly_job_publishes_the_deliveries_it_loads(kim: Kim, tmp_path: P
         published.close()
     assert shown == loaded
     assert list(backups.glob("*.zip"))
+
+
+def test_a_failed_nightly_build_still_leaves_a_backup(kim: Kim, tmp_path: Path) -> None:
+    kim.run("generate", "--out", str(kim.exports), "--bis", "2025-06-30", check=True)
+    backups = tmp_path / "sicherung"
+    backups.mkdir()
+
+    def break_a_status() -> None:
+        """A status no export may carry, written past the loader: the build's tests stop it."""
+        con = duckdb.connect(str(kim.home / "warehouse.duckdb"))
+        try:
+            con.execute(
+                "UPDATE snapshot.faelle SET status = 'verschollen' WHERE fall_id IN "
+                "(SELECT fall_id FROM snapshot.faelle LIMIT 1)"
+            )
+        finally:
+            con.close()
+
+    codes = run_nightly(kim, backups, after_load=break_a_status)
+    assert codes["build"] == 1 and not (kim.home / "kim.duckdb").exists()
+    assert codes["sicherung"] == 0 and list(backups.glob("*.zip"))

@@ -63,7 +63,8 @@ def land_note() -> str:
         return ""
     return (
         f" Eigene Handlungsfelder {profile.current().genitive_phrase} und das Handlungsfeld der "
-        f"Landesliste, in dem sie dort zählen: {mapped}."
+        f"Landesliste, dem sie zugeordnet sind: {mapped}. Ihre Fälle zählen hier nur im eigenen "
+        "Handlungsfeld, nicht zusätzlich in dem der Landesliste."
     )
 
 

@@ -65,6 +65,14 @@ def _open_and_closed(
     return table, long, shown
 
 
+def _most_open(table: pd.DataFrame, said: str, none: str) -> str:
+    """The sentence naming the group with the most open issues (the first of equals)."""
+    if not len(table) or table["offen"].max() == 0:
+        return none
+    top = table.sort_values("offen", ascending=False, kind="stable").iloc[0]
+    return said.format(name=top.iloc[0], count=int(top["offen"]))
+
+
 @chart("strukturthemen-stufen")
 def pipeline(filters: Filters) -> ChartData:
     """How many issues stand at each step, and how many left the way aside."""
@@ -104,12 +112,10 @@ def by_topic(filters: Filters) -> ChartData:
         for code in display.codes("handlungsfeld")[1:]
     ]
     table, long, shown = _open_and_closed("Handlungsfeld", groups)
-    top = table.sort_values("offen", ascending=False).iloc[0] if len(table) else None
-    sentence = (
-        f"Die meisten offenen Themen hat das Handlungsfeld {top['Handlungsfeld']} "
-        f"({int(top['offen'])})."
-        if top is not None and top["offen"] > 0
-        else "Offene Themen gibt es in keinem Handlungsfeld."
+    sentence = _most_open(
+        table,
+        "Die meisten offenen Themen hat das Handlungsfeld {name} ({count}).",
+        "Offene Themen gibt es in keinem Handlungsfeld.",
     )
     return ChartData(
         key="strukturthemen-handlungsfelder",
@@ -136,11 +142,10 @@ def by_area(filters: Filters) -> ChartData:
         if filters.gebiet in (active.ags, ags)
     ]
     table, long, shown = _open_and_closed("Gebiet", groups)
-    top = table.sort_values("offen", ascending=False, kind="stable").iloc[0]
-    sentence = (
-        f"Die meisten offenen Themen betreffen {top['Gebiet']} ({int(top['offen'])})."
-        if top["offen"] > 0
-        else "Offene Themen gibt es in keinem Gebiet."
+    sentence = _most_open(
+        table,
+        "Die meisten offenen Themen betreffen {name} ({count}).",
+        "Offene Themen gibt es in keinem Gebiet.",
     )
     return ChartData(
         key="strukturthemen-gebiete",

@@ -109,7 +109,7 @@ class TargetGroup:
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic of case management and the topic of the Land's list it counts for there."""
+    """A topic of case management and the topic of the Land's list it belongs to."""
 
     code: str
     name: str  # empty: the reference name of a topic of the Land's list

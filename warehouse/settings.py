@@ -167,7 +167,11 @@ def load_settings() -> Settings:
 
 @lru_cache(maxsize=16)
 def _settings(values: tuple[str | None, ...], cwd: str) -> Settings:
-    """Build the settings from the variables' values (relative paths resolved against cwd)."""
+    """Build the settings from the variables' values (relative paths resolved against cwd).
+
+    Paths are resolved once per environment: a KIM_HOME that is a symbolic link is followed
+    as it pointed when first read (switch it only with the services stopped).
+    """
     environ = {
         name: value for name, value in zip(VARIABLES, values, strict=True) if value is not None
     }

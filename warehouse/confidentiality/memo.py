@@ -13,9 +13,11 @@ and of the check's own code: a build whose table and code are unchanged takes it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -37,6 +39,19 @@ def key(*parts: np.ndarray | float | int | bool | None) -> str:
     return digest.hexdigest()
 
 
+def _read(path: Path) -> dict[str, list[np.ndarray] | None]:
+    """The answers a memo file holds."""
+    earlier: dict[str, list[np.ndarray] | None] = {}
+    with np.load(path, allow_pickle=False) as stored:
+        for name in sorted(stored.files):
+            entry, _, index = name.partition("_")
+            if index == _NONE:
+                earlier[entry] = None
+            else:
+                earlier.setdefault(entry, []).append(stored[name])  # type: ignore[union-attr]
+    return earlier
+
+
 class Memo:
     """The answers of one build, seeded with those of the build before."""
 
@@ -47,13 +62,9 @@ class Memo:
         self.hits = 0
         self._lock = threading.Lock()
         if path is not None and path.exists():
-            with np.load(path, allow_pickle=False) as stored:
-                for name in sorted(stored.files):
-                    entry, _, index = name.partition("_")
-                    if index == _NONE:
-                        self.earlier[entry] = None
-                    else:
-                        self.earlier.setdefault(entry, []).append(stored[name])  # type: ignore[union-attr]
+            # a damaged file (its checksums fail) is no memo: everything is solved afresh
+            with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile):
+                self.earlier = _read(path)
 
     def get(self, name: str) -> tuple[bool, list[np.ndarray] | None]:
         """Whether the last build answered the programme, and its answer."""

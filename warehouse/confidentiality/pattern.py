@@ -110,15 +110,17 @@ def _to_memo(protection: Protection) -> list[np.ndarray]:
     """A protection as the memo's list of arrays."""
     proof = protection.pruefung
     counts = [proof.komponenten, proof.groesste_komponente, protection.runden]
-    return [
+    arrays = [
         protection.unterdrueckt, protection.primaer, proof.zellen, proof.sensibel,
         proof.minimum, proof.maximum, proof.fehlgeschlagen, np.array(counts, dtype=np.int64),
     ]  # fmt: skip
+    return [array.copy() for array in arrays]
 
 
 def _from_memo(answer: list[np.ndarray], started: float) -> Protection:
     """A protection from the memo's list of arrays."""
-    suppressed, primary, cells, sensitive, low, high, failed, counts = answer
+    # copies: the memo keeps its arrays for the file it writes
+    suppressed, primary, cells, sensitive, low, high, failed, counts = (a.copy() for a in answer)
     components, largest, rounds = (int(c) for c in counts)
     return Protection(
         unterdrueckt=suppressed,

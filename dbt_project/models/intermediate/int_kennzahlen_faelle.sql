@@ -51,9 +51,8 @@ aggregiert as (
         count(*) as faelle_aktiv,
         count(*) filter (where ist_abgeschlossen) as faelle_abgeschlossen,
         count(*) filter (where ist_im_bestand) as faelle_bestand,
-        -- count(distinct person_id), with the distinct part over the persons of several cases
-        count(*)
-        - count(*) filter (where ist_mehrfach)
+        -- count(distinct person_id): a person of one case in the period is one row of a cell
+        count(person_id) filter (where not ist_mehrfach)
         + count(distinct person_id) filter (where ist_mehrfach) as personen_erreicht,
         count(*) filter (
             where ist_abgeschlossen and abschlussgrund = 'ziele_erreicht'

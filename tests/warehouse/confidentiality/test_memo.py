@@ -92,3 +92,18 @@ def test_answers_and_no_solution_survive_the_file(tmp_path):
     assert kept.get("b") == (True, None)
     assert kept.get("c") == (False, None)
     assert kept.hits == 2
+
+
+def test_a_damaged_memo_is_no_memo_and_everything_is_solved(tmp_path):
+    table, _ = grid(counts())
+    path = tmp_path / "pruefspeicher.npz"
+    first = Memo(path)
+    fresh = protect(table, K, memo=first)
+    first.save()
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF  # one flipped byte: a member's checksum fails
+    path.write_bytes(bytes(damaged))
+    again = Memo(path)
+    assert again.earlier == {}
+    assert_same(protect(table, K, memo=again), fresh)
+    assert again.hits == 0
