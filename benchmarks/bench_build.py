@@ -84,6 +84,7 @@ def proof(home: Path) -> str:
         f"{p['komponenten']:.0f} components (largest {p['groesste_komponente']:.0f} cells), "
         f"narrowest interval {p['engstes_intervall']}, {p['eingrenzbar']:.0f} narrowable, "
         f"{p['runden']:.0f} rounds, {p['sekunden']:.1f} s for pattern and proof"
+        + (" (taken from the last build's memo)" if p.get("aus_speicher") else "")
     )
 
 

@@ -159,8 +159,15 @@ def proof_line(proof: dict[str, Any]) -> str:
         f"{number(proof['groesste_komponente'] or 0)} Zellen) geprüft, engstes Intervall "
         f"{width}, {number(proof['eingrenzbar'])} eingrenzbar; "
         + _unpublished(proof)
-        + f"{number(proof['sekunden'] or 0, 1)} s."
+        + _time(proof)
     )
+
+
+def _time(proof: dict[str, Any]) -> str:
+    """How long the check took, or that the last build's pattern and proof were taken."""
+    if proof.get("aus_speicher"):
+        return "Muster und Nachweis des letzten Builds übernommen (Tabelle und Prüfung gleich)."
+    return f"{number(proof['sekunden'] or 0, 1)} s."
 
 
 def _unpublished(proof: dict[str, Any]) -> str:

@@ -455,4 +455,7 @@ def test_a_build_on_unchanged_data_solves_the_same_programmes_and_publishes_the_
     assert len(answers) > 1  # the check kept its answers for the next build
     built.run("build", check=True)
     assert published() == before
+    # the status says the pattern and proof were taken, not how long a check took
+    status = built.run("status", check=True).stdout
+    assert "Muster und Nachweis des letzten Builds übernommen" in status
     assert set(Memo(memo).earlier) == answers

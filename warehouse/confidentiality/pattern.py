@@ -64,6 +64,8 @@ class Protection:
     pruefung: Attack
     runden: int
     sekunden: float
+    # taken whole from the last build's memo (the same table, checked by the same code)
+    aus_speicher: bool = False
 
 
 def protect(
@@ -128,6 +130,7 @@ def _from_memo(answer: list[np.ndarray], started: float) -> Protection:
         pruefung=Attack(cells, sensitive, low, high, components, largest, failed),
         runden=rounds,
         sekunden=time.perf_counter() - started,
+        aus_speicher=True,
     )
 
 

@@ -141,7 +141,8 @@ def model(dbt, session):
             {proof.komponenten} AS pruef_komponenten,
             {proof.groesste_komponente} AS pruef_groesste_komponente,
             {result.runden} AS pruef_runden,
-            {result.sekunden:.3f} AS pruef_sekunden
+            {result.sekunden:.3f} AS pruef_sekunden,
+            {str(result.aus_speicher).lower()} AS pruef_aus_speicher
         FROM gk_zellen z JOIN gk_stand s USING (zelle)
         """
     )

@@ -66,7 +66,8 @@ final as (
         max(pruef_komponenten) as komponenten,
         max(pruef_groesste_komponente) as groesste_komponente,
         max(pruef_runden) as runden,
-        max(pruef_sekunden) as sekunden
+        max(pruef_sekunden) as sekunden,
+        bool_or(pruef_aus_speicher) as aus_speicher
     from veroeffentlicht
 )
 

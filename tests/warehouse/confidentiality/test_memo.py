@@ -52,7 +52,9 @@ def test_the_next_build_answers_every_programme_from_the_memo_and_gets_the_same(
 
     # The same table again: the pattern is taken whole, every programme kept for later.
     again = Memo(path)
-    assert_same(protect(table, K, memo=again), fresh)
+    reused = protect(table, K, memo=again)
+    assert_same(reused, fresh)
+    assert reused.aus_speicher and not fresh.aus_speicher
     assert again.hits == 1 and again.used.keys() == first.used.keys()
     again.save()
 
