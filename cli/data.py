@@ -201,7 +201,7 @@ def _show_profiles(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Zielgruppen: {', '.join(g.name for g in active.target_groups)}")
     topics = [
         display.label("handlungsfeld", t.code)
-        + ("" if t.land == t.code else f" (Landesliste: {display.label('handlungsfeld', t.land)})")
+        + (f" (Landesliste: {display.label('handlungsfeld', t.land)})" if t.is_own else "")
         for t in active.topics
     ]
     print(f"Handlungsfelder: {', '.join(topics)}")

@@ -378,7 +378,7 @@ def _topics_of(active: profile.Profile) -> tuple[dict[str, tuple[str, ...]], dic
     topics = active.topics
     own: dict[str, list[str]] = {}
     for t in topics:
-        if t.code != t.land:
+        if t.is_own:
             own.setdefault(t.land, []).append(t.code)
     return {land: tuple(codes) for land, codes in own.items()}, {t.code: t.land for t in topics}
 

@@ -171,12 +171,12 @@ def _profile_labels() -> dict[tuple[str, str], str]:
 
 
 def own_topics() -> str:
-    """The profile's own topics and the topic of the Land's list each counts for there
+    """The profile's own topics and the topic of the Land's list each belongs to
     (`Sprache → Bildung, …`); empty when the profile keeps the Land's list."""
     return ", ".join(
         f"{label('handlungsfeld', t.code)} → {label('handlungsfeld', t.land)}"
         for t in profile.current().topics
-        if t.code != t.land
+        if t.is_own
     )
 
 

@@ -115,6 +115,11 @@ class Topic:
     name: str  # empty: the reference name of a topic of the Land's list
     land: str
 
+    @property
+    def is_own(self) -> bool:
+        """The Kreis's own topic, not one of the Land's list."""
+        return self.code != self.land
+
 
 @dataclass(frozen=True)
 class Profile:
