@@ -402,7 +402,7 @@ def _download_content(data: ChartData, fmt: str) -> bytes:
         return to_csv(data)
     if fmt == "xlsx":
         return to_xlsx(data)
-    with images.renderer():
+    with images.renderer(load_settings().chart_images_dir):
         return images.png(data.figure) if fmt == "png" else images.svg(data.figure)
 
 

@@ -44,7 +44,7 @@ def write(
     out.mkdir(parents=True, exist_ok=True)
     written = []
     charts_needed = any(fmt in ("pdf", "pptx") for fmt in formats)
-    with images.renderer() if charts_needed else contextlib.nullcontext():
+    with images.renderer(settings.chart_images_dir) if charts_needed else contextlib.nullcontext():
         for number, fmt in enumerate(formats):
             progress(WRITING, number, len(formats))
             path = out / f"{report.file_stem}.{fmt}"
@@ -67,7 +67,8 @@ def download(
     report = content.assemble(settings, art, zeitraum, progress)
     name = f"{report.file_stem}.{fmt}"
     progress(WRITING, 0, 1)
-    data = FORMATS[fmt](report)
+    with images.renderer(settings.chart_images_dir):
+        data = FORMATS[fmt](report)
     progress(WRITING, 1, 1)
     _record(settings, by, art, zeitraum, [name])
     return name, data

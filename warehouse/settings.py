@@ -130,6 +130,11 @@ class Settings:
         return self.home / "berichte"
 
     @property
+    def chart_images_dir(self) -> Path:
+        """Chart images of reports and downloads by digest (a cache: deleting it is safe)."""
+        return self.home / "grafiken"
+
+    @property
     def users_path(self) -> Path:
         """Built-in accounts with argon2id password hashes (SQLite, mode 600)."""
         return self.home / "benutzer.sqlite"
