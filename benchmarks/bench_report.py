@@ -4,7 +4,10 @@ Prints figures only (no assertions). Target (issue "Reports"): a full year, PDF 
 PPTX, under 30 s. Each report runs as its own `kim report` process, as a coordinator would
 start it, so the figure includes Python start-up and Chromium's start for the charts. For
 ratios it also times, in the same run, the baseline `kim indicators` for the same year
-(reading the same published values without rendering) and each format on its own.
+(reading the same published values without rendering) and each format on its own. Each
+report is timed twice: first with an empty image store (`KIM_HOME/grafiken`, every chart
+rendered by Chromium), then again with the images of the first run kept. Targets of issue
+"Performance": the state report's PDF under 5 s, the steering pack's under 3 s.
 
     .venv/bin/python benchmarks/bench_report.py [--scale 1] [--zeitraum 2025] [--runden 2]
 """
@@ -50,24 +53,39 @@ def main() -> None:
         kim("build", env=env)
         period = ["--zeitraum", args.zeitraum]
 
-        def median(*command: str) -> float:
-            return statistics.median(kim(*command, env=env) for _ in range(args.runden))
+        store = work / "home" / "grafiken"
+
+        def median(*command: str, cold: bool = False) -> float:
+            runs = []
+            for _ in range(args.runden):
+                if cold:
+                    shutil.rmtree(store, ignore_errors=True)
+                runs.append(kim(*command, env=env))
+            return statistics.median(runs)
+
+        def first_and_again(*command: str) -> tuple[float, float]:
+            return median(*command, cold=True), median(*command)
 
         baseline = median("indicators", *period, "--out", str(work / "werte.csv"))
         print(
             f"scale {args.scale:g}, Zeitraum {args.zeitraum}, median of {args.runden} runs; "
             f"baseline kim indicators {baseline:.1f} s"
         )
-        for art in ("land", "lenkungsgruppe"):
-            every = median("report", *period, "--art", art, "--out", str(out))
+        for art, target in (("land", 5), ("lenkungsgruppe", 3)):
+            every, again = first_and_again("report", *period, "--art", art, "--out", str(out))
             print(
-                f"  {art}: pdf,xlsx,pptx {every:.1f} s (target < 30 s; "
-                f"{every / baseline:.1f}× baseline)"
+                f"  {art}: pdf,xlsx,pptx first {every:.1f} s, again {again:.1f} s (target < 30 s;"
+                f" {every / baseline:.1f}× and {again / baseline:.1f}× baseline)"
             )
             for fmt in ("pdf", "xlsx", "pptx"):
-                alone = median("report", *period, "--art", art, "--format", fmt, "--out", str(out))
+                command = ("report", *period, "--art", art, "--format", fmt, "--out", str(out))
+                alone, alone_again = first_and_again(*command)
                 size = (out / f"KIM_{_stem(art)}_{args.zeitraum}.{fmt}").stat().st_size
-                print(f"    {fmt} alone {alone:.1f} s, {size / 1024:.0f} KiB")
+                goal = f" (target < {target} s)" if fmt == "pdf" else ""
+                print(
+                    f"    {fmt} alone first {alone:.1f} s, again {alone_again:.1f} s{goal},"
+                    f" {size / 1024:.0f} KiB"
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
