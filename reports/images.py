@@ -7,6 +7,7 @@ another report sharing them, needs no Chromium at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -77,14 +78,21 @@ def _image(figure: go.Figure, opts: dict) -> bytes:
         path = store / f"{_digest(printable, opts)}.{opts['format']}"
         try:
             image = path.read_bytes()
-            os.utime(path)  # used now: pruned last
+        except OSError:
+            pass
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: pruned last
             return image
-        except FileNotFoundError:
-            image = _render(printable, opts)
-        store.mkdir(parents=True, exist_ok=True)
+        image = _render(printable, opts)
         scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        scratch.write_bytes(image)
-        os.replace(scratch, path)  # another process may write the same image: same bytes
+        try:
+            store.mkdir(parents=True, exist_ok=True)
+            scratch.write_bytes(image)
+            os.replace(scratch, path)  # another process may write the same image: same bytes
+        except OSError:  # a store that cannot be written only makes the next report slower
+            with contextlib.suppress(OSError):
+                scratch.unlink(missing_ok=True)
         return image
 
 
@@ -125,12 +133,11 @@ def _prune(store: Path) -> None:
     """Keep the `KEPT` images used last."""
     used = []
     for path in store.glob("[!.]*"):  # not the scratch files of writers
-        try:
+        with contextlib.suppress(OSError):  # pruned by another process just now
             used.append((path.stat().st_mtime, path))
-        except FileNotFoundError:  # pruned by another process just now
-            continue
     for _, old in sorted(used, reverse=True)[KEPT:]:
-        old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            old.unlink(missing_ok=True)
 
 
 def _printable(figure: go.Figure) -> go.Figure:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pypdf
 
 from reports import images
@@ -60,3 +61,13 @@ def test_the_store_keeps_the_images_used_last(tmp_path):
     left = sorted(path.name for path in store.glob("[!.]*"))
     assert left == [f"{number:04d}.svg" for number in range(3, images.KEPT + 3)]
     assert scratch.exists()
+
+
+def test_a_store_that_cannot_be_written_only_costs_time(tmp_path):
+    blocked = tmp_path / "grafiken"
+    blocked.write_text("a file where the store's folder should be")
+    figure = go.Figure(go.Bar(x=["Witten", "Hattingen"], y=[12, 30]))
+    with images.renderer(blocked):
+        image = images.svg(figure)
+    assert image.lstrip().startswith(b"<svg") and b"Hattingen" in image
+    assert blocked.is_file()
