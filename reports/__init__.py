@@ -43,8 +43,7 @@ def write(
     report = content.assemble(settings, art, zeitraum, progress)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    charts_needed = any(fmt in ("pdf", "pptx") for fmt in formats)
-    with images.renderer(settings.chart_images_dir) if charts_needed else contextlib.nullcontext():
+    with _renderer(settings, formats):
         for number, fmt in enumerate(formats):
             progress(WRITING, number, len(formats))
             path = out / f"{report.file_stem}.{fmt}"
@@ -67,11 +66,20 @@ def download(
     report = content.assemble(settings, art, zeitraum, progress)
     name = f"{report.file_stem}.{fmt}"
     progress(WRITING, 0, 1)
-    with images.renderer(settings.chart_images_dir):
+    with _renderer(settings, [fmt]):
         data = FORMATS[fmt](report)
     progress(WRITING, 1, 1)
     _record(settings, by, art, zeitraum, [name])
     return name, data
+
+
+def _renderer(
+    settings: Settings, formats: Sequence[str]
+) -> contextlib.AbstractContextManager[None]:
+    """One chart renderer with the image store for formats with charts (PDF, PPTX)."""
+    if any(fmt in ("pdf", "pptx") for fmt in formats):
+        return images.renderer(settings.chart_images_dir)
+    return contextlib.nullcontext()
 
 
 def _record(settings: Settings, by: str, art: str, zeitraum: str, names: list[str]) -> None:

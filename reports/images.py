@@ -7,18 +7,22 @@ another report sharing them, needs no Chromium at all.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
+from choreographer.browsers.chromium import Chromium
 
 from warehouse.errors import UserError
 
@@ -27,11 +31,77 @@ HEIGHT = 430
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 # Images kept at most; the ones used longest ago go first.
 KEPT = 500
-# Kaleido's sync server is one per process; reports rendered at the same time take turns.
+# A writer's scratch file older than this was left by a crash.
+STALE_SECONDS = 3600
+# Seconds Chromium may take to start, and to render one image.
+START_TIMEOUT = 60
+IMAGE_TIMEOUT = 120
+# The first bytes of a whole image of each format.
+MAGIC = {"svg": b"<svg", "png": b"\x89PNG\r\n\x1a\n"}
+NO_CHROMIUM = (
+    "Für Grafiken in PDF- und PPTX-Berichten wird Chromium gebraucht (Debian-Paket chromium), "
+    "es ließ sich nicht starten: {}"
+)
+# One Chromium per process; reports rendered at the same time take turns.
 _LOCK = threading.RLock()
 _DEPTH = 0
-_STARTED = False
 _STORE: Path | None = None
+
+
+class _Browser:
+    """Headless Chromium with kaleido, driven from an event loop in its own thread.
+
+    Unlike kaleido's sync server, a browser that cannot start, or an image that does not
+    come, raises an error here instead of leaving the caller waiting for ever.
+    """
+
+    def __init__(self) -> None:
+        path = Chromium.find_browser(skip_local=False)  # honours BROWSER_PATH
+        if not path or not Path(path).is_file():
+            raise UserError(NO_CHROMIUM.format(f"kein Programm unter {path or 'PATH'}"))
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._kaleido: kaleido.Kaleido | None = None
+        try:
+            # mathjax=False: kaleido would otherwise fetch MathJax from a CDN per image.
+            self._kaleido = kaleido.Kaleido(mathjax=False, path=path)
+            self._run(self._kaleido.open(), START_TIMEOUT, "Start")
+        except BaseException:
+            self.close()
+            raise
+
+    def image(self, printable: go.Figure, opts: dict) -> bytes:
+        """One image of a printable figure."""
+        assert self._kaleido is not None
+        return self._run(self._kaleido.calc_fig(printable, opts=opts), IMAGE_TIMEOUT, "Grafik")
+
+    def close(self) -> None:
+        """Stop Chromium and the event loop (also after a failed start)."""
+        if self._kaleido is not None:
+            with contextlib.suppress(Exception):
+                self._run(self._kaleido.close(), START_TIMEOUT, "Ende")
+            self._kaleido = None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(START_TIMEOUT)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+    def _run(self, step: Coroutine[Any, Any, Any], timeout: float, what: str) -> Any:
+        """Run a step on the loop; its result, or a German error after `timeout` seconds."""
+        future = asyncio.run_coroutine_threadsafe(step, self._loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError as err:
+            future.cancel()
+            raise UserError(NO_CHROMIUM.format(f"{what} nach {timeout} s abgebrochen")) from err
+        except UserError:
+            raise
+        except Exception as err:  # kaleido and choreographer raise many types
+            raise UserError(NO_CHROMIUM.format(err)) from err
+
+
+_BROWSER: _Browser | None = None
 
 
 @contextmanager
@@ -42,7 +112,7 @@ def renderer(store: Path | None = None) -> Iterator[None]:
     Nested uses share the outer one and its store, so several formats of one report start
     Chromium at most once.
     """
-    global _DEPTH, _STORE
+    global _DEPTH, _STORE, _BROWSER
     with _LOCK:
         if _DEPTH == 0:
             _STORE = store
@@ -52,7 +122,9 @@ def renderer(store: Path | None = None) -> Iterator[None]:
         finally:
             _DEPTH -= 1
             if _DEPTH == 0:
-                _stop()
+                if _BROWSER is not None:
+                    _BROWSER.close()
+                    _BROWSER = None
                 if _STORE is not None:
                     _prune(_STORE)
                 _STORE = None
@@ -72,23 +144,25 @@ def _image(figure: go.Figure, opts: dict) -> bytes:
     """The image from the store, else rendered by Chromium (and kept in the store)."""
     printable = _printable(figure)
     with _LOCK:
+        if _DEPTH == 0:
+            raise RuntimeError("chart images are made inside images.renderer()")
         store = _STORE
         if store is None:
             return _render(printable, opts)
         path = store / f"{_digest(printable, opts)}.{opts['format']}"
-        try:
+        with contextlib.suppress(OSError):
             image = path.read_bytes()
-        except OSError:
-            pass
-        else:
-            with contextlib.suppress(OSError):
-                os.utime(path)  # used now: pruned last
-            return image
+            if image.startswith(MAGIC[opts["format"]]):
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # used now: pruned last
+                return image
         image = _render(printable, opts)
         scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             store.mkdir(parents=True, exist_ok=True)
-            scratch.write_bytes(image)
+            with scratch.open("wb") as file:
+                file.write(image)
+                os.fsync(file.fileno())  # never a short image under the final name
             os.replace(scratch, path)  # another process may write the same image: same bytes
         except OSError:  # a store that cannot be written only makes the next report slower
             with contextlib.suppress(OSError):
@@ -104,37 +178,22 @@ def _digest(printable: go.Figure, opts: dict) -> str:
 
 def _render(printable: go.Figure, opts: dict) -> bytes:
     """The image from Chromium, which starts with the first image a renderer needs."""
-    global _STARTED
-    if not _STARTED:
-        try:
-            # Looks for Chromium without starting it: the sync server's thread would die on
-            # a missing browser and leave the first image waiting for ever.
-            kaleido.Kaleido(mathjax=False)
-            # mathjax=False: kaleido would otherwise fetch MathJax from a CDN per image.
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        except Exception as err:  # kaleido raises several types when no browser is found
-            raise UserError(
-                "Für Grafiken in PDF- und PPTX-Berichten wird Chromium gebraucht "
-                f"(Debian-Paket chromium), es ließ sich nicht starten: {err}"
-            ) from err
-        _STARTED = True
-    return kaleido.calc_fig_sync(printable, opts=opts)
-
-
-def _stop() -> None:
-    """Stop Chromium if this renderer started it."""
-    global _STARTED
-    if _STARTED:
-        kaleido.stop_sync_server(silence_warnings=True)
-        _STARTED = False
+    global _BROWSER
+    if _BROWSER is None:
+        _BROWSER = _Browser()
+    return _BROWSER.image(printable, opts)
 
 
 def _prune(store: Path) -> None:
-    """Keep the `KEPT` images used last."""
+    """Keep the `KEPT` images used last; remove scratch files a crashed writer left."""
     used = []
-    for path in store.glob("[!.]*"):  # not the scratch files of writers
+    for path in store.glob("*"):
         with contextlib.suppress(OSError):  # pruned by another process just now
-            used.append((path.stat().st_mtime, path))
+            changed = path.stat().st_mtime
+            if not path.name.startswith("."):
+                used.append((changed, path))
+            elif changed < time.time() - STALE_SECONDS:
+                path.unlink(missing_ok=True)
     for _, old in sorted(used, reverse=True)[KEPT:]:
         with contextlib.suppress(OSError):
             old.unlink(missing_ok=True)

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pypdf
+import pytest
 
 from reports import images
 from tests.conftest import Kim, copy_installation
+from warehouse.errors import UserError
 
 YEAR = "2025"
 
 
 def pdf_report(kim: Kim, out: Path, env: dict[str, str] | None = None):
-    """`kim report` of the year as PDF into `out`."""
-    return kim.run("report", "--zeitraum", YEAR, "--format", "pdf", "--out", str(out), env=env)
+    """`kim report` of the year as PDF into `out` (a minute at most: no waiting for ever)."""
+    command = ("report", "--zeitraum", YEAR, "--format", "pdf", "--out", str(out))
+    return kim.run(*command, env=env, timeout=120)
 
 
 def pages(path: Path) -> list[str]:
     """The text of every page of a PDF."""
     return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def bars(*values: int) -> go.Figure:
+    """A small bar chart of two towns."""
+    return go.Figure(go.Bar(x=["Witten", "Hattingen"], y=list(values)))
 
 
 def test_a_report_made_again_takes_its_charts_from_the_store_without_chromium(sample, tmp_path):
@@ -38,12 +48,36 @@ def test_a_report_made_again_takes_its_charts_from_the_store_without_chromium(sa
     assert pages(Path(again.stdout.strip())) == pages(Path(first.stdout.strip()))
     assert sorted(path.name for path in store.iterdir()) == kept
 
-    # A chart not in the store needs Chromium; without it the report stops in German.
+    # A chart not in the store needs Chromium; without it the report stops in German, and
+    # so it does when the program found does not start as a browser.
     (store / kept[0]).unlink()
-    missing = pdf_report(kim, tmp_path / "fehlt", without_chromium)
-    assert missing.returncode == 1
-    assert "wird Chromium gebraucht (Debian-Paket chromium)" in missing.stderr
-    assert not (tmp_path / "fehlt").exists() or not any((tmp_path / "fehlt").iterdir())
+    for browser in (without_chromium, {"BROWSER_PATH": "/bin/false"}):
+        missing = pdf_report(kim, tmp_path / "fehlt", browser)
+        assert missing.returncode == 1
+        assert "wird Chromium gebraucht (Debian-Paket chromium)" in missing.stderr
+        assert not (tmp_path / "fehlt").exists() or not any((tmp_path / "fehlt").iterdir())
+
+
+def test_the_store_gives_each_image_its_own_file_and_renders_a_damaged_one_again(tmp_path):
+    store = tmp_path / "grafiken"
+    with images.renderer(store):
+        first = images.svg(bars(12, 30))
+        images.png(bars(12, 30))
+        images.svg(bars(12, 31))
+    files = {path.suffix: path for path in store.iterdir()}
+    assert len(list(store.iterdir())) == 3 and set(files) == {".svg", ".png"}
+    (kept,) = [path for path in store.glob("*.svg") if path.read_bytes() == first]
+
+    os.utime(kept, (1_000_000, 1_000_000))
+    with images.renderer(store):
+        assert images.svg(bars(12, 30)) == first
+    assert kept.stat().st_mtime > time.time() - 600, "a used image counts as used now"
+
+    kept.write_bytes(first[: len(first) // 2][::-1])  # damaged, e.g. by a crash
+    with images.renderer(store):
+        again = images.svg(bars(12, 30))
+    assert again.startswith(b"<svg") and b"Hattingen" in again
+    assert kept.read_bytes() == again
 
 
 def test_the_store_keeps_the_images_used_last(tmp_path):
@@ -53,21 +87,38 @@ def test_the_store_keeps_the_images_used_last(tmp_path):
         path = store / f"{number:04d}.svg"
         path.write_text("<svg/>")
         os.utime(path, (1_000_000 + number, 1_000_000 + number))
-    scratch = store / ".0000.svg.1.2"  # a writer's file in flight is not the store's to prune
-    scratch.write_text("")
-    os.utime(scratch, (1, 1))
+    writing = store / ".0000.svg.1.2"  # a writer's file in flight is not the store's to prune
+    writing.write_text("")
+    left_by_a_crash = store / ".0001.svg.3.4"
+    left_by_a_crash.write_text("")
+    os.utime(left_by_a_crash, (1, 1))
     with images.renderer(store):
         pass
     left = sorted(path.name for path in store.glob("[!.]*"))
     assert left == [f"{number:04d}.svg" for number in range(3, images.KEPT + 3)]
-    assert scratch.exists()
+    assert writing.exists() and not left_by_a_crash.exists()
 
 
 def test_a_store_that_cannot_be_written_only_costs_time(tmp_path):
     blocked = tmp_path / "grafiken"
     blocked.write_text("a file where the store's folder should be")
-    figure = go.Figure(go.Bar(x=["Witten", "Hattingen"], y=[12, 30]))
     with images.renderer(blocked):
-        image = images.svg(figure)
+        image = images.svg(bars(12, 30))
     assert image.lstrip().startswith(b"<svg") and b"Hattingen" in image
     assert blocked.is_file()
+
+
+def test_a_missing_chromium_is_a_german_error_that_leaves_nothing_running(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    threads = threading.active_count()
+    descriptors = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(UserError, match="wird Chromium gebraucht"), images.renderer():
+            images.svg(bars(1, 2))
+    assert threading.active_count() == threads
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+
+
+def test_images_are_made_inside_a_renderer():
+    with pytest.raises(RuntimeError, match="renderer"):
+        images.svg(bars(1, 2))
