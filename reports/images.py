@@ -33,15 +33,17 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 KEPT = 500
 # A writer's scratch file older than this was left by a crash.
 STALE_SECONDS = 3600
-# Seconds Chromium may take to start, and to render one image.
+# Seconds Chromium may take to start, to render one image (kaleido's own limit), to stop.
 START_TIMEOUT = 60
-IMAGE_TIMEOUT = 120
+IMAGE_TIMEOUT = 90
+STOP_TIMEOUT = 10
 # The first bytes of a whole image of each format.
 MAGIC = {"svg": b"<svg", "png": b"\x89PNG\r\n\x1a\n"}
 NO_CHROMIUM = (
     "Für Grafiken in PDF- und PPTX-Berichten wird Chromium gebraucht (Debian-Paket chromium), "
     "es ließ sich nicht starten: {}"
 )
+NO_IMAGE = "Eine Grafik für den Bericht ließ sich nicht erzeugen: {}"
 # One Chromium per process; reports rendered at the same time take turns.
 _LOCK = threading.RLock()
 _DEPTH = 0
@@ -56,7 +58,8 @@ class _Browser:
     """
 
     def __init__(self) -> None:
-        path = Chromium.find_browser(skip_local=False)  # honours BROWSER_PATH
+        # As kaleido looks: a Chrome it downloaded itself, else BROWSER_PATH, else the PATH.
+        path = Chromium.find_browser(skip_local=False)
         if not path or not Path(path).is_file():
             raise UserError(NO_CHROMIUM.format(f"kein Programm unter {path or 'PATH'}"))
         self._loop = asyncio.new_event_loop()
@@ -65,8 +68,8 @@ class _Browser:
         self._kaleido: kaleido.Kaleido | None = None
         try:
             # mathjax=False: kaleido would otherwise fetch MathJax from a CDN per image.
-            self._kaleido = kaleido.Kaleido(mathjax=False, path=path)
-            self._run(self._kaleido.open(), START_TIMEOUT, "Start")
+            self._kaleido = kaleido.Kaleido(mathjax=False, path=path, timeout=IMAGE_TIMEOUT)
+            self._run(self._kaleido.open(), START_TIMEOUT, NO_CHROMIUM, "Start")
         except BaseException:
             self.close()
             raise
@@ -74,31 +77,44 @@ class _Browser:
     def image(self, printable: go.Figure, opts: dict) -> bytes:
         """One image of a printable figure."""
         assert self._kaleido is not None
-        return self._run(self._kaleido.calc_fig(printable, opts=opts), IMAGE_TIMEOUT, "Grafik")
+        step = self._kaleido.calc_fig(printable, opts=opts)
+        # kaleido stops an image after IMAGE_TIMEOUT; the loop's own limit comes after it.
+        return self._run(step, IMAGE_TIMEOUT + STOP_TIMEOUT, NO_IMAGE, "Grafik")
 
     def close(self) -> None:
         """Stop Chromium and the event loop (also after a failed start)."""
         if self._kaleido is not None:
-            with contextlib.suppress(Exception):
-                self._run(self._kaleido.close(), START_TIMEOUT, "Ende")
+            try:
+                self._run(self._kaleido.close(), STOP_TIMEOUT, NO_CHROMIUM, "Ende")
+            except UserError:
+                with contextlib.suppress(Exception):  # a browser that does not close is killed
+                    self._kaleido.subprocess.kill()
             self._kaleido = None
+        with contextlib.suppress(Exception):  # let cancelled steps finish, as asyncio.run does
+            asyncio.run_coroutine_threadsafe(_finish_tasks(), self._loop).result(STOP_TIMEOUT)
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(START_TIMEOUT)
+        self._thread.join(STOP_TIMEOUT)
         if not self._thread.is_alive():
             self._loop.close()
 
-    def _run(self, step: Coroutine[Any, Any, Any], timeout: float, what: str) -> Any:
-        """Run a step on the loop; its result, or a German error after `timeout` seconds."""
+    def _run(self, step: Coroutine[Any, Any, Any], timeout: float, error: str, what: str) -> Any:
+        """Run a step on the loop; its result, or the German `error` (also after `timeout` s)."""
         future = asyncio.run_coroutine_threadsafe(step, self._loop)
         try:
             return future.result(timeout)
         except TimeoutError as err:
             future.cancel()
-            raise UserError(NO_CHROMIUM.format(f"{what} nach {timeout} s abgebrochen")) from err
-        except UserError:
-            raise
+            raise UserError(error.format(f"{what} nach {timeout:g} s abgebrochen")) from err
         except Exception as err:  # kaleido and choreographer raise many types
-            raise UserError(NO_CHROMIUM.format(err)) from err
+            raise UserError(error.format(err)) from err
+
+
+async def _finish_tasks() -> None:
+    """Cancel the loop's other tasks and wait until they have ended."""
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 _BROWSER: _Browser | None = None

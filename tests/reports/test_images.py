@@ -19,7 +19,7 @@ YEAR = "2025"
 
 
 def pdf_report(kim: Kim, out: Path, env: dict[str, str] | None = None):
-    """`kim report` of the year as PDF into `out` (a minute at most: no waiting for ever)."""
+    """`kim report` of the year as PDF into `out` (two minutes at most: no waiting for ever)."""
     command = ("report", "--zeitraum", YEAR, "--format", "pdf", "--out", str(out))
     return kim.run(*command, env=env, timeout=120)
 
@@ -115,8 +115,9 @@ def test_a_missing_chromium_is_a_german_error_that_leaves_nothing_running(monkey
     for _ in range(3):
         with pytest.raises(UserError, match="wird Chromium gebraucht"), images.renderer():
             images.svg(bars(1, 2))
-    assert threading.active_count() == threads
-    assert len(os.listdir("/proc/self/fd")) == descriptors
+    # At most as many: what an earlier test's browser left may end in the meantime.
+    assert threading.active_count() <= threads
+    assert len(os.listdir("/proc/self/fd")) <= descriptors
 
 
 def test_images_are_made_inside_a_renderer():
