@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -25,8 +26,9 @@ def pdf_report(kim: Kim, out: Path, env: dict[str, str] | None = None):
 
 
 def pages(path: Path) -> list[str]:
-    """The text of every page of a PDF."""
-    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+    """The text of every page of a PDF, without the minute it was made."""
+    made = re.compile(r"Erstellt am \d\d\.\d\d\.\d{4} um \d\d:\d\d Uhr")
+    return [made.sub("Erstellt", page.extract_text()) for page in pypdf.PdfReader(path).pages]
 
 
 def bars(*values: int) -> go.Figure:
