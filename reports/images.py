@@ -50,6 +50,17 @@ _DEPTH = 0
 _STORE: Path | None = None
 
 
+class _Kaleido(kaleido.Kaleido):
+    """kaleido keeping its page from one image to the next."""
+
+    async def _return_kaleido_tab(self, tab: Any) -> None:
+        # kaleido (1.5.2, locked) loads its page, plotly.js with it, again after every image,
+        # so that each starts clean: two thirds of an image's time. Our figures are plain
+        # Plotly charts (no MathJax, no maps) and come out as from a fresh page
+        # (tests/reports/test_images.py), as the charts of one dashboard page do.
+        await self.tabs_ready.put(tab)
+
+
 class _Browser:
     """Headless Chromium with kaleido, driven from an event loop in its own thread.
 
@@ -65,10 +76,10 @@ class _Browser:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._kaleido: kaleido.Kaleido | None = None
+        self._kaleido: _Kaleido | None = None
         try:
             # mathjax=False: kaleido would otherwise fetch MathJax from a CDN per image.
-            self._kaleido = kaleido.Kaleido(mathjax=False, path=path, timeout=IMAGE_TIMEOUT)
+            self._kaleido = _Kaleido(mathjax=False, path=path, timeout=IMAGE_TIMEOUT)
             self._run(self._kaleido.open(), START_TIMEOUT, NO_CHROMIUM, "Start")
         except BaseException:
             self.close()

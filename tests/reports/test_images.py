@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 import pypdf
@@ -34,6 +35,16 @@ def pages(path: Path) -> list[str]:
 def bars(*values: int) -> go.Figure:
     """A small bar chart of two towns."""
     return go.Figure(go.Bar(x=["Witten", "Hattingen"], y=list(values)))
+
+
+def drawing(image: bytes) -> list[tuple[str, list[tuple[str, str]], str]]:
+    """An SVG image's elements with their attributes and texts, in order; the random ids
+    Plotly gives each drawing and trace numbered as they come."""
+    uids = re.findall(rb'id="defs-(\w+)"|class="trace \w+ trace(\w+)"', image)
+    for number, uid in enumerate(dict.fromkeys(b"".join(pair) for pair in uids)):
+        image = image.replace(uid, b"uid%d" % number)
+    root = ElementTree.fromstring(image)
+    return [(e.tag, sorted(e.attrib.items()), (e.text or "").strip()) for e in root.iter()]
 
 
 def test_a_report_made_again_takes_its_charts_from_the_store_without_chromium(sample, tmp_path):
@@ -80,6 +91,30 @@ def test_the_store_gives_each_image_its_own_file_and_renders_a_damaged_one_again
         again = images.svg(bars(12, 30))
     assert again.startswith(b"<svg") and b"Hattingen" in again
     assert kept.read_bytes() == again
+
+
+def test_images_drawn_one_after_another_are_those_of_a_fresh_page():
+    # The page is kept from one image to the next: nothing of a figure may reach the next.
+    german = go.Figure(
+        go.Scatter(x=["2025-01-01", "2025-02-01", "2025-03-01"], y=[1234.5, 17, 3]),
+        layout={"separators": ",.", "font": {"family": "DejaVu Serif", "size": 19}},
+    )
+    german.update_layout(title="Kontakte je Monat", template="plotly_dark", showlegend=True)
+    with images.renderer():
+        in_turn = [
+            images.svg(bars(12, 30)),
+            images.svg(german),
+            images.png(bars(12, 30)),
+            images.svg(bars(12, 30)),
+        ]
+    with images.renderer():
+        fresh_german = images.svg(german)
+    with images.renderer():
+        fresh_png = images.png(bars(12, 30))
+    assert drawing(in_turn[1]) == drawing(fresh_german)
+    assert in_turn[2] == fresh_png
+    assert drawing(in_turn[3]) == drawing(in_turn[0])  # the first came from a fresh page
+    assert drawing(in_turn[3]) != drawing(fresh_german)
 
 
 def test_the_store_keeps_the_images_used_last(tmp_path):
