@@ -9,12 +9,19 @@ report is timed twice: first with an empty image store (`KIM_HOME/grafiken`, eve
 rendered by Chromium), then again with the images of the first run kept. Targets of issue
 "Performance": the state report's PDF under 5 s, the steering pack's under 3 s.
 
+The dashboard makes the same PDFs in its long-running server process (`reports.download`,
+called by the Berichte page), where imports, the German hyphenation dictionary and the
+chart data of a build are loaded once. So each PDF is also timed in one such process: its
+first download with no images kept (as after a new build), its first download with the
+images kept, and its downloads after that.
+
     .venv/bin/python benchmarks/bench_report.py [--scale 1] [--zeitraum 2025] [--runden 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -23,6 +30,23 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# Run in a child process: `reports.download` as the dashboard's server calls it, the first
+# call and the calls after it timed apart. Arguments: Zeitraum, downloads, report kinds.
+SERVED = """
+import json, sys, time
+from reports import download
+from warehouse.settings import load_settings
+settings = load_settings()
+times = {}
+for art in sys.argv[3:]:
+    times[art] = []
+    for _ in range(int(sys.argv[2])):
+        started = time.perf_counter()
+        download(settings, art, sys.argv[1], "pdf", by="messung")
+        times[art].append(time.perf_counter() - started)
+print(json.dumps(times))
+"""
 
 
 def kim(*args: str, env: dict[str, str]) -> float:
@@ -35,6 +59,18 @@ def kim(*args: str, env: dict[str, str]) -> float:
     if result.returncode not in (0, 1) or (args[0] != "load" and result.returncode):
         raise SystemExit(f"kim {' '.join(args)} failed:\n{result.stderr[-2000:]}")
     return took
+
+
+def served(period: str, downloads: int, arts: list[str], env: dict[str, str]) -> dict:
+    """Seconds of each PDF download in one process, as the dashboard's server makes them."""
+    result = subprocess.run(
+        [sys.executable, "-c", SERVED, period, str(downloads), *arts],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def main() -> None:
@@ -86,6 +122,17 @@ def main() -> None:
                     f"    {fmt} alone first {alone:.1f} s, again {alone_again:.1f} s{goal},"
                     f" {size / 1024:.0f} KiB"
                 )
+
+        print("in one process, as the dashboard's server makes a PDF (reports.download):")
+        for art, target in (("land", 5), ("lenkungsgruppe", 3)):
+            shutil.rmtree(store, ignore_errors=True)
+            empty = served(args.zeitraum, 1, [art], env)[art][0]
+            kept = served(args.zeitraum, 1 + max(args.runden, 2), [art], env)[art]
+            print(
+                f"  {art}: first download with no images kept {empty:.1f} s, with images kept"
+                f" {kept[0]:.1f} s, then median {statistics.median(kept[1:]):.1f} s"
+                f" (target < {target} s)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree
 
+import kaleido
 import plotly.graph_objects as go
 import pypdf
 import pytest
@@ -95,6 +96,8 @@ def test_the_store_gives_each_image_its_own_file_and_renders_a_damaged_one_again
 
 def test_images_drawn_one_after_another_are_those_of_a_fresh_page():
     # The page is kept from one image to the next: nothing of a figure may reach the next.
+    # (`images._Kaleido` overrides this kaleido method; gone after an update, it would not.)
+    assert "_return_kaleido_tab" in vars(kaleido.Kaleido)
     german = go.Figure(
         go.Scatter(x=["2025-01-01", "2025-02-01", "2025-03-01"], y=[1234.5, 17, 3]),
         layout={"separators": ",.", "font": {"family": "DejaVu Serif", "size": 19}},
