@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -11,8 +12,10 @@ from xml.etree import ElementTree
 
 import kaleido
 import plotly.graph_objects as go
+import plotly.io
 import pypdf
 import pytest
+from plotly.subplots import make_subplots
 
 from reports import images
 from tests.conftest import Kim, copy_installation
@@ -118,6 +121,28 @@ def test_images_drawn_one_after_another_are_those_of_a_fresh_page():
     assert in_turn[2] == fresh_png
     assert drawing(in_turn[3]) == drawing(in_turn[0])  # the first came from a fresh page
     assert drawing(in_turn[3]) != drawing(fresh_german)
+
+
+def test_a_printable_figure_is_what_plotlys_own_updates_make_of_it():
+    two_plots = make_subplots(rows=1, cols=2)
+    two_plots.add_bar(x=["Witten"], y=[3], row=1, col=2)
+    own_layout = go.Figure(
+        go.Bar(x=["Witten"], y=[3]),
+        layout={"font": {"color": "#1a1a1a"}, "xaxis": {"title": "Stadt", "automargin": False}},
+    )
+    for figure in (bars(12, 30), two_plots, own_layout, go.Figure(go.Pie(values=[1, 2]))):
+        expected = go.Figure(figure)
+        expected.update_layout(
+            width=images.WIDTH,
+            height=images.HEIGHT,
+            font={"family": images.FONT, "size": 13},
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+        )
+        expected.update_xaxes(automargin=True)
+        expected.update_yaxes(automargin=True)
+        printable = plotly.io.to_json(images._printable(figure), validate=False)
+        assert json.loads(printable) == json.loads(expected.to_json())
 
 
 def test_the_store_keeps_the_images_used_last(tmp_path):
