@@ -68,8 +68,9 @@ def served(period: str, downloads: int, arts: list[str], env: dict[str, str]) ->
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode:
+        raise SystemExit(f"reports.download failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.splitlines()[-1])
 
 

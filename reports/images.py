@@ -201,7 +201,7 @@ def _image(figure: go.Figure, opts: dict) -> bytes:
 def _digest(printable: dict, opts: dict) -> str:
     """SHA-256 over the figure's JSON, the image options and the renderers' versions."""
     shaping = [
-        plotly.io.to_json(printable, validate=False),
+        plotly.io.to_json(printable, validate=False, engine="json"),
         opts,
         version("kaleido"),
         version("plotly"),
@@ -214,7 +214,13 @@ def _render(printable: dict, opts: dict) -> bytes:
     global _BROWSER
     if _BROWSER is None:
         _BROWSER = _Browser()
-    return _BROWSER.image(printable, opts)
+    try:
+        return _BROWSER.image(printable, opts)
+    except BaseException:
+        # The page is kept between images: after a failed one, the next gets a fresh browser.
+        _BROWSER.close()
+        _BROWSER = None
+        raise
 
 
 def _prune(store: Path) -> None:
