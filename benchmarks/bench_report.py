@@ -32,19 +32,17 @@ import time
 from pathlib import Path
 
 # Run in a child process: `reports.download` as the dashboard's server calls it, the first
-# call and the calls after it timed apart. Arguments: Zeitraum, downloads, report kinds.
+# call and the calls after it timed apart. Arguments: report kind, Zeitraum, downloads.
 SERVED = """
 import json, sys, time
 from reports import download
 from warehouse.settings import load_settings
 settings = load_settings()
-times = {}
-for art in sys.argv[3:]:
-    times[art] = []
-    for _ in range(int(sys.argv[2])):
-        started = time.perf_counter()
-        download(settings, art, sys.argv[1], "pdf", by="messung")
-        times[art].append(time.perf_counter() - started)
+times = []
+for _ in range(int(sys.argv[3])):
+    started = time.perf_counter()
+    download(settings, sys.argv[1], sys.argv[2], "pdf", by="messung")
+    times.append(time.perf_counter() - started)
 print(json.dumps(times))
 """
 
@@ -61,10 +59,10 @@ def kim(*args: str, env: dict[str, str]) -> float:
     return took
 
 
-def served(period: str, downloads: int, arts: list[str], env: dict[str, str]) -> dict:
+def served(art: str, period: str, downloads: int, env: dict[str, str]) -> list[float]:
     """Seconds of each PDF download in one process, as the dashboard's server makes them."""
     result = subprocess.run(
-        [sys.executable, "-c", SERVED, period, str(downloads), *arts],
+        [sys.executable, "-c", SERVED, art, period, str(downloads)],
         env=env,
         capture_output=True,
         text=True,
@@ -127,8 +125,8 @@ def main() -> None:
         print("in one process, as the dashboard's server makes a PDF (reports.download):")
         for art, target in (("land", 5), ("lenkungsgruppe", 3)):
             shutil.rmtree(store, ignore_errors=True)
-            empty = served(args.zeitraum, 1, [art], env)[art][0]
-            kept = served(args.zeitraum, 1 + max(args.runden, 2), [art], env)[art]
+            (empty,) = served(art, args.zeitraum, 1, env)
+            kept = served(art, args.zeitraum, 1 + max(args.runden, 2), env)
             print(
                 f"  {art}: first download with no images kept {empty:.1f} s, with images kept"
                 f" {kept[0]:.1f} s, then median {statistics.median(kept[1:]):.1f} s"

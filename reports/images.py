@@ -253,7 +253,7 @@ def _printable(figure: go.Figure) -> dict:
     # Print fonts are wider than the browser's: let long category names take their space
     # (every axis, as Plotly's `update_xaxes` and `update_yaxes` do: the first always).
     for first in ("xaxis", "yaxis"):
-        for name in [first, *(n for n in layout if n != first and _numbered(n, first))]:
+        for name in [first, *(n for n in layout if _numbered(n, first))]:
             layout[name] = {**layout.get(name, {}), "automargin": True}
     return printable
 

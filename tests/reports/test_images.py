@@ -38,7 +38,7 @@ def pages(path: Path) -> list[str]:
     return [made.sub("Erstellt", page.extract_text()) for page in pypdf.PdfReader(path).pages]
 
 
-def bars(*values: int) -> go.Figure:
+def bars(*values: float) -> go.Figure:
     """A small bar chart of two towns."""
     return go.Figure(go.Bar(x=["Witten", "Hattingen"], y=list(values)))
 
@@ -110,7 +110,7 @@ def test_images_drawn_one_after_another_are_those_of_a_fresh_page(monkeypatch):
     )
     german.update_layout(title={"text": "Kontakte", "font": {"family": "DejaVu Serif"}})
     german.update_xaxes(tickfont={"family": "DejaVu Serif", "size": 19})
-    plain = go.Figure(go.Bar(x=["Witten", "Hattingen"], y=[1234.5, 30]))
+    plain = bars(1234.5, 30)
     reloaded = []
 
     async def reload(tab):  # a page loaded again would hide what one figure leaves behind
