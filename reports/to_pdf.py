@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from functools import cache
 from html import escape
 
 import pandas as pd
@@ -44,6 +45,14 @@ th, td {
 td.zahl { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
 """
+
+
+# A German word too long for its cell: laying it out loads the fonts and the hyphenation.
+WARM_UP = (
+    '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><style>%s</style></head>'
+    '<body><table style="width: 2cm"><tr><td>Integrationsmanagement</td></tr></table>'
+    "</body></html>"
+)
 
 
 def _css_text(text: str) -> str:
@@ -139,3 +148,9 @@ def render(report: Report) -> bytes:
     with images.renderer():
         document = html_of(report)
     return weasyprint.HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@cache
+def warm_layout() -> None:
+    """Load the layout's fonts and German hyphenation dictionary (once per process)."""
+    weasyprint.HTML(string=WARM_UP % (CSS % {"head": "", "foot": ""})).write_pdf()

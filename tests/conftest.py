@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,16 @@ def copy_installation(kim: Kim, root: Path) -> Kim:
     shutil.copytree(kim.home, copy.home, ignore=shutil.ignore_patterns("builds", "*.lock"))
     shutil.copytree(kim.exports, copy.exports)
     return copy
+
+
+def wait_for(condition, timeout: float = 10):
+    """Poll until `condition()` is true (e.g. a grid's filter, a server's background work)."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        time.sleep(0.1)
+    return result
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import reports
 from dashboard import access, auth, progress
 from dashboard.components import guarded, make_card, make_choice, make_page_header, make_table
 from editorial import comments, signoffs
-from reports import FORMATS, content
+from reports import FORMATS, content, preparation
 from views import display, queries
 from warehouse.errors import UserError
 from warehouse.schema import CUMULATIVE, kreis_ags
@@ -30,6 +30,7 @@ STEP = "bericht-schritt"  # the step of the running build, polled every TICK
 STEP_BOX = "bericht-schritt-rahmen"  # shown only while a build runs
 TICK = "bericht-takt"
 TOKEN = "bericht-auftrag"
+PREPARED = "bericht-vorbereitet"  # the kind and period last prepared ahead of a download
 WORKING = (
     "Der Bericht wird erstellt: Die Kennzahlen werden gelesen, die Grafiken gezeichnet und die "
     "Datei geschrieben. Das dauert bis zu einer Minute; danach wird sie heruntergeladen."
@@ -112,6 +113,7 @@ def make_report_form(periods: list[str], chosen: str) -> html.Section:
         # the step itself is not announced (it changes every second); <progress> is accessible
         html.Div(html.Div(id=STEP), id=STEP_BOX, className="hinweis", hidden=True),
         dcc.Store(id=TOKEN, data=progress.new_token()),
+        dcc.Store(id=PREPARED),
         dcc.Interval(id=TICK, interval=700, disabled=True),
         dcc.Loading(
             html.P(id=STATUS, role="status", **{"aria-live": "polite"}),
@@ -377,6 +379,15 @@ def sign_off(confirmed: int | None, period: str | None, report_period: str | Non
         "seine Werte sind eingefroren.",
         show_signoff(report_period),
     )
+
+
+@dash.callback(Output(PREPARED, "data"), Input(PERIOD, "value"), Input(ART, "value"))
+def prepare_report(period: str | None, art: str | None):
+    """Draw the chosen report's charts ahead on the server while the form is filled in."""
+    if not period or period not in report_periods() or art not in content.ARTS:
+        return no_update
+    preparation.prepare_in_background(load_settings(), art, period)
+    return [art, period]
 
 
 @dash.callback(

@@ -157,6 +157,16 @@ class Client:
         return next(v for k, v in self.cookies.items() if k.startswith("kim_csrf_"))
 
 
+def update(client: Client, payload: dict) -> tuple[int, str]:
+    """One Dash callback request as the renderer sends it (JSON, CSRF header)."""
+    status, _, text = client.request(
+        "/_dash-update-component",
+        json.dumps(payload).encode(),
+        **{"Content-Type": "application/json", "X-CSRFToken": client.csrf},
+    )
+    return status, text
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as sock:
@@ -407,16 +417,6 @@ def grid_header(browser, title: str, column: str):
         """,
         column,
     )
-
-
-def wait_for(condition, timeout: float = 10):
-    """Poll until `condition()` is true (the grid applies a typed filter after a pause)."""
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        time.sleep(0.1)
-    return result
 
 
 def card_sentence(browser, title_start: str) -> str:

@@ -23,6 +23,7 @@ from tests.dashboard.conftest import (
     axe_violations,
     open_page,
     sign_in,
+    update,
 )
 
 TOWNS_CSV = (
@@ -78,16 +79,6 @@ def clients(published: Kim, server: str) -> dict[str, Client]:
         assert client.sign_in(name)[0] == 302
         signed[role] = client
     return signed
-
-
-def update(client: Client, payload: dict) -> tuple[int, str]:
-    """One Dash callback request as the renderer sends it (JSON, CSRF header)."""
-    status, _, text = client.request(
-        "/_dash-update-component",
-        json.dumps(payload).encode(),
-        **{"Content-Type": "application/json", "X-CSRFToken": client.csrf},
-    )
-    return status, text
 
 
 def page(client: Client, path: str, search: str = "") -> tuple[int, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -11,14 +12,21 @@ import pypdf
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from reports import content
+from tests.conftest import copy_installation, wait_for
 from tests.dashboard.conftest import (
+    USER,
+    Client,
     assert_shown,
     card_text,
     choose,
     open_page,
     published_values,
+    serving,
+    update,
     wait_until_idle,
 )
+from warehouse.settings import load_settings
 
 KREIS = "05954"
 WITTEN = "05954036"
@@ -262,3 +270,32 @@ def test_the_coordination_office_signs_off_a_period_in_the_page(server, browser,
     assert "bisherige Freigabe vom" in dialog.text and build_id in dialog.text
     dialog.dismiss()
     wait_until_idle(browser)
+
+
+def test_choosing_a_report_draws_its_charts_on_the_server_ahead(published, tmp_path, monkeypatch):
+    kim = copy_installation(published, tmp_path)
+    store = kim.home / "grafiken"
+    shutil.rmtree(store, ignore_errors=True)
+    monkeypatch.setenv("KIM_HOME", str(kim.home))
+    report = content.assemble(load_settings(), "land", "2025")
+    figures = {c.figure.to_json() for s in report.sections for c in s.charts if c.figure}
+    chosen = [
+        {"id": "bericht-zeitraum", "property": "value", "value": "2025"},
+        {"id": "bericht-art", "property": "value", "value": "land"},
+    ]
+    with serving(kim.env) as url:
+        client = Client(url)
+        assert client.sign_in(USER)[0] == 302
+        status, text = update(
+            client,
+            {
+                "output": "bericht-vorbereitet.data",
+                "outputs": {"id": "bericht-vorbereitet", "property": "data"},
+                "inputs": chosen,
+                "changedPropIds": ["bericht-zeitraum.value"],
+            },
+        )
+        assert status == 200, text
+        assert json.loads(text)["response"]["bericht-vorbereitet"]["data"] == ["land", "2025"]
+        # Nothing downloaded: every chart of the PDF is drawn into the image store.
+        wait_for(lambda: len(list(store.glob("*.svg"))) == len(figures), timeout=180)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from tests.conftest import wait_for
 from tests.dashboard.conftest import (
     as_shown,
     card_sentence,
@@ -21,7 +22,6 @@ from tests.dashboard.conftest import (
     open_page,
     published_query,
     query_of,
-    wait_for,
 )
 
 KREIS = "05954"

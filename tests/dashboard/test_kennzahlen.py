@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tests.conftest import wait_for
 from tests.dashboard.conftest import (
     card_sentence,
     card_table,
@@ -14,7 +15,6 @@ from tests.dashboard.conftest import (
     in_card,
     open_page,
     published_query,
-    wait_for,
 )
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "warehouse" / "reference" / "kennzahlen.csv"

@@ -7,7 +7,8 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.dashboard.conftest import open_page, wait_for, wait_until_idle
+from tests.conftest import wait_for
+from tests.dashboard.conftest import open_page, wait_until_idle
 
 
 def focused(browser) -> dict[str, str]:
