@@ -49,6 +49,9 @@ NO_IMAGE = "Eine Grafik für den Bericht ließ sich nicht erzeugen: {}"
 _LOCK = threading.RLock()
 _DEPTH = 0
 _STORE: Path | None = None
+# Threads waiting for the renderer (a report prepared ahead gives way to them).
+_waiting = 0
+_WAITING = threading.Lock()
 
 
 class _Kaleido(kaleido.Kaleido):
@@ -141,7 +144,7 @@ def renderer(store: Path | None = None) -> Iterator[None]:
     Chromium at most once.
     """
     global _DEPTH, _STORE, _BROWSER
-    with _LOCK:
+    with _waiting_for(_LOCK):
         if _DEPTH == 0:
             _STORE = store
         _DEPTH += 1
@@ -156,6 +159,28 @@ def renderer(store: Path | None = None) -> Iterator[None]:
                 if _STORE is not None:
                     _prune(_STORE)
                 _STORE = None
+
+
+@contextmanager
+def _waiting_for(lock: threading.RLock) -> Iterator[None]:
+    """Hold the lock, counted as waiting until it is held."""
+    global _waiting
+    with _WAITING:
+        _waiting += 1
+    try:
+        lock.acquire()
+    finally:
+        with _WAITING:
+            _waiting -= 1
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def others_waiting() -> bool:
+    """True while another report waits for the renderer."""
+    return _waiting > 0
 
 
 def svg(figure: go.Figure) -> bytes:

@@ -9,8 +9,7 @@ process. Nothing is written out or audited; the download makes the report itself
 
 from __future__ import annotations
 
-import contextlib
-import os
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -18,16 +17,14 @@ from reports import content, images, to_pdf
 from views import queries
 from warehouse.settings import Settings
 
+LOG = logging.getLogger("kim.berichte")
 # Reports prepared (or being prepared) for the current build: (build, scope, art, period).
 _STARTED: set[tuple[object, ...]] = set()
-# The report asked for while another was prepared: only the latest waits, so that a
-# download (which waits for the images being drawn) never waits behind choices passed over.
+# The report asked for while another was prepared: only the latest waits, so that no
+# preparation is made for choices passed over.
 _waiting: _Job | None = None
 _worker: threading.Thread | None = None
 _LOCK = threading.Lock()
-# The worker, and the Chromium it starts, yield the CPU to the pages' requests: it runs this
-# much nicer than the server.
-NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -46,12 +43,17 @@ class _Job:
         return (self.version, self.scope, self.art, self.zeitraum)
 
 
-def prepare(settings: Settings, art: str, zeitraum: str) -> None:
-    """Assemble the report, draw its PDF's chart images into the store, warm the layout."""
+def prepare(settings: Settings, art: str, zeitraum: str) -> bool:
+    """Assemble the report, draw its PDF's chart images into the store, warm the layout;
+    False if it gave way to a report waiting for the chart renderer before it was done."""
     report = content.assemble(settings, art, zeitraum)
     with images.renderer(settings.chart_images_dir):
-        to_pdf.html_of(report)
+        for figure in to_pdf.figures(report):
+            if images.others_waiting():  # a download waits: it comes first
+                return False
+            images.svg(figure)
     to_pdf.warm_layout()
+    return True
 
 
 def prepare_in_background(settings: Settings, art: str, zeitraum: str) -> threading.Thread | None:
@@ -64,25 +66,41 @@ def prepare_in_background(settings: Settings, art: str, zeitraum: str) -> thread
             return None
         _waiting = job
         if _worker is None:
-            _worker = threading.Thread(target=_work, name="bericht-vorbereiten")
-            _worker.start()
+            worker = threading.Thread(target=_work, name="bericht-vorbereiten")
+            try:
+                worker.start()
+            except RuntimeError as err:  # no thread to be had now: no head start this time
+                LOG.warning("Bericht %s %s nicht vorbereitet: %s", art, zeitraum, err)
+                _waiting = None
+                return None
+            _worker = worker
         return _worker
 
 
 def _work() -> None:
-    """Prepare the waiting reports one by one at a lower priority, until none waits; errors
-    are dropped (a head start only: the download meets them again and tells the user)."""
+    """Prepare the waiting reports one by one until none waits. A report not prepared
+    (an error, or a download came first) may be asked for again; an error is only logged:
+    the download meets it again and tells the user."""
     global _waiting, _worker
-    me = threading.get_native_id()
-    with contextlib.suppress(OSError):  # Linux: this thread only, and what it starts
-        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + NICENESS))
-    while True:
+    try:
+        while True:
+            with _LOCK:
+                job, _waiting = _waiting, None
+                if job is None:
+                    _worker = None  # in the lock: a report asked for from now on gets a new one
+                    return
+                _STARTED.difference_update({k for k in _STARTED if k[0] != job.version})
+                _STARTED.add(job.key)
+            try:
+                with queries.session(job.scope):
+                    done = prepare(job.settings, job.art, job.zeitraum)
+            except Exception as err:  # a head start only: nothing of it may break the server
+                LOG.warning("Bericht %s %s nicht vorbereitet: %s", job.art, job.zeitraum, err)
+                done = False
+            if not done:
+                with _LOCK:
+                    _STARTED.discard(job.key)
+    except BaseException:
         with _LOCK:
-            job, _waiting = _waiting, None
-            if job is None:
-                _worker = None
-                return
-            _STARTED.difference_update({key for key in _STARTED if key[0] != job.version})
-            _STARTED.add(job.key)
-        with contextlib.suppress(Exception), queries.session(job.scope):
-            prepare(job.settings, job.art, job.zeitraum)
+            _worker = None
+        raise

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from functools import cache
 from html import escape
 
 import pandas as pd
+import plotly.graph_objects as go
 import weasyprint
 
 from reports import images
@@ -103,6 +105,12 @@ def _card(data: ChartData) -> str:
     if data.needs_legend:
         parts.append(f'<p class="legende">{escape(display.LEGEND)}</p>')
     return "".join(parts)
+
+
+def figures(report: Report) -> Iterator[go.Figure]:
+    """The figures the PDF draws, in order."""
+    for section in report.sections:
+        yield from (chart.figure for chart in section.charts if chart.figure is not None)
 
 
 def html_of(report: Report) -> str:
