@@ -12,7 +12,7 @@ import pypdf
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from reports import content
+from reports import content, to_pdf
 from tests.conftest import copy_installation, wait_for
 from tests.dashboard.conftest import (
     USER,
@@ -278,7 +278,7 @@ def test_choosing_a_report_draws_its_charts_on_the_server_ahead(published, tmp_p
     shutil.rmtree(store, ignore_errors=True)
     monkeypatch.setenv("KIM_HOME", str(kim.home))
     report = content.assemble(load_settings(), "land", "2025")
-    figures = {c.figure.to_json() for s in report.sections for c in s.charts if c.figure}
+    figures = {figure.to_json() for figure in to_pdf.figures(report)}
     chosen = [
         {"id": "bericht-zeitraum", "property": "value", "value": "2025"},
         {"id": "bericht-art", "property": "value", "value": "land"},
