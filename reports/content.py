@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -187,6 +188,16 @@ def check_period(zeitraum: str) -> None:
         raise UserError(f"Für den Zeitraum {zeitraum} gibt es keine veröffentlichten Daten.")
 
 
+def source(settings: Settings, zeitraum: str) -> Path:
+    """The published file a report of the period reads: its frozen copy once signed off."""
+    return _source(settings, signoffs.current(settings, zeitraum))
+
+
+def _source(settings: Settings, signed: signoffs.SignOff | None) -> Path:
+    """The frozen file of the sign-off, or the current build without one."""
+    return signed.path(settings) if signed else settings.serving_path
+
+
 def assemble(settings: Settings, art: str, zeitraum: str, progress: Progress = quiet) -> Report:
     """Build a report from the frozen values of a signed-off period or the current build."""
     if art not in ARTS:
@@ -194,8 +205,7 @@ def assemble(settings: Settings, art: str, zeitraum: str, progress: Progress = q
     if art == "stellennachweis" and not re.fullmatch(r"\d{4}", zeitraum):
         raise UserError("Der Stellennachweis gilt für ein ganzes Jahr, z. B. --zeitraum 2025.")
     signed = signoffs.current(settings, zeitraum)
-    source = signed.path(settings) if signed else settings.serving_path
-    with queries.reading(source), queries.session():
+    with queries.reading(_source(settings, signed)), queries.session():
         check_period(zeitraum)
         filters = Filters(zeitraum=zeitraum)
         info = queries.build_info()

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from reports import content, images, to_pdf
 from views import queries
+from warehouse.errors import UserError
 from warehouse.settings import Settings
 
 LOG = logging.getLogger("kim.berichte")
-# Reports prepared (or being prepared) for the current build: (build, scope, art, period).
+# Reports prepared (or being prepared) for the current build: (build, file read, scope, art,
+# period); the file read is the frozen copy of a signed-off period.
 _STARTED: set[tuple[object, ...]] = set()
 # The report asked for while another was prepared: only the latest waits, so that no
 # preparation is made for choices passed over.
@@ -36,11 +38,12 @@ class _Job:
     zeitraum: str
     scope: queries.Scope | None
     version: tuple[str, int, int]
+    source: tuple[str, int, int]
 
     @property
     def key(self) -> tuple[object, ...]:
-        """What makes it the same preparation: build, scope, kind and period."""
-        return (self.version, self.scope, self.art, self.zeitraum)
+        """What makes it the same preparation: build, file read, scope, kind and period."""
+        return (self.version, self.source, self.scope, self.art, self.zeitraum)
 
 
 def prepare(settings: Settings, art: str, zeitraum: str) -> bool:
@@ -58,9 +61,16 @@ def prepare(settings: Settings, art: str, zeitraum: str) -> bool:
 
 def prepare_in_background(settings: Settings, art: str, zeitraum: str) -> threading.Thread | None:
     """Prepare the report in a background thread after the one being prepared, in place of
-    any report waiting; the thread, or None if it was prepared for this build and scope."""
+    any report waiting; the thread, or None if it was prepared for this build and scope (and
+    for the period's sign-off, if any)."""
     global _waiting, _worker
-    job = _Job(settings, art, zeitraum, queries.scope(), queries.build_version())
+    try:
+        with queries.reading(content.source(settings, zeitraum)):
+            source = queries.build_version()
+    except UserError as err:  # e.g. a sign-off's frozen file gone: the download tells the user
+        LOG.warning("Bericht %s %s nicht vorbereitet: %s", art, zeitraum, err)
+        return None
+    job = _Job(settings, art, zeitraum, queries.scope(), queries.build_version(), source)
     with _LOCK:
         if job.key in _STARTED:
             return None

@@ -74,6 +74,13 @@ def test_in_the_background_the_latest_choice_is_prepared_once_per_build(installa
     os.utime(settings.serving_path)
     finished(preparation.prepare_in_background(settings, "land", YEAR))
 
+    # Signed off, the period's report reads its frozen copy: prepared again, from that copy.
+    assert kim.run("freigabe", YEAR).returncode == 0
+    frozen = content.source(settings, YEAR)
+    assert frozen != settings.serving_path
+    finished(preparation.prepare_in_background(settings, "land", YEAR))
+    assert preparation.prepare_in_background(settings, "land", YEAR) is None
+
     # A report that cannot be made is logged, not raised (the download tells the user),
     # and is tried again when chosen again.
     finished(preparation.prepare_in_background(settings, "land", "1999"))
