@@ -1,9 +1,23 @@
-"""What every command group shares: exit codes and the author of audit entries."""
+"""What every command group shares: exit codes, the author of audit entries, file errors."""
 
 from __future__ import annotations
 
+import errno
+
 EXIT_USAGE = 2
 EXIT_BUSY = 3
+
+# Why a file or folder cannot be read or written, in German.
+FILE_REASONS = {
+    errno.ENOENT: "gibt es nicht",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "nicht erlaubt",
+    errno.EISDIR: "ist ein Ordner, keine Datei",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
+    errno.EEXIST: "gibt es schon",
+    errno.ENOSPC: "kein Speicherplatz mehr",
+    errno.EROFS: "schreibgeschützt",
+}
 
 
 def author(name: str | None) -> str:
@@ -11,3 +25,13 @@ def author(name: str | None) -> str:
     import getpass
 
     return name or getpass.getuser()
+
+
+def file_problem(err: OSError) -> str:
+    """One German sentence for a file or folder that cannot be used: the path, why, what to do."""
+    path = err.filename if err.filename is not None else "(unbekannt)"
+    cause = FILE_REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
+    return (
+        f"Datei oder Ordner {path} lässt sich nicht verwenden ({cause}): Prüfen Sie den Pfad "
+        "und die Rechte des Dienstkontos (KIM_HOME, KIM_EXPORTS, --out)."
+    )

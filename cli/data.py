@@ -21,14 +21,18 @@ def _generate(args: argparse.Namespace, settings: Settings) -> int:
     """`kim generate`."""
     from sample.generate import DEFAULT_UNTIL, generate
 
-    written = generate(
-        args.out,
-        seed=args.seed,
-        scale=args.scale,
-        until=args.bis or DEFAULT_UNTIL,
-        history=args.historie,
-        errors=not args.fehlerfrei,
-    )
+    try:
+        written = generate(
+            args.out,
+            seed=args.seed,
+            scale=args.scale,
+            until=args.bis or DEFAULT_UNTIL,
+            history=args.historie,
+            errors=not args.fehlerfrei,
+        )
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_USAGE
     print(f"{len(written)} Dateien nach {args.out} geschrieben.")
     return 0
 

@@ -4,17 +4,91 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+from typing import NoReturn
 
 from cli import accounts, data, editorial, operations, serving
-from cli.common import EXIT_USAGE
+from cli.common import EXIT_USAGE, file_problem
 from warehouse import profile
 from warehouse.profile import ProfileError
 from warehouse.settings import load_settings
+
+# argparse's own messages in German (Python 3.11's wording).
+_MESSAGES = (
+    (r"the following arguments are required: ", "es fehlt: "),
+    (r"unrecognized arguments: ", "unbekannte Angaben: "),
+    (r"^argument ([^:]+): ", r"Angabe \1: "),
+    (r"invalid choice: (.+) \(choose from (.+)\)", r"ungültige Wahl \1 (möglich: \2)"),
+    (r"expected one argument", "erwartet einen Wert"),
+    (r"invalid int value: ", "keine ganze Zahl: "),
+    (r"invalid float value: ", "keine Zahl: "),
+    (r"not allowed with argument ", "nicht zusammen mit "),
+    (r"ambiguous option: (.+) could match ", r"mehrdeutige Option \1, möglich: "),
+)
+# The forms of a period: year, half-year, quarter, month, or `gesamt` (since the start).
+PERIOD = re.compile(r"\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?|gesamt")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help text with a German heading of the usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks German: headings, help option and errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Angaben"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+
+    def error(self, message: str) -> NoReturn:
+        """Usage and the German message on stderr, exit code 2."""
+        for pattern, german in _MESSAGES:
+            message = re.sub(pattern, german, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: Fehler: {message}\n")
+
+
+def _period_arg(text: str) -> str:
+    """argparse type for a period (2025, 2025-H1, 2025-Q3, 2025-03, gesamt)."""
+    if not PERIOD.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"kein Zeitraum: {text} (z. B. 2025, 2025-H1, 2025-Q3, 2025-03 oder gesamt)"
+        )
+    return text
+
+
+def _port(text: str) -> int:
+    """argparse type for a TCP port (1 .. 65535)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"kein Port (1 bis 65535): {text}")
+    return int(text)
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """argparse type for a number greater than 0."""
+
+    def parse(text: str) -> int | float:
+        try:
+            number = kind(text)
+        except ValueError:
+            number = 0
+        if not number > 0:
+            raise argparse.ArgumentTypeError(f"keine Zahl größer als 0: {text}")
+        return number
+
+    return parse
 
 
 def _date_arg(text: str) -> date:
@@ -36,7 +110,7 @@ def _formats(text: str) -> list[str]:
 
 def _parser() -> argparse.ArgumentParser:
     """Argument parser with all subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kim",
         description="KIM Monitor – Warehouse und Dashboard für das Kommunale "
         "Integrationsmanagement",
@@ -50,10 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True, help="Zielordner")
     generate.add_argument("--seed", type=int, default=1, help="Zufallsstartwert (Standard 1)")
     generate.add_argument(
-        "--scale", type=float, default=1.0, help="Größenfaktor (1 = Größe des Kreisprofils)"
+        "--scale",
+        type=_positive(float),
+        default=1.0,
+        help="Größenfaktor (1 = Größe des Kreisprofils)",
     )
     generate.add_argument("--bis", type=_date_arg, help="letzter Stichtag (JJJJ-MM-TT)")
-    generate.add_argument("--historie", type=int, default=2, help="Anzahl Stichtage je Quelle")
+    generate.add_argument(
+        "--historie", type=_positive(int), default=2, help="Anzahl Stichtage je Quelle"
+    )
     generate.add_argument(
         "--fehlerfrei", action="store_true", help="ohne absichtliche Fehlerzeilen"
     )
@@ -83,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument(
         "--zeitraum",
         action="append",
+        type=_period_arg,
         metavar="P",
         help="z. B. 2025, 2025-H1, 2025-Q3, 2025-03 oder gesamt (seit Beginn)",
     )
@@ -90,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")
 
     report = commands.add_parser("report", help="Bericht (PDF, XLSX, PPTX) erstellen")
-    report.add_argument("--zeitraum", required=True, metavar="P", help="Jahr oder Halbjahr")
+    report.add_argument(
+        "--zeitraum", required=True, type=_period_arg, metavar="P", help="Jahr oder Halbjahr"
+    )
     report.add_argument(
         "--art", choices=["land", "lenkungsgruppe", "stellennachweis"], default="land"
     )
@@ -106,12 +188,12 @@ def _parser() -> argparse.ArgumentParser:
     comment_commands = comment.add_subparsers(dest="aktion", required=True, metavar="AKTION")
     add = comment_commands.add_parser("add", help="Kommentar zu Kennzahl, Zeitraum, Gebiet")
     add.add_argument("--indikator", required=True, help="Kennzahl-ID, z. B. faelle_neu")
-    add.add_argument("--zeitraum", required=True, metavar="P")
+    add.add_argument("--zeitraum", required=True, type=_period_arg, metavar="P")
     add.add_argument("--gebiet", metavar="AGS", help="AGS (Standard: der Kreis des Profils)")
     add.add_argument("--text", required=True)
     add.add_argument("--autor", default=None, help="Standard: Anmeldename")
     listing = comment_commands.add_parser("list", help="Kommentare zeigen")
-    listing.add_argument("--zeitraum", metavar="P")
+    listing.add_argument("--zeitraum", type=_period_arg, metavar="P")
     listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
     remove = comment_commands.add_parser("remove", help="Kommentar löschen")
     remove.add_argument("id", type=int, metavar="NR")
@@ -119,7 +201,9 @@ def _parser() -> argparse.ArgumentParser:
     signoff = commands.add_parser(
         "freigabe", help="Zeitraum freigeben (Werte einfrieren) oder Änderungen zeigen"
     )
-    signoff.add_argument("zeitraum", nargs="?", metavar="P", help="z. B. 2025 oder 2025-H1")
+    signoff.add_argument(
+        "zeitraum", nargs="?", type=_period_arg, metavar="P", help="z. B. 2025 oder 2025-H1"
+    )
     signoff.add_argument(
         "--diff", action="store_true", help="seit der Freigabe geänderte Werte zeigen"
     )
@@ -177,7 +261,10 @@ def _parser() -> argparse.ArgumentParser:
         "versand", help="Berichte des letzten abgeschlossenen Zeitraums per E-Mail versenden"
     )
     delivery.add_argument(
-        "--zeitraum", metavar="P", help="Jahr oder Halbjahr (Standard: der letzte abgeschlossene)"
+        "--zeitraum",
+        type=_period_arg,
+        metavar="P",
+        help="Jahr oder Halbjahr (Standard: der letzte abgeschlossene)",
     )
     delivery.add_argument(
         "--erneut", action="store_true", help="auch wenn schon an diese Liste versandt"
@@ -189,7 +276,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     for command in (serve, demo):
         command.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1)")
-        command.add_argument("--port", type=int, default=8050, help="Port (Standard: 8050)")
+        command.add_argument("--port", type=_port, default=8050, help="Port (Standard: 8050)")
     demo.add_argument(
         "--ohne-dashboard", action="store_true", help="nach Laden und Berechnen beenden"
     )
@@ -246,3 +333,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader stopped early: no traceback, and none when Python flushes at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
+    except OSError as err:  # a path the checks above cannot foresee (e.g. one the OS refuses)
+        print(file_problem(err), file=sys.stderr)
+        return EXIT_USAGE

@@ -29,8 +29,12 @@ def serve(host: str, port: int, threads: int = 8) -> None:
             ident="KIM Monitor",
             max_request_body_size=2 * 1024 * 1024,
         )
-    except OSError as err:
-        cause = REASONS.get(err.errno or 0, err.strerror)
+    except (OSError, ValueError) as err:  # waitress: ValueError for a host it cannot resolve
+        cause = (
+            REASONS.get(err.errno or 0, err.strerror)
+            if isinstance(err, OSError)
+            else "keine gültige Adresse"
+        )
         raise UserError(
             f"Adresse {host}:{port} ist nicht verfügbar ({cause}): Beenden Sie den Dienst, der "
             "sie belegt, oder wählen Sie mit --port und --host eine andere."

@@ -61,6 +61,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from warehouse import profile
+from warehouse.errors import UserError
 from warehouse.schema import (
     TABLES,
     TOWN_TABLES,
@@ -256,8 +257,12 @@ def generate(
     errors: bool = True,
 ) -> list[Path]:
     """Write synthetic exports of all sources into `out`; return the files written."""
-    if scale <= 0 or history < 1 or until < PROGRAMME_START + timedelta(days=180):
-        raise ValueError("scale must be > 0, history >= 1 and until after mid-2021")
+    earliest = PROGRAMME_START + timedelta(days=180)
+    if scale <= 0 or history < 1 or until < earliest:
+        raise UserError(
+            "Größenfaktor und Historie müssen größer als 0 sein, der letzte Stichtag frühestens "
+            f"der {earliest:%d.%m.%Y} (ein halbes Jahr nach Programmstart)."
+        )
     out.mkdir(parents=True, exist_ok=True)
     writer = Writer(out, seed, errors)
     providers = profile.current().providers

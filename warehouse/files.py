@@ -49,6 +49,24 @@ def parse_name(name: str) -> InputName | None:
     return InputName(source, stichtag, table, ext)
 
 
+def misnamed(name: str) -> str | None:
+    """Why a file named like an export (`<AGS>_<STICHTAG>[_<table>].<ext>`) is none, in
+    German; None for a name of another shape or one that fits."""
+    match = _NAME.match(name)
+    if not match or parse_name(name) is not None:
+        return None
+    if parse_stichtag(match["stichtag"]) is None:
+        return f"Stichtag „{match['stichtag']}“ im Dateinamen ist kein gültiges Datum"
+    table, ext = match["table"], match["ext"].lower()
+    if table is not None and table.lower() not in TABLES:
+        return f"Tabelle „{table}“ im Dateinamen gibt es nicht (bekannt: {', '.join(TABLES)})"
+    if table is None and ext == "csv":
+        return "eine CSV-Datei braucht die Tabelle im Dateinamen (<AGS>_<STICHTAG>_<tabelle>.csv)"
+    if table is not None and ext == "zip":
+        return "ein ZIP-Archiv heißt <AGS>_<STICHTAG>.zip, ohne Tabelle im Dateinamen"
+    return f"„{match['ags']}“ ist weder AGS noch Träger des Kreisprofils"
+
+
 def parse_stichtag(text: str) -> date | None:
     """A Stichtag spelled `YYYY-MM-DD` or `YYYYMMDD`; None when it is no real date."""
     digits = text.replace("-", "")

@@ -14,7 +14,7 @@ import duckdb
 
 from warehouse import imports, profile, store
 from warehouse.dialect import FileRefused
-from warehouse.files import InputName, discover, parse_name, sha256
+from warehouse.files import InputName, discover, misnamed, parse_name, sha256
 from warehouse.lock import exclusive
 from warehouse.progress import Progress, quiet
 from warehouse.reading import (
@@ -223,6 +223,10 @@ class _Load:
             found = imports.match(path.name, self.forced)
             if found is not None:
                 name, mapping = found
+        problem = misnamed(path.name) if name is None and path.is_file() else None
+        if problem:  # named like an export, but something in the name is wrong
+            self._refuse_name(path, problem)
+            return None
         if name is None or not path.is_file():
             self._result(
                 FileResult(
@@ -236,6 +240,15 @@ class _Load:
                         "Importprofil (kim profil zeigen); Datei bleibt unverändert"
                     ],
                 )
+            )
+            return None
+        today = date.today()
+        if name.stichtag > today:  # a mistyped year would hold back every later delivery
+            self._refuse_file(
+                path,
+                name,
+                f"Stichtag {name.stichtag:%d.%m.%Y} liegt nach dem heutigen Tag "
+                f"({today:%d.%m.%Y}); bitte den Dateinamen prüfen",
             )
             return None
         allowed = tables_for_source(name.ags)
@@ -333,6 +346,19 @@ class _Load:
             [sha, name.ags, name.stichtag, part.table, part.member],
         ).fetchone()
         return (row[0], row[1]) if row else None
+
+    def _refuse_name(self, path: Path, problem: str) -> None:
+        """Record a refusal of a file whose name is wrong; it stays in the landing folder."""
+        result = FileResult(
+            path.name,
+            None,
+            None,
+            None,
+            ABGELEHNT,
+            meldungen=[f"{problem}; Datei bleibt unverändert"],
+        )
+        self._result(result)
+        self._log(result, sha=None, archive=None, refusal="datei")
 
     def _refuse_file(
         self,

@@ -67,3 +67,70 @@ def test_output_cut_off_by_the_reader_ends_quietly(sample: Kim) -> None:
         os.close(write_end)
     assert result.returncode == 141, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("nix",), "kim: Fehler: Angabe BEFEHL: ungültige Wahl 'nix' (möglich: 'generate', "),
+        (("status", "--alles"), "kim: Fehler: unbekannte Angaben: --alles"),
+        (("report",), "kim report: Fehler: es fehlt: --zeitraum"),
+        (
+            ("indicators", "--zeitraum", "2025-13"),
+            "kim indicators: Fehler: Angabe --zeitraum: kein Zeitraum: 2025-13 (z. B. 2025, ",
+        ),
+        (("indicators", "--format", "xml"), "kim indicators: Fehler: Angabe --format: ungültige"),
+        (("serve", "--port", "99999"), "kim serve: Fehler: Angabe --port: kein Port (1 bis 65535)"),
+        (("generate", "--out", "x", "--scale", "0"), "Angabe --scale: keine Zahl größer als 0: 0"),
+        (("generate", "--out", "x", "--historie", "zwei"), "Angabe --historie: keine Zahl größer"),
+    ],
+)
+def test_a_wrong_call_is_answered_in_german(kim: Kim, arguments: tuple[str], message: str) -> None:
+    result = kim.run(*arguments)
+    assert result.returncode == 2
+    usage, error = result.stderr.strip().split("\n")[0], result.stderr.strip().split("\n")[-1]
+    assert usage.startswith("Aufruf: kim")
+    assert message in error
+    assert not (kim.home / "x").exists()
+
+
+def test_help_is_german(kim: Kim) -> None:
+    result = kim.run("indicators", "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Aufruf: kim indicators [-h] [--zeitraum P]")
+    assert "Optionen:" in result.stdout
+    assert "-h, --help           diese Hilfe zeigen und beenden" in result.stdout
+    for english in ("usage:", "options:", "show this help"):
+        assert english not in result.stdout
+
+
+def test_a_path_that_cannot_be_written_is_one_german_sentence(sample: Kim, tmp_path) -> None:
+    taken = tmp_path / "schon-da"
+    taken.write_text("", "utf-8")
+    exists = sample.run("generate", "--out", str(taken))
+    folder = sample.run("indicators", "--zeitraum", "2025", "--out", str(tmp_path))
+    early = sample.run("generate", "--out", str(tmp_path / "neu"), "--bis", "2021-03-31")
+    for result, line in (
+        (exists, f"Datei oder Ordner {taken} lässt sich nicht verwenden (gibt es schon): "),
+        (folder, f"Datei oder Ordner {tmp_path} lässt sich nicht verwenden (ist ein Ordner, "),
+        (early, "Größenfaktor und Historie müssen größer als 0 sein, der letzte Stichtag "),
+    ):
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith(line)
+    assert not (tmp_path / "neu").exists()
+
+
+def test_serve_on_an_address_that_is_none_says_so_and_stops(kim: Kim) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "serve", "--host", "256.1.1.1", "--port", "8050"],
+        env=kim.env | {"KIM_AUTH": "header"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Adresse 256.1.1.1:8050 ist nicht verfügbar (keine gültige Adresse): Beenden Sie den "
+        "Dienst, der sie belegt, oder wählen Sie mit --port und --host eine andere."
+    ]

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from sample.generate import DEFAULT_UNTIL, generate
+from warehouse.errors import UserError
 from warehouse.schema import (
     TABLES,
     TOWN_TABLES,
@@ -540,7 +541,7 @@ def test_scale_multiplies_the_volume(clean, tmp_path: Path) -> None:
 
 
 def test_invalid_arguments_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        generate(tmp_path, history=0)
-    with pytest.raises(ValueError):
-        generate(tmp_path, scale=0)
+    for arguments in ({"history": 0}, {"scale": 0}, {"until": date(2021, 3, 31)}):
+        with pytest.raises(UserError, match=r"frühestens der 31\.07\.2021"):
+            generate(tmp_path, **arguments)
+    assert not list(tmp_path.iterdir())

@@ -806,12 +806,15 @@ def test_file_that_is_no_readable_table_is_refused(fixture_load, file, patterns)
 
 UNKNOWN_NAMES = [
     "notizen.txt",
-    "05954004_2025-06-30_personen.csv",
-    "05954004_2025-13-45_faelle.csv",
     "Faelle_Breckerfeld_Juni.csv",
-    "05954004_2025-06-30.csv",
     "5954004_2025-06-30_faelle.csv",
     "05954004_2025-06-30_faelle.txt",
+]
+# Named like an export, with one part wrong: (file, what the message names).
+MISNAMED = [
+    ("05954004_2025-06-30_personen.csv", "Tabelle „personen“ im Dateinamen gibt es nicht"),
+    ("05954004_2025-13-45_faelle.csv", "Stichtag „2025-13-45“ im Dateinamen ist kein gültiges"),
+    ("05954004_2025-06-30.csv", "eine CSV-Datei braucht die Tabelle im Dateinamen"),
 ]
 NO_SOURCE = [
     ("05954099_2025-06-30_faelle.csv", "05954099"),
@@ -826,6 +829,17 @@ def test_unknown_file_name_is_reported_and_left_untouched(fixture_load, file):
     """Anything not named like an export is `unbekannt` and stays as it is in the landing folder."""
     loaded = fixture_load("unbekannt")
     assert [e["status"] for e in loaded.of(file)] == ["unbekannt"]
+    assert (loaded.kim.exports / file).read_bytes() == (FIXTURES / "unbekannt" / file).read_bytes()
+    assert loaded.archived(file) == []
+
+
+@pytest.mark.parametrize(("file", "reason"), MISNAMED)
+def test_misnamed_export_is_refused_with_the_wrong_part_named(fixture_load, file, reason):
+    """A name shaped like an export with a wrong part is refused, says which, stays untouched."""
+    loaded = fixture_load("unbekannt")
+    entries = loaded.of(file)
+    assert [e["status"] for e in entries] == ["abgelehnt"]
+    assert reason in " ".join(entries[0]["meldungen"])
     assert (loaded.kim.exports / file).read_bytes() == (FIXTURES / "unbekannt" / file).read_bytes()
     assert loaded.archived(file) == []
 

@@ -143,3 +143,20 @@ def test_correction_for_the_same_stichtag_replaces_the_current_snapshot(kim):
     assert code == 0
     assert report["files"][0]["status"] == "geladen"
     assert current_cases(kim) == ({"FALL001", "FALL777"}, {S1})
+
+
+def test_stichtag_after_today_is_refused_and_holds_back_no_later_delivery(kim):
+    future = date.today().replace(year=date.today().year + 3, day=1)
+    write_town(kim.exports, HATTINGEN, future, town_snapshot(HATTINGEN, ["FALL001"], S1))
+    code, report = kim.load_json()
+    assert code == 1
+    assert {f["status"] for f in report["files"]} == {"abgelehnt"}
+    for entry in report["files"]:
+        assert f"Stichtag {future:%d.%m.%Y} liegt nach dem heutigen Tag" in entry["meldungen"][0]
+    assert len(list(kim.exports.iterdir())) == 4, "refused files stay in the landing folder"
+    for path in kim.exports.iterdir():
+        path.unlink()
+    write_town(kim.exports, HATTINGEN, S2, town_snapshot(HATTINGEN, ["FALL002"], S2))
+    code, _ = kim.load_json()
+    assert code == 0
+    assert current_cases(kim) == ({"FALL002"}, {S2})
