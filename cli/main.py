@@ -188,7 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     comment_commands = comment.add_subparsers(dest="aktion", required=True, metavar="AKTION")
     add = comment_commands.add_parser("add", help="Kommentar zu Kennzahl, Zeitraum, Gebiet")
     add.add_argument("--indikator", required=True, help="Kennzahl-ID, z. B. faelle_neu")
-    add.add_argument("--zeitraum", required=True, type=_period_arg, metavar="P")
+    add.add_argument("--zeitraum", required=True, metavar="P")
     add.add_argument("--gebiet", metavar="AGS", help="AGS (Standard: der Kreis des Profils)")
     add.add_argument("--text", required=True)
     add.add_argument("--autor", default=None, help="Standard: Anmeldename")
