@@ -34,10 +34,25 @@ def _issues(filters: Filters) -> pd.DataFrame:
 
 
 def _as_of(frame: pd.DataFrame) -> str:
-    """`Stand 31.10.2026` of the delivery."""
+    """`Stand 31.10.2026` of the delivery, and which issues a user of a town sees."""
     if frame.empty:
         return "ohne Lieferung"
-    return f"Stand {display.day(pd.Timestamp(frame['stichtag'].max()).date())}"
+    stand = f"Stand {display.day(pd.Timestamp(frame['stichtag'].max()).date())}"
+    limit = queries.scope()
+    if limit is None:
+        return stand
+    towns = [name for ags, name in _areas() if ags in limit.areas and ags != kreis_ags()]
+    return f"{stand}, nur {' und '.join(towns) or 'kreisweite Themen'}" + (
+        " und kreisweite Themen" if towns else ""
+    )
+
+
+def _areas() -> list[tuple[str, str]]:
+    """(AGS, name) of every town and, last, the Kreis for its Kreis-wide issues."""
+    active = profile.current()
+    areas = [(t.ags, t.name) for t in active.towns if t.ags != active.ags]
+    areas.append((active.ags, f"{active.name} (kreisweit)" if active.has_towns else active.name))
+    return areas
 
 
 def _open_and_closed(
@@ -133,13 +148,11 @@ def by_topic(filters: Filters) -> ChartData:
 def by_area(filters: Filters) -> ChartData:
     """Issues by town (and the Kreis-wide ones), open and closed."""
     frame = _issues(filters)
-    active = profile.current()
-    areas = [(t.ags, t.name) for t in active.towns if t.ags != active.ags]
-    areas.append((active.ags, f"{active.name} (kreisweit)" if active.has_towns else active.name))
+    limit = queries.scope()
     groups = [
         (name, frame[frame["gebiet"] == ags])
-        for ags, name in areas
-        if filters.gebiet in (active.ags, ags)
+        for ags, name in _areas()
+        if filters.gebiet in (kreis_ags(), ags) and (limit is None or ags in limit.areas)
     ]
     table, long, shown = _open_and_closed("Gebiet", groups)
     sentence = _most_open(

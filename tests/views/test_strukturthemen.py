@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import Kim
-from views import builders  # noqa: F401  (registers the chart builders)
+from views import builders, queries  # noqa: F401  (registers the chart builders)
 from views.charts import build
 from views.filters import Filters
 from warehouse import profile
@@ -86,3 +86,26 @@ def test_the_area_chart_counts_every_town_and_the_kreis_wide_issues(issues: list
     names = {t.ags: t.name for t in active.towns} | {active.ags: f"{active.name} (kreisweit)"}
     assert shown == {names[ags]: counted[ags] for ags in names}
     assert sum(shown.values()) == len(issues) and counted[active.ags] > 0
+
+
+def test_a_town_user_sees_its_own_and_the_kreis_wide_issues_said_as_such(
+    issues: list[tuple],
+) -> None:
+    active = profile.current()
+    town = next(
+        t for t in active.towns if t.ags != active.ags and any(i[2] == t.ags for i in issues)
+    )
+    issue_areas = [ags or active.ags for _, _, ags, _, _ in issues]
+    own = Counter(ags for ags in issue_areas if ags in (town.ags, active.ags))
+    limit = queries.Scope(frozenset({town.ags, active.ags}), frozenset({town.ags}))
+    with queries.session(limit):
+        areas = build("strukturthemen-gebiete", Filters(zeitraum="2025"))
+        status = build("strukturthemen-stufen", Filters(zeitraum="2025"))
+    shown = {
+        row["Gebiet"]: shown_number(row["offen"]) + shown_number(row["abgeschlossen"])
+        for _, row in areas.table.iterrows()
+    }
+    assert shown == {town.name: own[town.ags], f"{active.name} (kreisweit)": own[active.ags]}
+    for data in (areas, status):
+        assert data.title.endswith(f", nur {town.name} und kreisweite Themen"), data.title
+    assert f"Von {sum(own.values())} eingebrachten Themen" in status.sentence
