@@ -61,7 +61,19 @@ def _scope(filters: Filters) -> str | None:
 
 def _subject(filters: Filters) -> str:
     """`Alle Quellen` for the Kreis, else the chosen town's name (a sentence's subject)."""
-    return "Alle Quellen" if _scope(filters) is None else queries.area_name(filters.gebiet)
+    return display.capital(sources_shown(filters))
+
+
+def sources_shown(filters: Filters) -> str:
+    """Whose deliveries the page shows: `alle Quellen` for the Kreis (for a town's user, the
+    sources it may see), else the chosen town's name."""
+    if _scope(filters) is not None:
+        return queries.area_name(filters.gebiet)
+    limit = queries.scope()
+    if limit is None:
+        return "alle Quellen"
+    names = _source_names()
+    return " und ".join(sorted(names.get(s, s) for s in limit.sources)) or "keine Quelle"
 
 
 def _source_names() -> dict[str, str]:
@@ -402,7 +414,7 @@ def error_list(filters: Filters) -> ChartData:
         table.insert(0, "Quelle", [names.get(q, q) for q in errors["quelle"]])
     lines = len(errors[["lieferung_id", "zeile"]].drop_duplicates())
     if scope is None:
-        title = "Fehlerliste zum Korrigieren: alle Quellen"
+        title = f"Fehlerliste zum Korrigieren: {sources_shown(filters)}"
         who = "die liefernden Stellen (Case Management der Städte, Kreis)"
         must = "müssen"
     else:
@@ -465,7 +477,8 @@ def completeness(filters: Filters) -> ChartData:
             sentence = (
                 f"Am seltensten ausgefüllt ist „{low['Angabe']}“ in "
                 f"{names.get(low['gebiet'], low['gebiet'])} ({low['text']} der Fälle); "
-                f"in {_count(frame['gebiet'].nunique())} Städten wurden "
+                f"in {_count(frame['gebiet'].nunique())} "
+                f"{'Stadt' if frame['gebiet'].nunique() == 1 else 'Städten'} wurden "
                 f"{_count(len(fields))} freiwillige Angaben geprüft."
             )
         else:

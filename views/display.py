@@ -242,6 +242,11 @@ NUMBER_WORDS = (
 )
 
 
+def capital(text: str) -> str:
+    """The text with its first letter upper case, the rest as it is (unlike `capitalize`)."""
+    return text[:1].upper() + text[1:]
+
+
 def towns_phrase() -> str:
     """`die neun Städte` (or `die Stadt` for a kreisfreie Stadt): the areas beneath the Kreis."""
     count = len(towns())

@@ -44,6 +44,14 @@ def town_links(filters: Filters) -> dict[str, str]:
     }
 
 
+def compared() -> str:
+    """What the page sets beside the Kreis: `Die neun Städte`, or a town's user's own town."""
+    if queries.scope() is None:
+        return display.capital(display.towns_phrase())
+    areas = queries.areas()
+    return " und ".join(areas.loc[~areas["ist_kreis"].astype(bool), "name"])
+
+
 def selection(filters: Filters) -> str:
     """The chosen target group and topic in words."""
     return (
@@ -159,7 +167,7 @@ def cases(filters: Filters) -> ChartData:
         f"{kreis['Neue Fälle']}"
     )
     visible = [(v, n) for v, n in zip(active, towns["name"], strict=True) if v > 0]
-    if visible:
+    if len(visible) > 1:  # a comparison, not a town's user's own town alone
         most, name = max(visible)
         sentence += (
             f"; die meisten Fälle betreute {name} ({display.value(most, False, 'ganzzahl')})"

@@ -17,7 +17,6 @@ from dashboard.components import (
     make_page_header,
     make_section,
 )
-from views import queries
 from views.charts import build
 from views.datenqualitaet import (
     FEHLERLISTE,
@@ -26,6 +25,7 @@ from views.datenqualitaet import (
     QUARANTAENE,
     STAND,
     VOLLSTAENDIGKEIT,
+    sources_shown,
 )
 from views.filters import from_query
 from warehouse.schema import kreis_ags
@@ -38,7 +38,7 @@ def layout(**query: str) -> html.Div:
     """The page for the area in the URL (the Kreis shows every source)."""
     filters = from_query(query)
     kreis = filters.gebiet == kreis_ags()
-    subject = "alle Quellen" if kreis else queries.area_name(filters.gebiet)
+    subject = sources_shown(filters)
     intro = (
         "Was die Städte, die Koordinierungsstelle und die Ausländerbehörden geliefert haben: "
         "Datenstand, Zeilen in Quarantäne mit ihren Gründen, die Fehlerliste zum Korrigieren, "

@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import access
 from dashboard.components import make_card, make_contact, make_page_header
+from views import display
 from warehouse import profile
 from warehouse.settings import load_settings
 
@@ -35,7 +36,7 @@ def layout(**query: str) -> html.Div:
                     f"Der KIM Monitor ist eine Internet-Seite {active.from_phrase}.",
                     "Die Internet-Seite ist für Mitarbeiter und Mitarbeiterinnen vom Kreis "
                     "und von den Städten.",
-                    f"{active.in_phrase.capitalize()} gibt es ein Programm. "
+                    f"{display.capital(active.in_phrase)} gibt es ein Programm. "
                     "Das Programm heißt: Kommunales Integrations-Management. "
                     "Die Abkürzung ist: KIM.",
                     "KIM hilft Menschen, die neu nach Deutschland gekommen sind. "

@@ -17,7 +17,7 @@ from dashboard.components import (
 from views import display
 from views.charts import build
 from views.filters import Filters, from_query
-from views.staedte import selection, town_links
+from views.staedte import compared, selection, town_links
 
 access.register_page(__name__, "/staedte", "Städte", 1, ("zeitraum", "zielgruppe", "handlungsfeld"))
 
@@ -38,7 +38,7 @@ def layout(**query: str) -> html.Div:
         [
             make_page_header(
                 f"Städte {display.period(filters.zeitraum)}",
-                f"{display.towns_phrase().capitalize()} und der Kreis im Vergleich "
+                f"{compared()} und der Kreis im Vergleich "
                 f"({selection(filters)}): absolute "
                 "Zahlen, je 10.000 Einwohner und je besetzter Case-Management-Stelle. Ein Klick "
                 "auf den Namen einer Stadt öffnet ihre Seite mit allen Zahlen.",

@@ -88,6 +88,11 @@ def test_open_pages_are_served_without_signing_in(server, path, title, sections)
     assert set(PUBLIC_LINKS) | {"/login"} <= set(page.links)
 
 
+def test_easy_language_writes_the_kreis_name_as_it_is_written(server):
+    _, _, text = Client(server).request("/leichte-sprache", Accept="text/html")
+    assert "Im Ennepe-Ruhr-Kreis gibt es ein Programm." in text
+
+
 def test_the_login_page_links_the_open_pages_and_the_rest_stays_closed(server):
     anonymous = Client(server)
     status, _, text = anonymous.request("/login", Accept="text/html")
