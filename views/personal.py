@@ -328,7 +328,12 @@ def staffing_proof(filters: Filters) -> ChartData:
     Verwendungsnachweis."""
     year = filters.jahr
     frame = queries.staffing_months(year)
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    # Months the data reach (up to the latest Stichtag): later ones are not yet known, not 0.
+    periods = queries.periods()
+    months = sorted(
+        periods.loc[(periods["periodentyp"] == "monat") & (periods["jahr"] == year), "zeitraum"]
+    )
+    until = f" bis {display.period(months[-1])}" if 0 < len(months) < 12 else ""
     rows = []
     for (baustein, funktion, _, name), post in frame.groupby(
         ["baustein", "funktion", "gebiet", "gebiet_name"], sort=False
@@ -365,7 +370,7 @@ def staffing_proof(filters: Filters) -> ChartData:
         sentence = f"Für {year} liegt kein Stellenplan vor."
     return ChartData(
         key="personal-nachweis",
-        title=f"Stellennachweis {year}: Soll und Ist je Stelle und Monat (VZÄ)",
+        title=f"Stellennachweis {year}{until}: Soll und Ist je Stelle und Monat (VZÄ)",
         sentence=sentence,
         table=table,
         note=(

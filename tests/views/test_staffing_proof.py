@@ -96,3 +96,21 @@ def test_a_half_year_is_refused_in_german(sample: Kim, tmp_path) -> None:
         "report", "--zeitraum", f"{YEAR}-H1", "--art", "stellennachweis", "--out", str(tmp_path)
     )
     assert result.returncode == 1 and "ganzes Jahr" in result.stderr
+
+
+MONTH_NAMES = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+
+
+def test_a_year_not_yet_over_shows_only_the_months_the_data_reach(sample: Kim, monkeypatch):
+    monkeypatch.setenv("KIM_HOME", str(sample.home))
+    ((last,),) = sample.query("SELECT max(stichtag) FROM aktueller_stand")
+    assert last.month < 12, "the sample should end within a year"
+    data = build("personal-nachweis", Filters(zeitraum=str(last.year)))
+    months = [c for c in data.table.columns if c.endswith(str(last.year))]
+    assert len(months) == last.month
+    named = MONTH_NAMES.split()[last.month - 1]
+    assert data.title.startswith(f"Stellennachweis {last.year} bis {named} {last.year}: ")
+    for _, row in data.table.iterrows():  # the mean of the months shown (posts of every month)
+        shown = [number(row[m]) for m in months]
+        if all(shown):
+            assert number(row["Jahresmittel"]) == pytest.approx(sum(shown) / len(shown), abs=0.006)
