@@ -125,13 +125,6 @@ def _authorities(
     return {kreis_authority(): own, **others, whole(): total}
 
 
-def _say(text: str) -> str:
-    """A shown value inside a sentence; a secret one is named as such."""
-    if text == display.SUPPRESSED:
-        return "„.“ (geheim)"
-    return "keine" if text == display.ZERO else text
-
-
 def _in_period(zeitraum: str) -> str:
     """`Im Jahr 2025`, `Im 2. Quartal 2025`, `Im März 2025`."""
     if period_type(zeitraum) == "jahr":
@@ -162,7 +155,7 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
                 }
             )
     table = pd.DataFrame(rows)
-    kreis = [_say(r[whole()]) for r in rows]
+    kreis = [display.say(r[whole()]) for r in rows]
     where = "im Kreis insgesamt" if profile.current().has_towns else profile.current().in_phrase
     sentence = (
         f"{_in_period(zeitraum)} wurden {where} {kreis[0]} Personen aktiv "
@@ -170,7 +163,7 @@ def _stages_chart(verfahren: str, filters: Filters) -> ChartData:
         "entschieden"
     )
     for authority in separate():
-        own = [_say(r[authority.name]) for r in rows]
+        own = [display.say(r[authority.name]) for r in rows]
         sentence += f"; davon {_town_names(authority)}: {own[0]}, {own[1]} und {own[2]}"
     sentence += "."
     title = "Alle Verfahren" if verfahren == ALL else display.label("verfahrensart", verfahren)
@@ -249,7 +242,9 @@ def over_time(filters: Filters) -> ChartData:
     unit = display.label("periodentyp", kind)
     if rows:
         last = rows[-1]
-        said = {area: [_say(last[f"{names[i]} ({area})"]) for i in STAGES] for area, _ in series}
+        said = {
+            area: [display.say(last[f"{names[i]} ({area})"]) for i in STAGES] for area, _ in series
+        }
         kreis = said[whole_name]
         where = "im Kreis insgesamt" if profile.current().has_towns else profile.current().in_phrase
         sentence = (

@@ -187,10 +187,13 @@ def cases_by_month(
     ).reset_index()
     table.insert(0, "Monat", [display.period(z) for z in table.pop("zeitraum")])
     table = table.reindex(columns=["Monat", *MONTHLY.values()])
-    sentence = f"Im Jahr {jahr} gab es {where} {display.first_value(year, 'ganzzahl')} neue Fälle"
+    new = display.say(display.first_value(year, "ganzzahl"))
+    sentence = f"Im Jahr {jahr} gab es {where} {new} neue Fälle"
     if len(table):
         last = table.iloc[-1]
-        sentence += f"; im {last['Monat']} wurden {last['Betreute Fälle']} Fälle betreut"
+        sentence += (
+            f"; im {last['Monat']} wurden {display.say(last['Betreute Fälle'])} Fälle betreut"
+        )
     return ChartData(
         key=key,
         title=title,

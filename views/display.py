@@ -77,11 +77,14 @@ def visible(wert: float | None, unterdrueckt: bool) -> float:
 
 
 def say(text: str, unit: str = "") -> str:
-    """A shown value inside a sentence: symbols explained, numbers with their unit."""
+    """A shown value inside a sentence: symbols explained, numbers with their unit (a screen
+    reader reads the sentence as the chart's text: a bare `.`, `–` or `x` says nothing)."""
     if text == SUPPRESSED:
-        return "geheim gehalten (.)"
+        return "„.“ (geheim)"
     if text == NOT_APPLICABLE:
-        return "nicht berechenbar (x)"
+        return "„x“ (nicht berechenbar)"
+    if text == ZERO:
+        return f"0{unit}" if unit else "keine"
     return f"{text}{unit}"
 
 

@@ -156,11 +156,14 @@ def towns(filters: Filters) -> ChartData:
     table = pd.DataFrame(rows)[["Gebiet", *TIME_COLUMNS]]
     total = rows[-1]
     sentence = (
-        f"Im Case Management waren zum Ende des Zeitraums {total['Ist (VZÄ)']} von "
-        f"{total['Soll (VZÄ)']} VZÄ besetzt ({total['Besetzungsquote']}); "
+        f"Im Case Management waren zum Ende des Zeitraums {display.say(total['Ist (VZÄ)'])} "
+        f"von {display.say(total['Soll (VZÄ)'])} VZÄ besetzt "
+        f"({display.say(total['Besetzungsquote'])}); "
     )
     if vacant:
-        sentence += f"unbesetzt waren {total['Unbesetzt (VZÄ)']} VZÄ ({', '.join(vacant)})."
+        sentence += (
+            f"unbesetzt waren {display.say(total['Unbesetzt (VZÄ)'])} VZÄ ({', '.join(vacant)})."
+        )
     else:
         sentence += "alle geförderten Stellen waren besetzt."
     return ChartData(
@@ -198,11 +201,14 @@ def bausteine(filters: Filters) -> ChartData:
     gaps = [f"{r['Baustein']} {r['Unbesetzt (VZÄ)']}" for r in rows[:-1] if _vacant(r)]
     last = rows[-1]
     sentence = (
-        f"Im Kreis waren zum Ende des Zeitraums {last['Ist (VZÄ)']} von {last['Soll (VZÄ)']} VZÄ "
-        f"besetzt ({last['Besetzungsquote']}); "
+        f"Im Kreis waren zum Ende des Zeitraums {display.say(last['Ist (VZÄ)'])} von "
+        f"{display.say(last['Soll (VZÄ)'])} VZÄ besetzt "
+        f"({display.say(last['Besetzungsquote'])}); "
     )
     if gaps:
-        sentence += f"unbesetzt waren {last['Unbesetzt (VZÄ)']} VZÄ ({', '.join(gaps)})."
+        sentence += (
+            f"unbesetzt waren {display.say(last['Unbesetzt (VZÄ)'])} VZÄ ({', '.join(gaps)})."
+        )
     else:
         sentence += "in keinem Baustein war eine Stelle unbesetzt."
     return ChartData(
@@ -243,8 +249,8 @@ def over_time(filters: Filters) -> ChartData:
         last = rows[-1]
         gaps = [f"{r['Zeitraum']} {r['Unbesetzt (VZÄ)']} VZÄ" for r in rows if _vacant(r)]
         sentence = (
-            f"Zuletzt ({last['Zeitraum']}) waren {where} {last['Ist (VZÄ)']} von "
-            f"{last['Soll (VZÄ)']} VZÄ besetzt; "
+            f"Zuletzt ({last['Zeitraum']}) waren {where} {display.say(last['Ist (VZÄ)'])} von "
+            f"{display.say(last['Soll (VZÄ)'])} VZÄ besetzt; "
         )
         if gaps:
             sentence += (

@@ -153,7 +153,8 @@ def target_groups(filters: Filters) -> ChartData:
         f"Betreute Fälle nach Zielgruppe, {display.period(filters.zeitraum)}, {name}",
         frame,
         ("Zielgruppe", "Betreute Fälle"),
-        start=f"In {name} wurden {display.in_period(filters.zeitraum)} {total} Fälle betreut",
+        start=f"In {name} wurden {display.in_period(filters.zeitraum)} {display.say(total)} Fälle "
+        "betreut",
         before="; die größte Zielgruppe waren ",
         note=dimensions.noted(
             "Ein Fall kann zu mehreren Zielgruppen gehören; die Zielgruppen überschneiden sich.",
@@ -174,7 +175,8 @@ def topics(filters: Filters) -> ChartData:
         f"Betreute Fälle nach Handlungsfeld, {display.period(filters.zeitraum)}, {name}",
         frame,
         ("Handlungsfeld", "Betreute Fälle"),
-        start=f"Von {total} betreuten Fällen in {name} {display.in_period(filters.zeitraum)}",
+        start=f"Von {display.say(total)} betreuten Fällen in {name} "
+        f"{display.in_period(filters.zeitraum)}",
         before=" hatten die meisten das Handlungsfeld ",
         otherwise=" ist keine Zahl je Handlungsfeld darstellbar",
         note=dimensions.noted(
@@ -198,8 +200,8 @@ def referrals(filters: Filters) -> ChartData:
         f"Vermittlungen nach Partner, {display.period(filters.zeitraum)}, {name}",
         _coded(frame, "auspraegung", "partner"),
         ("Partner", "Vermittlungen"),
-        start=f"{name} hat {display.in_period(filters.zeitraum)} {shown} Vermittlungen an "
-        "Partner erfasst",
+        start=f"{name} hat {display.in_period(filters.zeitraum)} {display.say(shown)} "
+        "Vermittlungen an Partner erfasst",
         before=", am häufigsten an: ",
         otherwise="; nach Partner werden Vermittlungen nur für den ganzen Kreis veröffentlicht "
         "(Seite Handlungsfelder), je Stadt wären die Zahlen zu klein",
@@ -222,9 +224,10 @@ def staffing(filters: Filters) -> ChartData:
         key="stadt-personal",
         title=f"Personal im Case Management, {display.period(filters.zeitraum)}, {name}",
         sentence=(
-            f"Am Ende des Zeitraums waren in {name} {shown['vzae_ist']} von "
-            f"{shown['vzae_soll']} geförderten Stellen besetzt ({shown['besetzungsquote']}); "
-            f"auf eine besetzte Stelle kamen {shown['faelle_je_vzae']} Fälle."
+            f"Am Ende des Zeitraums waren in {name} {display.say(shown['vzae_ist'])} von "
+            f"{display.say(shown['vzae_soll'])} geförderten Stellen besetzt "
+            f"({display.say(shown['besetzungsquote'])}); auf eine besetzte Stelle kamen "
+            f"{display.say(shown['faelle_je_vzae'])} Fälle."
         ),
         table=table,
         note=(
@@ -325,9 +328,10 @@ def baustein3(filters: Filters) -> ChartData:
         total = table.iloc[-1]
         sentence = (
             f"I{display.in_period(filters.zeitraum)[1:]} wurden für Einwohner von {name} "
-            f"{total['Aktiv angesprochen']} Personen aktiv angesprochen, "
-            f"{total['Anträge']} Anträge gestellt und "
-            f"{total['Erteilungen / Einbürgerungen']} Erteilungen oder Einbürgerungen "
+            f"{display.say(total['Aktiv angesprochen'])} Personen aktiv angesprochen, "
+            f"{display.say(total['Anträge'])} Anträge gestellt und "
+            f"{display.say(total['Erteilungen / Einbürgerungen'])} Erteilungen oder "
+            "Einbürgerungen "
             "entschieden."
         )
     serving = profile.current().authority_of(filters.gebiet)

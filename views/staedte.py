@@ -162,9 +162,10 @@ def cases(filters: Filters) -> ChartData:
     towns = areas[~areas["ist_kreis"].astype(bool)]
     active = [_visible(_cell(frame, "faelle_aktiv", g)) for g in towns["gebiet"]]
     sentence = (
-        f"Im Kreis wurden {display.in_period(filters.zeitraum)} {kreis['Betreute Fälle']} "
-        f"Fälle betreut und {kreis['Erreichte Personen']} Personen erreicht, neue Fälle: "
-        f"{kreis['Neue Fälle']}"
+        f"Im Kreis wurden {display.in_period(filters.zeitraum)} "
+        f"{display.say(kreis['Betreute Fälle'])} Fälle betreut und "
+        f"{display.say(kreis['Erreichte Personen'])} Personen erreicht, neue Fälle: "
+        f"{display.say(kreis['Neue Fälle'])}"
     )
     visible = [(v, n) for v, n in zip(active, towns["name"], strict=True) if v > 0]
     if len(visible) > 1:  # a comparison, not a town's user's own town alone
@@ -218,7 +219,7 @@ def per_inhabitants(filters: Filters) -> ChartData:
     active = bars_frame[(bars_frame["Kennzahl"] == "Betreute Fälle")].iloc[:-1]
     sentence = (
         f"Je 10.000 Einwohner wurden im Kreis {display.in_period(filters.zeitraum)} "
-        f"{table.iloc[-1][column]} Fälle betreut"
+        f"{display.say(table.iloc[-1][column])} Fälle betreut"
     )
     spread = _extremes(list(towns[column]), list(active["wert"]), list(towns["Gebiet"]))
     if spread:
@@ -277,7 +278,8 @@ def per_post(filters: Filters) -> ChartData:
         }
     ).iloc[:-1]
     sentence = (
-        f"Im Kreis kamen am Ende des Zeitraums {table.iloc[-1][column]} Fälle auf eine besetzte "
+        f"Im Kreis kamen am Ende des Zeitraums {display.say(table.iloc[-1][column])} Fälle auf "
+        "eine besetzte "
         "Case-Management-Stelle"
     )
     spread = _extremes(list(table[column][:-1]), values[:-1], list(table["Gebiet"][:-1]))

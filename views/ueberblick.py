@@ -76,8 +76,8 @@ def towns(filters: Filters) -> ChartData:
     table = pd.DataFrame(rows)
     kreis = table.iloc[-1]
     sentence = (
-        f"Im Kreis wurden {kreis['Betreute Fälle']} Fälle betreut, "
-        f"{kreis['Fälle je besetzter Stelle']} je besetzter Stelle."
+        f"Im Kreis wurden {display.say(kreis['Betreute Fälle'])} Fälle betreut, "
+        f"{display.say(kreis['Fälle je besetzter Stelle'])} je besetzter Stelle."
     )
     for against in list(earlier)[-1:]:
         shift = kreis[f"{CHANGE} zum {against}"]

@@ -57,8 +57,9 @@ def reach(filters: Filters) -> ChartData:
     total = table.iloc[0]
     sentence = (
         f"{display.period(filters.zeitraum)}, {view_context(filters)}: insgesamt "
-        f"{total['Betreute Fälle']} betreute Fälle, {total['Neue Fälle']} neue Fälle und "
-        f"{total['Erreichte Personen']} erreichte Personen"
+        f"{display.say(total['Betreute Fälle'])} betreute Fälle, "
+        f"{display.say(total['Neue Fälle'])} neue Fälle und "
+        f"{display.say(total['Erreichte Personen'])} erreichte Personen"
     )
     sentence += dimensions.largest(
         long, "Betreute Fälle", "; die meisten betreuten Fälle hatte die Gruppe „{name}“ mit {text}"
