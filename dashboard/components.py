@@ -211,6 +211,7 @@ def make_chart_card(data: ChartData, links: bool = False, grid: bool = False) ->
     With `links`, a click on a mark opens the address in its `customdata` (the shell's
     `follow_chart_link`); the same pages are reachable by keyboard from the card's links.
     With `grid`, a table without a figure is a sortable, filterable grid (`make_grid`).
+    A card without rows is its title, sentence and notes only: no empty axes, table or files.
     """
     heading_id = f"titel-{data.key}"
     parts: list = [
@@ -221,6 +222,8 @@ def make_chart_card(data: ChartData, links: bool = False, grid: bool = False) ->
         parts.append(html.P(data.note, className="hinweis"))
     if data.comments:
         parts.append(make_comments(data.comments))
+    if data.table.empty:
+        return html.Section(parts, className="karte", **{"aria-labelledby": heading_id})
     if data.figure is not None:
         graph = {"id": {"type": ids.CHART_GRAPH, "chart": data.key}} if links else {}
         parts.append(

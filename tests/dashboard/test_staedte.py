@@ -195,8 +195,16 @@ def check_town_page(browser, published, gebiet: str, zeitraum: str) -> None:
             code = codes[row[header]]
             assert_shown(row["Betreute Fälle"], *cell("faelle_aktiv", **{dimension: code}), 0)
 
-    # Referrals by partner are published for the Kreis only (table design).
+    # Referrals by partner are published for the Kreis only (table design): the card says so
+    # and shows no empty chart, table or downloads.
     assert card_table(browser, "Vermittlungen nach Partner") == []
+    assert "nur für den ganzen Kreis" in card_sentence(browser, "Vermittlungen nach Partner")
+    assert (
+        browser.driver.find_elements(
+            "xpath", "//section[.//h2[starts-with(., 'Vermittlungen nach Partner')]]//button"
+        )
+        == []
+    )
     assert not any(key[5].startswith("partner=") and key[2] == gebiet for key in values)
 
     staff = {r["Kennzahl"]: r["Wert"] for r in card_table(browser, "Personal im Case Management")}
@@ -314,11 +322,11 @@ def download_csv(browser, title_start: str, name: str) -> list[dict[str, str]]:
 
 def test_download_of_a_card_holds_the_shown_numbers(server, browser, published):
     open_page(browser, server + f"/stadt/{WITTEN}?zeitraum=2025")
-    shown = card_table(browser, "Vermittlungen nach Partner")
+    shown = card_table(browser, "Betreute Fälle nach Zielgruppe")
     rows = download_csv(
-        browser, "Vermittlungen nach Partner", f"kim_stadt-vermittlungen_{WITTEN}_2025.csv"
+        browser, "Betreute Fälle nach Zielgruppe", f"kim_stadt-zielgruppen_{WITTEN}_2025.csv"
     )
-    assert rows == shown
+    assert rows == shown and len(rows) > 1
 
     open_page(browser, server + "/staedte?zeitraum=2025-Q2&zielgruppe=neuzugewandert")
     shown = card_table(browser, "Fälle je 10.000 Einwohner")
