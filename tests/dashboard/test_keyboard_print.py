@@ -140,3 +140,29 @@ def test_a_printed_grid_says_that_the_downloads_hold_the_whole_list(server, brow
         assert not visible(browser, ".ag-paging-panel")
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_tab_leaves_a_grid_and_arrow_keys_move_inside_it(server, browser):
+    open_page(browser, server + "/datenqualitaet")
+    cell = browser.driver.find_element(
+        By.CSS_SELECTOR, ".raster .ag-center-cols-container .ag-row[row-index='0'] .ag-cell"
+    )
+    cell.click()
+    start = browser.driver.switch_to.active_element
+    assert "ag-cell" in start.get_attribute("class")
+    outline = browser.driver.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)];"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, "the focused cell is clearly visible"
+    start.send_keys(Keys.ARROW_RIGHT)
+    right = browser.driver.switch_to.active_element
+    assert "ag-cell" in right.get_attribute("class") and right.get_attribute("col-id") != (
+        start.get_attribute("col-id")
+    )
+    right.send_keys(Keys.TAB)
+    after = browser.driver.execute_script(
+        "const e = document.activeElement;"
+        "return {cell: !!e.closest('.ag-center-cols-container'), grid: !!e.closest('.raster')};"
+    )
+    assert not after["cell"], "Tab moves out of the rows, not to the next cell"
