@@ -71,7 +71,9 @@ def _encoding_message(data: bytes, position: int) -> str:
         fields = next(csv.reader(io.StringIO(header), delimiter=delimiter)) or [""]
     prefix = data[line_start:position].decode("cp1252", errors="replace")
     index = len(next(csv.reader(io.StringIO(prefix + "x"), delimiter=delimiter or ";"))) - 1
-    column = normalise_name(fields[index]) if index < len(fields) else f"Nr. {index + 1}"
+    # by its header name where the header can be read; in the header itself, by number
+    readable = line > 1 and index < len(fields) and "\ufffd" not in fields[index]
+    column = normalise_name(fields[index]) if readable else f"Nr. {index + 1}"
     return (
         "Zeichenkodierung nicht lesbar (weder UTF-8 noch Windows-1252): "
         f"Zeile {line}, Spalte {column} (Byte 0x{data[position]:02X} "

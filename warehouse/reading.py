@@ -273,6 +273,10 @@ def _read_csv(
     data = _csv_bytes(part)
     decoded = decode(data)
     delimiter, fields = parse_header(decoded.text)
+    if len(fields) == 1 and "\t" in fields[0]:
+        raise FileRefused(
+            "Die Spalten sind durch Tabulatoren getrennt; erlaubt sind ; und , als Trennzeichen"
+        )
     header = [normalise_name(f) for f in fields]
     names, unknown = _map_columns(table, header)
     fmt = f"CSV, {decoded.encoding}, Trennzeichen „{delimiter}“"
