@@ -161,10 +161,12 @@ def _parser() -> argparse.ArgumentParser:
     indicators = commands.add_parser("indicators", help="Kennzahlentabelle ausgeben")
     indicators.add_argument(
         "--zeitraum",
-        action="append",
+        action="extend",
+        nargs="+",
         type=_period_arg,
         metavar="P",
-        help="z. B. 2025, 2025-H1, 2025-Q3, 2025-03 oder gesamt (seit Beginn)",
+        help="z. B. 2025, 2025-H1, 2025-Q3, 2025-03 oder gesamt (seit Beginn); mehrere "
+        "durch Leerzeichen getrennt oder mit --zeitraum wiederholt",
     )
     indicators.add_argument("--format", choices=["csv", "json"], default="csv")
     indicators.add_argument("--out", type=Path, help="in diese Datei schreiben")

@@ -134,3 +134,12 @@ def test_serve_on_an_address_that_is_none_says_so_and_stops(kim: Kim) -> None:
         "Adresse 256.1.1.1:8050 ist nicht verfügbar (keine gültige Adresse): Beenden Sie den "
         "Dienst, der sie belegt, oder wählen Sie mit --port und --host eine andere."
     ]
+
+
+def test_several_periods_follow_one_option_or_repeat_it(sample: Kim) -> None:
+    listed = sample.run("indicators", "--zeitraum", "2025-Q1", "2025-Q2", check=True).stdout
+    repeated = sample.run(
+        "indicators", "--zeitraum", "2025-Q1", "--zeitraum", "2025-Q2", check=True
+    ).stdout
+    periods = {line.split(",")[1] for line in listed.splitlines()[1:]}
+    assert listed == repeated and periods == {"2025-Q1", "2025-Q2"}
