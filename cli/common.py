@@ -29,9 +29,11 @@ def author(name: str | None) -> str:
 
 def file_problem(err: OSError) -> str:
     """One German sentence for a file or folder that cannot be used: the path, why, what to do."""
-    path = err.filename if err.filename is not None else "(unbekannt)"
+    paths = [str(p) for p in (err.filename, err.filename2) if p is not None]
+    path = " → ".join(paths) or "(ohne Pfad)"
     cause = FILE_REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
     return (
-        f"Datei oder Ordner {path} lässt sich nicht verwenden ({cause}): Prüfen Sie den Pfad "
-        "und die Rechte des Dienstkontos (KIM_HOME, KIM_EXPORTS, --out)."
+        f"Abgebrochen: Datei oder Ordner {path} lässt sich nicht verwenden ({cause}). Prüfen "
+        "Sie Pfad, Rechte des Dienstkontos und freien Speicherplatz (KIM_HOME, KIM_EXPORTS, "
+        "--out) und rufen Sie den Befehl erneut auf."
     )

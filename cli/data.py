@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -118,7 +119,13 @@ def _indicators(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     text = indicators.as_csv(data) if args.format == "csv" else indicators.as_json(data)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        # complete or not at all: a full disk leaves no cut-off table behind
+        scratch = args.out.with_name(f".{args.out.name}.{os.getpid()}.tmp")
+        try:
+            scratch.write_text(text, encoding="utf-8")
+            os.replace(scratch, args.out)
+        finally:
+            scratch.unlink(missing_ok=True)
     else:
         sys.stdout.write(text)
     return 0

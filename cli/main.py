@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -14,24 +15,27 @@ from typing import NoReturn
 
 from cli import accounts, data, editorial, operations, serving
 from cli.common import EXIT_USAGE, file_problem
+from editorial import comments
 from warehouse import profile
 from warehouse.profile import ProfileError
+from warehouse.schema import CUMULATIVE
 from warehouse.settings import load_settings
 
 # argparse's own messages in German (Python 3.11's wording).
 _MESSAGES = (
+    (r"the following arguments are required: (.+), (.+)", r"es fehlen: \1, \2"),
     (r"the following arguments are required: ", "es fehlt: "),
     (r"unrecognized arguments: ", "unbekannte Angaben: "),
     (r"^argument ([^:]+): ", r"Angabe \1: "),
     (r"invalid choice: (.+) \(choose from (.+)\)", r"ungültige Wahl \1 (möglich: \2)"),
     (r"expected one argument", "erwartet einen Wert"),
+    (r"expected at least one argument", "erwartet mindestens einen Wert"),
+    (r"ignored explicit argument (.+)", r"nimmt keinen Wert an (\1)"),
     (r"invalid int value: ", "keine ganze Zahl: "),
     (r"invalid float value: ", "keine Zahl: "),
     (r"not allowed with argument ", "nicht zusammen mit "),
     (r"ambiguous option: (.+) could match ", r"mehrdeutige Option \1, möglich: "),
 )
-# The forms of a period: year, half-year, quarter, month, or `gesamt` (since the start).
-PERIOD = re.compile(r"\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?|gesamt")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -62,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _period_arg(text: str) -> str:
     """argparse type for a period (2025, 2025-H1, 2025-Q3, 2025-03, gesamt)."""
-    if not PERIOD.fullmatch(text):
+    if not (comments.PERIOD.match(text) or text == CUMULATIVE):
         raise argparse.ArgumentTypeError(
             f"kein Zeitraum: {text} (z. B. 2025, 2025-H1, 2025-Q3, 2025-03 oder gesamt)"
         )
@@ -71,21 +75,22 @@ def _period_arg(text: str) -> str:
 
 def _port(text: str) -> int:
     """argparse type for a TCP port (1 .. 65535)."""
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"kein Port (1 bis 65535): {text}")
     return int(text)
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """argparse type for a number greater than 0."""
+    """argparse type for a (whole) number greater than 0."""
 
     def parse(text: str) -> int | float:
         try:
             number = kind(text)
         except ValueError:
             number = 0
-        if not number > 0:
-            raise argparse.ArgumentTypeError(f"keine Zahl größer als 0: {text}")
+        if not (number > 0 and math.isfinite(number)):
+            what = "ganze Zahl" if kind is int else "Zahl"
+            raise argparse.ArgumentTypeError(f"keine {what} größer als 0: {text}")
         return number
 
     return parse

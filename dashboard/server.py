@@ -29,12 +29,13 @@ def serve(host: str, port: int, threads: int = 8) -> None:
             ident="KIM Monitor",
             max_request_body_size=2 * 1024 * 1024,
         )
-    except (OSError, ValueError) as err:  # waitress: ValueError for a host it cannot resolve
-        cause = (
-            REASONS.get(err.errno or 0, err.strerror)
-            if isinstance(err, OSError)
-            else "keine gültige Adresse"
-        )
+    except ValueError as err:  # waitress: a host it cannot resolve
+        raise UserError(
+            f"Adresse {host}:{port} ist keine gültige Adresse: Wählen Sie mit --host eine "
+            "Adresse dieses Rechners, z. B. 127.0.0.1 oder 0.0.0.0."
+        ) from err
+    except OSError as err:
+        cause = REASONS.get(err.errno or 0, err.strerror)
         raise UserError(
             f"Adresse {host}:{port} ist nicht verfügbar ({cause}): Beenden Sie den Dienst, der "
             "sie belegt, oder wählen Sie mit --port und --host eine andere."

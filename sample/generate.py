@@ -261,7 +261,7 @@ def generate(
     if scale <= 0 or history < 1 or until < earliest:
         raise UserError(
             "Größenfaktor und Historie müssen größer als 0 sein, der letzte Stichtag frühestens "
-            f"der {earliest:%d.%m.%Y} (ein halbes Jahr nach Programmstart)."
+            f"am {earliest:%d.%m.%Y} (ein halbes Jahr nach Programmstart)."
         )
     out.mkdir(parents=True, exist_ok=True)
     writer = Writer(out, seed, errors)

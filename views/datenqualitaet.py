@@ -60,7 +60,7 @@ def _scope(filters: Filters) -> str | None:
 
 
 def _subject(filters: Filters) -> str:
-    """`Alle Quellen` for the Kreis, else the chosen town's name (a sentence's subject)."""
+    """`sources_shown` as a sentence's subject (capital first letter)."""
     return display.capital(sources_shown(filters))
 
 

@@ -76,16 +76,23 @@ def visible(wert: float | None, unterdrueckt: bool) -> float:
     return float(wert)
 
 
-def say(text: str, unit: str = "") -> str:
+def say(text: str, unit: str = "", zero: str = "") -> str:
     """A shown value inside a sentence: symbols explained, numbers with their unit (a screen
-    reader reads the sentence as the chart's text: a bare `.`, `–` or `x` says nothing)."""
+    reader reads the sentence as the chart's text: a bare `.`, `–` or `x` says nothing).
+    Zero is `0` with the unit, or `zero` (`0 %` for a rate, whose text carries its unit)."""
     if text == SUPPRESSED:
         return "„.“ (geheim)"
     if text == NOT_APPLICABLE:
         return "„x“ (nicht berechenbar)"
     if text == ZERO:
-        return f"0{unit}" if unit else "keine"
+        return zero or f"0{unit}"
     return f"{text}{unit}"
+
+
+def aside(rate: str) -> str:
+    """` (56,7 %)`: a rate in brackets after a sentence's figures; nothing if it is secret or
+    meaningless (its figures say so already)."""
+    return "" if rate in (SUPPRESSED, NOT_APPLICABLE) else f" ({say(rate, zero='0 %')})"
 
 
 def direction(richtung: str) -> str:

@@ -114,8 +114,9 @@ def results(filters: Filters) -> ChartData:
     goals, accepted = (m[1] for m in RATES)
     sentence = (
         f"{display.period(filters.zeitraum)}, {view_context(filters)}: über alle Handlungsfelder "
-        f"wurden {display.say(total[goals])} der entschiedenen Handlungsfeldziele erreicht und "
-        f"{display.say(total[accepted])} der Vermittlungen mit Ergebnis angenommen"
+        f"wurden {display.say(total[goals], zero='0 %')} der entschiedenen Handlungsfeldziele "
+        "erreicht und "
+        f"{display.say(total[accepted], zero='0 %')} der Vermittlungen mit Ergebnis angenommen"
     )
     sentence += dimensions.largest(
         long, goals, "; die höchste Zielerreichung hatte „{name}“ mit {text}"

@@ -157,8 +157,8 @@ def towns(filters: Filters) -> ChartData:
     total = rows[-1]
     sentence = (
         f"Im Case Management waren zum Ende des Zeitraums {display.say(total['Ist (VZÄ)'])} "
-        f"von {display.say(total['Soll (VZÄ)'])} VZÄ besetzt "
-        f"({display.say(total['Besetzungsquote'])}); "
+        f"von {display.say(total['Soll (VZÄ)'])} VZÄ besetzt"
+        f"{display.aside(total['Besetzungsquote'])}; "
     )
     if vacant:
         sentence += (
@@ -202,8 +202,8 @@ def bausteine(filters: Filters) -> ChartData:
     last = rows[-1]
     sentence = (
         f"Im Kreis waren zum Ende des Zeitraums {display.say(last['Ist (VZÄ)'])} von "
-        f"{display.say(last['Soll (VZÄ)'])} VZÄ besetzt "
-        f"({display.say(last['Besetzungsquote'])}); "
+        f"{display.say(last['Soll (VZÄ)'])} VZÄ besetzt"
+        f"{display.aside(last['Besetzungsquote'])}; "
     )
     if gaps:
         sentence += (
@@ -339,7 +339,7 @@ def staffing_proof(filters: Filters) -> ChartData:
     months = sorted(
         periods.loc[(periods["periodentyp"] == "monat") & (periods["jahr"] == year), "zeitraum"]
     )
-    until = f" bis {display.period(months[-1])}" if 0 < len(months) < 12 else ""
+    until = f" bis {display.period(months[-1])}" if months and months[-1] < f"{year}-12" else ""
     rows = []
     for (baustein, funktion, _, name), post in frame.groupby(
         ["baustein", "funktion", "gebiet", "gebiet_name"], sort=False

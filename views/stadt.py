@@ -225,8 +225,8 @@ def staffing(filters: Filters) -> ChartData:
         title=f"Personal im Case Management, {display.period(filters.zeitraum)}, {name}",
         sentence=(
             f"Am Ende des Zeitraums waren in {name} {display.say(shown['vzae_ist'])} von "
-            f"{display.say(shown['vzae_soll'])} geförderten Stellen besetzt "
-            f"({display.say(shown['besetzungsquote'])}); auf eine besetzte Stelle kamen "
+            f"{display.say(shown['vzae_soll'])} geförderten Stellen besetzt"
+            f"{display.aside(shown['besetzungsquote'])}; auf eine besetzte Stelle kamen "
             f"{display.say(shown['faelle_je_vzae'])} Fälle."
         ),
         table=table,

@@ -26,20 +26,21 @@ COUNTED = (
 
 
 def _issues(filters: Filters) -> pd.DataFrame:
-    """The issues of the chosen area (a town's and the Kreis's own for a town)."""
+    """The issues of the chosen area: all for the Kreis (those a user may see), else the
+    town's own."""
     frame = queries.structural_issues()
     if filters.gebiet != kreis_ags():
         frame = frame[frame["gebiet"] == filters.gebiet]
     return frame
 
 
-def _as_of(frame: pd.DataFrame) -> str:
-    """`Stand 31.10.2026` of the delivery, and which issues a user of a town sees."""
+def _as_of(frame: pd.DataFrame, filters: Filters) -> str:
+    """`Stand 31.10.2026` of the delivery, and for the Kreis which issues a town's user sees."""
     if frame.empty:
         return "ohne Lieferung"
     stand = f"Stand {display.day(pd.Timestamp(frame['stichtag'].max()).date())}"
     limit = queries.scope()
-    if limit is None:
+    if limit is None or filters.gebiet != kreis_ags():
         return stand
     towns = [name for ags, name in _areas() if ags in limit.areas and ags != kreis_ags()]
     return f"{stand}, nur {' und '.join(towns) or 'kreisweite Themen'}" + (
@@ -108,7 +109,7 @@ def pipeline(filters: Filters) -> ChartData:
     )
     return ChartData(
         key="strukturthemen-stufen",
-        title=f"Strukturthemen nach Status, {_as_of(frame)}",
+        title=f"Strukturthemen nach Status, {_as_of(frame, filters)}",
         sentence=sentence,
         table=table[["Status", "Themen"]].assign(Themen=table["text"]),
         figure=figures.bars(table, "Status", "Themen", "text", unit="Themen"),
@@ -134,7 +135,7 @@ def by_topic(filters: Filters) -> ChartData:
     )
     return ChartData(
         key="strukturthemen-handlungsfelder",
-        title=f"Strukturthemen nach Handlungsfeld, {_as_of(frame)}",
+        title=f"Strukturthemen nach Handlungsfeld, {_as_of(frame, filters)}",
         sentence=sentence,
         table=shown,
         figure=figures.bars(
@@ -162,7 +163,7 @@ def by_area(filters: Filters) -> ChartData:
     )
     return ChartData(
         key="strukturthemen-gebiete",
-        title=f"Strukturthemen nach Gebiet, {_as_of(frame)}",
+        title=f"Strukturthemen nach Gebiet, {_as_of(frame, filters)}",
         sentence=sentence,
         table=shown,
         figure=figures.bars(long, "Gebiet", "Themen", "text", series="Stand", horizontal=True),
@@ -212,9 +213,10 @@ def open_items(filters: Filters) -> ChartData:
             sentence += f" Im Mittel (Median) sind offene Themen {waiting} Tage alt."
     else:
         sentence = "Es gibt keine offenen Themen."
+    as_of = _as_of(frame if len(frame) else _issues(filters), filters)
     return ChartData(
         key="strukturthemen-offen",
-        title=f"Offene Strukturthemen, {_as_of(frame if len(frame) else _issues(filters))}",
+        title=f"Offene Strukturthemen, {as_of}",
         sentence=sentence,
         table=table,
         note="Alter = Tage vom Einbringen bis zum Stichtag der Lieferung. " + COUNTED,

@@ -81,9 +81,9 @@ def goal_rates(filters: Filters) -> ChartData:
     total = table.iloc[0]
     sentence = (
         f"{display.period(filters.zeitraum)}, {view_context(filters)}: über alle Zielgruppen "
-        f"Ziele erreicht bei {display.say(total['Ziele erreicht'])} der abgeschlossenen Fälle "
-        "ohne Wegzug, mindestens teilweise bei "
-        f"{display.say(total['Ziele mindestens teilweise erreicht'])}"
+        f"Ziele erreicht bei {display.say(total['Ziele erreicht'], zero='0 %')} der "
+        "abgeschlossenen Fälle ohne Wegzug, mindestens teilweise bei "
+        f"{display.say(total['Ziele mindestens teilweise erreicht'], zero='0 %')}"
     )
     sentence += dimensions.largest(
         long, "Ziele erreicht", "; am höchsten war die Quote bei „{name}“ mit {text}"

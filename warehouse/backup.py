@@ -79,25 +79,29 @@ def create(settings: Settings, target: Path) -> tuple[Path, Manifest]:
         target = target / f"kim-sicherung-{profile.current().ags}-{now:%Y%m%d-%H%M%S}.zip"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".teil")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # personal data (pseudonymised) and the session key, from the start
     hashes: dict[str, str] = {}
-    # Writers (load, build, cleanup) wait while the copy is taken; readers go on.
-    with (
-        exclusive(settings.lock_path, settings.lock_timeout_seconds),
-        tempfile.TemporaryDirectory(dir=home, prefix=".sicherung-") as scratch,
-        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
-    ):
-        for name, path in _snapshot(home, Path(scratch)):
-            out.write(path, name)
-            hashes[name] = sha256(path)
-        manifest = Manifest(
-            erstellt=now.isoformat(timespec="seconds"),
-            version=version("kim-monitor"),
-            kreis=f"{profile.current().ags} {profile.current().name}",
-            dateien=hashes,
-        )
-        out.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
-    os.chmod(partial, 0o600)  # personal data (pseudonymised) and the session key
-    os.replace(partial, target)
+    try:
+        # Writers (load, build, cleanup) wait while the copy is taken; readers go on.
+        with (
+            exclusive(settings.lock_path, settings.lock_timeout_seconds),
+            tempfile.TemporaryDirectory(dir=home, prefix=".sicherung-") as scratch,
+            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+        ):
+            for name, path in _snapshot(home, Path(scratch)):
+                out.write(path, name)
+                hashes[name] = sha256(path)
+            manifest = Manifest(
+                erstellt=now.isoformat(timespec="seconds"),
+                version=version("kim-monitor"),
+                kreis=f"{profile.current().ags} {profile.current().name}",
+                dateien=hashes,
+            )
+            out.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # a backup that failed leaves no copy of the data behind
     return target, manifest
 
 

@@ -7,7 +7,7 @@ import shutil
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -243,7 +243,8 @@ class _Load:
             )
             return None
         today = date.today()
-        if name.stichtag > today:  # a mistyped year would hold back every later delivery
+        # a mistyped year would hold back every later delivery (a day's grace for time zones)
+        if name.stichtag > today + timedelta(days=1):
             self._refuse_file(
                 path,
                 name,

@@ -17,6 +17,7 @@ from dashboard.components import (
     make_page_header,
     make_section,
 )
+from views import queries
 from views.charts import build
 from views.datenqualitaet import (
     FEHLERLISTE,
@@ -37,14 +38,18 @@ access.register_page(__name__, "/datenqualitaet", "Datenqualität", 8, ("gebiet"
 def layout(**query: str) -> html.Div:
     """The page for the area in the URL (the Kreis shows every source)."""
     filters = from_query(query)
-    kreis = filters.gebiet == kreis_ags()
+    every_source = filters.gebiet == kreis_ags() and queries.scope() is None
     subject = sources_shown(filters)
-    intro = (
-        "Was die Städte, die Koordinierungsstelle und die Ausländerbehörden geliefert haben: "
-        "Datenstand, Zeilen in Quarantäne mit ihren Gründen, die Fehlerliste zum Korrigieren, "
-        "die Vollständigkeit der freiwilligen Angaben und alle Lieferungen."
+    delivered = (
+        "Was die Städte, die Koordinierungsstelle und die Ausländerbehörden geliefert haben"
+        if every_source
+        else f"Was {subject} geliefert hat"
     )
-    if kreis:
+    intro = (
+        f"{delivered}: Datenstand, Zeilen in Quarantäne mit ihren Gründen, die Fehlerliste zum "
+        "Korrigieren, die Vollständigkeit der freiwilligen Angaben und alle Lieferungen."
+    )
+    if every_source:
         intro += " Wählen Sie eine Stadt, um nur ihre Lieferungen und ihre Fehlerliste zu sehen."
     sections = [
         make_section(

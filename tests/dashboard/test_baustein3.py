@@ -54,7 +54,7 @@ def check_stage_cards(browser, values: dict, zeitraum: str) -> list[str]:
         assert_grain_note(browser, f"{title}: ", any(k in values for k in keys))
         sentence = card_sentence(browser, f"{title}: ")
         for row in rows:
-            said = {".": "„.“ (geheim)", "–": "keine"}.get(row["Kreis insgesamt"])
+            said = {".": "„.“ (geheim)", "–": "0"}.get(row["Kreis insgesamt"])
             assert (said or row["Kreis insgesamt"]) in sentence
     return own
 

@@ -542,6 +542,6 @@ def test_scale_multiplies_the_volume(clean, tmp_path: Path) -> None:
 
 def test_invalid_arguments_are_refused(tmp_path: Path) -> None:
     for arguments in ({"history": 0}, {"scale": 0}, {"until": date(2021, 3, 31)}):
-        with pytest.raises(UserError, match=r"frühestens der 31\.07\.2021"):
+        with pytest.raises(UserError, match=r"frühestens am 31\.07\.2021"):
             generate(tmp_path, **arguments)
     assert not list(tmp_path.iterdir())

@@ -15,7 +15,7 @@ from warehouse import profile
 from warehouse.schema import kreis_ags
 
 # A symbol standing alone in running text.
-BARE = re.compile(r"(^|[\s(])([.–x])(\s|$|[,;:)])")
+BARE = re.compile(r"(^|[\s(])([.–x])(\s|$|[,;:).])")
 
 
 @pytest.fixture

@@ -109,3 +109,8 @@ def test_a_town_user_sees_its_own_and_the_kreis_wide_issues_said_as_such(
     for data in (areas, status):
         assert data.title.endswith(f", nur {town.name} und kreisweite Themen"), data.title
     assert f"Von {sum(own.values())} eingebrachten Themen" in status.sentence
+    # The town itself: its own issues, named as the page names the town.
+    with queries.session(limit):
+        chosen = build("strukturthemen-stufen", Filters(zeitraum="2025", gebiet=town.ags))
+    assert "kreisweit" not in chosen.title and "nur" not in chosen.title
+    assert f"Von {own[town.ags]} eingebrachten Themen" in chosen.sentence

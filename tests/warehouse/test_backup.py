@@ -124,3 +124,13 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(
     empty = Kim(home=tmp_path / "leer", exports=tmp_path / "leer-exports")
     assert empty.run("sicherung", "einspielen", str(damaged)).returncode == 1
     assert not (empty.home / "warehouse.duckdb").exists()
+
+
+
+def test_a_backup_that_fails_leaves_no_partial_copy(sample: Kim, tmp_path: Path) -> None:
+    kim = copy_installation(sample, tmp_path / "kopie")
+    (kim.home / "kim.duckdb").write_bytes(b"kein DuckDB")
+    target = tmp_path / "ziel" / "sicherung.zip"
+    result = kim.run("sicherung", "erstellen", str(target))
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert list(target.parent.iterdir()) == [], "no partial copy of the data stays behind"
