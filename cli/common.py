@@ -29,8 +29,9 @@ def author(name: str | None) -> str:
 
 def file_problem(err: OSError) -> str:
     """One German sentence for a file or folder that cannot be used: the path, why, what to do."""
-    paths = [str(p) for p in (err.filename, err.filename2) if p is not None]
-    path = " → ".join(paths) or "(ohne Pfad)"
+    # of a move (os.replace), the place it was to go
+    path = err.filename2 if err.filename2 is not None else err.filename
+    path = "(ohne Pfad)" if path is None else path
     cause = FILE_REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
     return (
         f"Abgebrochen: Datei oder Ordner {path} lässt sich nicht verwenden ({cause}). Prüfen "

@@ -37,7 +37,11 @@ def test_a_provider_delivers_the_cases_of_its_towns(kim: Kim, monkeypatch) -> No
     code, report = kim.load_json()
     assert code == 1
     by_file = {f["file"]: f for f in report["files"]}
-    assert by_file["awo-herne_2025-06-30_faelle.csv"]["status"] == "unbekannt"
+    # Named like an export, but no provider of this profile: refused, the source named.
+    awo = by_file["awo-herne_2025-06-30_faelle.csv"]
+    assert awo["status"] == "abgelehnt"
+    assert "„awo-herne“ ist weder AGS noch Träger des Kreisprofils" in awo["meldungen"][0]
+    assert (kim.exports / "awo-herne_2025-06-30_faelle.csv").exists()
     faelle = by_file["caritas-herne_2025-06-30_faelle.csv"]
     assert faelle["quelle"] == "caritas-herne"
     assert faelle["zeilen_quarantaene"] == 1
