@@ -381,6 +381,7 @@ CARD_ROWS = """
         return rows;
     }
     const table = card.querySelector('table');
+    if (!table) return [];  // a card without rows shows no table
     const head = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
     return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
         [...tr.children].map((cell, i) => [head[i], cell.textContent.trim()])));
