@@ -126,7 +126,6 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(
     assert not (empty.home / "warehouse.duckdb").exists()
 
 
-
 def test_a_backup_that_fails_leaves_no_partial_copy(sample: Kim, tmp_path: Path) -> None:
     kim = copy_installation(sample, tmp_path / "kopie")
     (kim.home / "kim.duckdb").write_bytes(b"kein DuckDB")

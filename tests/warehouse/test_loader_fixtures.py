@@ -833,24 +833,15 @@ def test_unknown_file_name_is_reported_and_left_untouched(fixture_load, file):
     assert loaded.archived(file) == []
 
 
-@pytest.mark.parametrize(("file", "reason"), MISNAMED)
-def test_misnamed_export_is_refused_with_the_wrong_part_named(fixture_load, file, reason):
-    """A name shaped like an export with a wrong part is refused, says which, stays untouched."""
+@pytest.mark.parametrize(("file", "named"), MISNAMED + NO_SOURCE)
+def test_misnamed_export_or_one_of_no_source_is_refused_naming_why(fixture_load, file, named):
+    """A name shaped like an export with a wrong part, or an AGS that is no source (or does
+    not deliver that table): refused, saying which, left untouched, nothing stored."""
     loaded = fixture_load("unbekannt")
     entries = loaded.of(file)
     assert [e["status"] for e in entries] == ["abgelehnt"]
-    assert reason in " ".join(entries[0]["meldungen"])
+    assert named in " ".join(entries[0]["meldungen"])
     assert (loaded.kim.exports / file).read_bytes() == (FIXTURES / "unbekannt" / file).read_bytes()
-    assert loaded.archived(file) == []
-
-
-@pytest.mark.parametrize(("file", "ags"), NO_SOURCE)
-def test_file_of_no_source_is_refused(fixture_load, file, ags):
-    """An AGS that is no source (or does not deliver that table) is refused; nothing stored."""
-    loaded = fixture_load("unbekannt")
-    entries = loaded.of(file)
-    assert [e["status"] for e in entries] == ["abgelehnt"]
-    assert ags in " ".join(entries[0]["meldungen"])
     assert loaded.all_snapshot_rows() == 0
     assert loaded.archived(file) == []
 
