@@ -473,12 +473,12 @@ def completeness(filters: Filters) -> ChartData:
             rows, columns=["Stadt", "Fälle", *(display.label("feld", f) for f in fields)]
         )
         if len(frame):
+            towns = frame["gebiet"].nunique()
             low = frame.sort_values(["anteil_prozent", "gebiet", "feld"]).iloc[0]
             sentence = (
                 f"Am seltensten ausgefüllt ist „{low['Angabe']}“ in "
                 f"{names.get(low['gebiet'], low['gebiet'])} ({low['text']} der Fälle); "
-                f"in {_count(frame['gebiet'].nunique())} "
-                f"{'Stadt' if frame['gebiet'].nunique() == 1 else 'Städten'} wurden "
+                f"in {_count(towns)} {'Stadt' if towns == 1 else 'Städten'} wurden "
                 f"{_count(len(fields))} freiwillige Angaben geprüft."
             )
         else:

@@ -43,9 +43,7 @@ def _as_of(frame: pd.DataFrame, filters: Filters) -> str:
     if limit is None or filters.gebiet != kreis_ags():
         return stand
     towns = [name for ags, name in _areas() if ags in limit.areas and ags != kreis_ags()]
-    return f"{stand}, nur {' und '.join(towns) or 'kreisweite Themen'}" + (
-        " und kreisweite Themen" if towns else ""
-    )
+    return f"{stand}, nur {' und '.join([*towns, 'kreisweite Themen'])}"
 
 
 def _areas() -> list[tuple[str, str]]:

@@ -225,7 +225,7 @@ class _Load:
                 name, mapping = found
         problem = misnamed(path.name) if name is None and path.is_file() else None
         if problem:  # named like an export, but something in the name is wrong
-            self._refuse_name(path, problem)
+            self._refuse_file(path, None, f"{problem}; Datei bleibt unverändert")
             return None
         if name is None or not path.is_file():
             self._result(
@@ -348,33 +348,21 @@ class _Load:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def _refuse_name(self, path: Path, problem: str) -> None:
-        """Record a refusal of a file whose name is wrong; it stays in the landing folder."""
-        result = FileResult(
-            path.name,
-            None,
-            None,
-            None,
-            ABGELEHNT,
-            meldungen=[f"{problem}; Datei bleibt unverändert"],
-        )
-        self._result(result)
-        self._log(result, sha=None, archive=None, refusal="datei")
-
     def _refuse_file(
         self,
         path: Path,
-        name: InputName,
+        name: InputName | None,
         message: str,
         *,
         part: Part | None = None,
     ) -> None:
-        """Record a refusal of a whole file (or a part); the file stays in the landing folder."""
+        """Record a refusal of a whole file (or a part); the file stays in the landing folder.
+        Without a name: a file whose name is wrong."""
         result = FileResult(
             path.name,
-            name.ags,
-            name.stichtag,
-            part.table if part else name.table,
+            name.ags if name else None,
+            name.stichtag if name else None,
+            part.table if part else name.table if name else None,
             ABGELEHNT,
             meldungen=[message],
             teil=part.member if part else None,
