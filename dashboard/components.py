@@ -232,6 +232,7 @@ def make_chart_card(data: ChartData, links: bool = False, grid: bool = False) ->
         parts.append(
             html.Div(
                 dcc.Graph(figure=data.figure, config=GRAPH_CONFIG, className="grafik", **graph),
+                className="grafikrahmen",
                 role="img",
                 **{"aria-label": f"Grafik: {data.title}. {data.sentence}"},
             )

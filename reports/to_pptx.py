@@ -109,7 +109,7 @@ def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
         values = trace.x if horizontal else trace.y
         labels = trace.text if trace.type == "bar" and trace.text is not None else None
         series[trace.name or "Wert"] = {
-            str(category): None
+            _flat(category): None
             if value is None
             or math.isnan(float(value))
             or (labels is not None and labels[i] == display.SUPPRESSED)
@@ -168,7 +168,7 @@ def _references(figure: go.Figure) -> list[tuple[float, str]]:
 def _side_labels(figure: go.Figure) -> dict[str, str]:
     """Labels that stand right of the plot level with their bar (category → text)."""
     return {
-        str(note.y): str(note.text)
+        _flat(note.y): str(note.text).replace("<br>", "\v")
         for note in figure.layout.annotations
         if note.xref == "paper" and note.x == 1 and (note.yref or "y") == "y"
     }
@@ -210,9 +210,16 @@ def _fix_plot(
         right = graphic.left + graphic.width
         for index, category in enumerate(categories):
             if category in side_labels:
-                at = y0 + int(step * (index + 0.5)) - Inches(0.15)
-                label = _text(slide, side_labels[category], at, Inches(0.3), Pt(10))
+                text = side_labels[category]
+                lines = text.count("\v") + 1
+                at = y0 + int(step * (index + 0.5)) - Inches(0.05) - Inches(0.09) * lines
+                label = _text(slide, text, at, Inches(0.05) + Inches(0.17) * lines, Pt(10))
                 label.left, label.width = x0 + w + Inches(0.1), right - (x0 + w)
+
+
+def _flat(category: object) -> str:
+    """A category of a figure as a chart's category: PowerPoint wraps it where it must."""
+    return str(category).replace("<br>", " ")
 
 
 def _pin_plot(graphic: GraphicFrame, top: float) -> tuple[int, int, int, int]:

@@ -9,6 +9,7 @@ suppressed carry no bar and the label `.`.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -151,8 +152,12 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
     """Goal progress: bars of the share of the pro-rata expectation, line at 100 %.
 
     The labels (value and status) stand in a column right of the plot, level with their
-    bars: at the bar's end a label of a bar near 100 % would cross the line.
+    bars: at the bar's end a label of a bar near 100 % would cross the line. Long names and
+    labels wrap, so that the bars keep their room on a narrow screen.
     """
+    frame = frame.assign(
+        **{name: frame[name].map(lambda t: _wrapped(t, 24)), label: frame[label].map(_wrapped)}
+    )
     figure = bars(frame, name, share, label, horizontal=True, unit="%")
     figure.update_traces(textposition="none")
     for goal, text in frame[[name, label]].itertuples(index=False):
@@ -172,8 +177,25 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
         x=100, y=1.02, yref="paper", text="Erwartung", showarrow=False, font={"size": 12}
     )
     figure.update_xaxes(ticksuffix=" %")
-    figure.update_layout(margin={"r": 230})
+    texts = [*frame[name], *frame[label]]
+    lines = max((text.count("<br>") + 1 for text in texts), default=1)
+    longest = max((len(line) for text in frame[label] for line in text.split("<br>")), default=0)
+    # The labels' column as wide as their longest line (about 7,5 px a character), each bar
+    # as high as the most lines of a name or label (about 17 px a line).
+    figure.update_layout(
+        margin={"r": 24 + 7.5 * longest},
+        height=max(340, 110 + len(frame) * (17 * lines + 14)),
+    )
     return figure
+
+
+def _wrapped(text: object, width: int = 20) -> str:
+    """The text in lines of about `width` characters (`<br>`), its own line breaks kept."""
+    return "<br>".join(
+        line
+        for part in str(text).split("<br>")
+        for line in textwrap.wrap(part, width, break_on_hyphens=False) or [""]
+    )
 
 
 def town_map(

@@ -107,7 +107,7 @@ def progress(filters: Filters) -> ChartData:
             {
                 "Ziel": name,
                 "anteil": share,
-                "text": f"{share_text} {status}",
+                "text": f"{share_text}<br>{status}",
             }
         )
     table = pd.DataFrame(rows, columns=COLUMNS)

@@ -119,6 +119,12 @@ def layout(**query: str) -> html.Div:
                             "einzeln ansteuerbar. Die Tabelle zur Grafik enthält sie vollständig."
                         ),
                         html.Li(
+                            "Auf schmalen Bildschirmen und bei starker Vergrößerung behält eine "
+                            "Grafik eine lesbare Breite und lässt sich in ihrem Rahmen seitlich "
+                            "verschieben; die Seite selbst und die Tabelle zur Grafik passen "
+                            "sich der Breite an."
+                        ),
+                        html.Li(
                             "In Balkengrafiken mit mehreren Reihen unterscheiden sich die Reihen "
                             "durch Farbe und Reihenfolge, die Legende steht unter der Grafik. "
                             "Die Tabelle zur Grafik nennt jede Reihe mit ihrem Namen."

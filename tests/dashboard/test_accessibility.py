@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.dashboard.conftest import PAGES, axe_violations, open_page
 
@@ -77,3 +78,47 @@ def test_long_pages_open_with_links_to_every_section(server, browser, path):
     )
     # in view (scrolled to its top, give or take a fraction of a pixel)
     assert -1 < top < browser.driver.execute_script("return window.innerHeight;"), title
+
+
+@pytest.mark.parametrize("width", [320, 600])
+def test_charts_keep_room_for_their_bars_and_labels_on_narrow_screens(server, browser, width):
+    # A chart squeezed to the screen cuts its labels and leaves no room to draw; it keeps a
+    # readable width and scrolls inside its frame, while the page itself does not scroll.
+    metrics = {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        for path in ("/ziele", "/personal", "/staedte"):
+            open_page(browser, server + path)
+            WebDriverWait(browser.driver, 20).until(
+                lambda d: d.execute_script(
+                    "const g = document.querySelectorAll('main .grafik');"
+                    "return g.length > 0 && [...g].every(e => e.querySelector('.main-svg'));"
+                )
+            )
+            charts = browser.driver.execute_script(
+                """
+                return [...document.querySelectorAll('main .grafik')].map(g => {
+                    const frame = g.getBoundingClientRect();
+                    const plot = g.querySelector('.draglayer .nsewdrag');
+                    const ticks = [...g.querySelectorAll('.ytick text, .xtick text')]
+                        .map(t => t.getBoundingClientRect());
+                    return {title: g.closest('.karte').querySelector('h2, h3').textContent,
+                            width: frame.width,
+                            plot: plot ? plot.getBoundingClientRect().width : null,
+                            cut: ticks.filter(t => t.left < frame.left - 1
+                                                   || t.right > frame.right + 1).length};
+                });
+                """
+            )
+            page = browser.driver.execute_script(
+                "return [document.documentElement.scrollWidth, "
+                "document.documentElement.clientWidth];"
+            )
+            assert page[0] <= page[1], path
+            drawn = [c for c in charts if c["plot"] is not None]
+            assert drawn, path
+            for chart in drawn:
+                assert chart["cut"] == 0, (path, chart)
+                assert chart["plot"] >= max(120, chart["width"] / 4), (path, chart)
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
