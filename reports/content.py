@@ -8,7 +8,7 @@ from its frozen copy instead of the current build.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +23,9 @@ from warehouse.errors import UserError
 from warehouse.progress import Progress, quiet
 from warehouse.schema import kreis_ags
 from warehouse.settings import Settings
+
+# Columns of the delivery table that count rows (see `_without_row_counts`).
+ROW_COUNTS = ("Zeilen geladen", "Zeilen in Quarantäne", "Veränderung zur Vorlieferung")
 
 ARTS = {
     "land": "Bericht an das Land",
@@ -78,10 +81,6 @@ LAND = (
         ),
     ),
     ("Ziele und ihr Stand", ("ziele-fortschritt",)),
-    (
-        "Hinweise zur Datenqualität",
-        ("datenqualitaet-quarantaene", "datenqualitaet-gruende", "datenqualitaet-vollstaendigkeit"),
-    ),
 )
 # The steering group pack: at most ten pages or slides with the cover.
 LENKUNGSGRUPPE = (
@@ -242,10 +241,24 @@ def assemble(settings: Settings, art: str, zeitraum: str, progress: Progress = q
             build_id=str(info["build_id"]),
             veroeffentlicht=pd.Timestamp(info["veroeffentlicht"]).strftime("%d.%m.%Y"),
             freigabe=freigabe,
-            datenstand=charts.build("datenqualitaet-stand", filters),
+            datenstand=_without_row_counts(charts.build("datenqualitaet-stand", filters)),
             sections=tuple(sections),
             erstellt=datetime.now(),
         )
+
+
+def _without_row_counts(data: ChartData) -> ChartData:
+    """The delivery table without its row counts: the rows of a town's case, contact or
+    referral table count cases, and their changes count a month's new ones, which the
+    attacker check does not protect. A report leaves the office: it names dates and status."""
+    counts = [column for column in data.table.columns if column in ROW_COUNTS]
+    note = f"{data.note} " if data.note else ""
+    return replace(
+        data,
+        table=data.table.drop(columns=counts),
+        note=note + "Zeilenzahlen und Quarantäne stehen im Dashboard, nicht im Bericht: sie "
+        "zählen Fälle und sind nicht gegen Rückrechnung geschützt.",
+    )
 
 
 def _chart(key: str, filters: Filters) -> ChartData:
@@ -307,7 +320,7 @@ def comparison(
 
 def open_problems(filters: Filters) -> ChartData:
     """Sources whose data are outdated or had rows quarantined in their current delivery."""
-    stand = charts.build("datenqualitaet-stand", filters)
+    stand = _without_row_counts(charts.build("datenqualitaet-stand", filters))
     table = stand.table
     hints = table[table["Hinweis"].astype(str) != ""]
     if hints.empty:

@@ -156,7 +156,7 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
     labels wrap, so that the bars keep their room on a narrow screen.
     """
     frame = frame.assign(
-        **{name: frame[name].map(lambda t: _wrapped(t, 24)), label: frame[label].map(_wrapped)}
+        **{name: frame[name].map(lambda t: _wrapped(t, 34)), label: frame[label].map(_wrapped)}
     )
     figure = bars(frame, name, share, label, horizontal=True, unit="%")
     figure.update_traces(textposition="none")
@@ -173,8 +173,16 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
             align="left",
         )
     figure.add_vline(x=100, line={"color": "#1a1a1a", "dash": "dash"})
+    # Above the plot, clear of the line and the first bar.
     figure.add_annotation(
-        x=100, y=1.02, yref="paper", text="Erwartung", showarrow=False, font={"size": 12}
+        x=100,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        yshift=4,
+        text="Erwartung",
+        showarrow=False,
+        font={"size": 12},
     )
     figure.update_xaxes(ticksuffix=" %")
     texts = [*frame[name], *frame[label]]
@@ -183,7 +191,7 @@ def progress(frame: pd.DataFrame, name: str, share: str, label: str) -> go.Figur
     # The labels' column as wide as their longest line (about 7,5 px a character), each bar
     # as high as the most lines of a name or label (about 17 px a line).
     figure.update_layout(
-        margin={"r": 24 + 7.5 * longest},
+        margin={"r": 24 + 7.5 * longest, "t": 40},
         height=max(340, 110 + len(frame) * (17 * lines + 14)),
     )
     return figure

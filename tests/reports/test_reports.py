@@ -767,3 +767,28 @@ def test_the_report_command_tells_its_progress_step_by_step(reports: Reports) ->
         assert done == sorted(done) and done[-1] == total > 0, step
         assert len(done) <= 11, step
     assert steps[WRITING][-1] == (3, 3)
+
+
+# Headers of record counts: a town's rows of cases, contacts or referrals count cases, and their
+# changes a month's new ones; the attacker check does not protect them.
+ROW_COUNT_HEADERS = {
+    "Zeilen gelesen",
+    "Zeilen geladen",
+    "Zeilen in Quarantäne",
+    "Veränderung zur Vorlieferung",
+    "Ausgefüllt (Fälle)",
+}
+
+
+def test_reports_leaving_the_office_hold_no_unprotected_record_counts(reports):
+    for path in workbooks(reports):
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            cells = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+            assert not cells & ROW_COUNT_HEADERS, (path.name, sheet.title)
+    # The state of every source stays, with its dates.
+    sheet = sheet_titled(reports.land["xlsx"], "Datenstand je Quelle und Tabelle")
+    _, rows = table_rows(sheet, "Quelle")
+    assert rows and all(row["Aktueller Stichtag"].value for row in rows.values())
+    for path in (reports.land["pdf"], reports.steering["pdf"]):
+        text = squeezed(" ".join(pdf_pages(path)))
+        assert "ZeileninQuarantäneje" not in text and "Ausgefüllt(Fälle)" not in text, path.name
