@@ -18,7 +18,7 @@ from editorial import comments, signoffs
 from views import charts, display, queries, trends
 from views.charts import ChartData
 from views.filters import Filters, period_type, previous_period
-from views.headlines import since_start
+from views.headlines import since_start, unfinished
 from warehouse.errors import UserError
 from warehouse.progress import Progress, quiet
 from warehouse.schema import kreis_ags
@@ -144,6 +144,8 @@ class Report:
     datenstand: ChartData
     sections: tuple[Section, ...]
     erstellt: datetime
+    # a period the data do not yet cover to its end (`headlines.unfinished`), else empty
+    unvollstaendig: str = ""
 
     @property
     def title(self) -> str:
@@ -172,6 +174,7 @@ class Report:
             self.filters,
             f"Build {self.build_id}, veröffentlicht am {self.veroeffentlicht}",
             self.freigabe,
+            *([f"Hinweis: {self.unvollstaendig}"] if self.unvollstaendig else []),
             f"Erstellt am {self.erstellt:%d.%m.%Y um %H:%M} Uhr",
         )
 
@@ -244,6 +247,7 @@ def assemble(settings: Settings, art: str, zeitraum: str, progress: Progress = q
             datenstand=_without_row_counts(charts.build("datenqualitaet-stand", filters)),
             sections=tuple(sections),
             erstellt=datetime.now(),
+            unvollstaendig=unfinished(zeitraum) or "",
         )
 
 
@@ -309,6 +313,7 @@ def comparison(
     table = pd.DataFrame(rows)
     return ChartData(
         key=key,
+        note=unfinished(zeitraum) or "",
         title=f"Veränderung gegenüber dem {display.named_period(before)}",
         sentence=(
             f"Kennzahlen des Kreises {display.in_period(zeitraum)} im Vergleich zum "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -141,6 +142,8 @@ def native_chart(slide: Slide, figure: go.Figure) -> GraphicFrame | None:
     return graphic
 
 
+# The decimals of a number as the screen shows it (`0,75`, `12,5 %`).
+DECIMALS = re.compile(r"\d,(\d+)")
 # The plot's inner rectangle as fractions of the chart (left, top, width, height) where
 # lines or labels are drawn over it: fixed, so that a value's position is known.
 PLOT = (0.22, 0.08, 0.58, 0.84)
@@ -249,10 +252,13 @@ def _pin_plot(graphic: GraphicFrame, top: float) -> tuple[int, int, int, int]:
 
 def _label_bars(chart: Chart, series: dict[str, dict[str, float | None]], traces: list) -> None:
     """Values on the bars, as on screen: a number format (so that edits show), `–` for 0,
-    one decimal where the data have one, ` %` for rates; a secret value has no label."""
+    the decimals the screen's labels show (else one where the data have one), ` %` for
+    rates; a secret value has no label."""
     values = [v for part in series.values() for v in part.values() if v is not None]
-    decimals = ".0" if any(v != int(v) for v in values) else ""
     texts = [str(t) for trace in traces if trace.text is not None for t in trace.text]
+    shown = [len(m.group(1)) for t in texts if (m := DECIMALS.search(t))]
+    places = max(shown, default=0) if texts else int(any(v != int(v) for v in values))
+    decimals = "." + "0" * places if places else ""
     unit = '" %"' if any(t.endswith("%") for t in texts) else ""
     plot = chart.plots[0]
     plot.has_data_labels = True

@@ -643,6 +643,23 @@ def test_rates_in_an_editable_chart_are_labelled_in_percent_with_one_decimal():
     assert labels.number_format == '#,##0.0" %";-#,##0.0" %";"–"'
 
 
+@pytest.mark.parametrize(
+    ("values", "texts", "expected"),
+    [
+        ([0.75, 1.75], ["0,75", "1,75"], '#,##0.00;-#,##0.00;"–"'),  # posts in VZÄ
+        ([145.5, 147.0], ["146", "147"], '#,##0;-#,##0;"–"'),  # medians in whole days
+    ],
+)
+def test_an_editable_chart_labels_its_bars_with_the_decimals_the_screen_shows(
+    values, texts, expected
+):
+    frame = pd.DataFrame({"Gebiet": ["Witten", "Hattingen"], "wert": values, "text": texts})
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    graphic = native_chart(slide, figures.bars(frame, "Gebiet", "wert", "text"))
+    assert graphic.chart.plots[0].data_labels.number_format == expected
+
+
 def test_towns_overview_notes_equal_published_values(reports):
     [slide] = [
         s
@@ -792,3 +809,34 @@ def test_reports_leaving_the_office_hold_no_unprotected_record_counts(reports):
     for path in (reports.land["pdf"], reports.steering["pdf"]):
         text = squeezed(" ".join(pdf_pages(path)))
         assert "ZeileninQuarantäneje" not in text and "Ausgefüllt(Fälle)" not in text, path.name
+
+
+def test_a_report_of_a_running_year_says_so_on_its_cover_and_beside_its_comparisons(
+    reports, tmp_path
+):
+    [(end,)] = reports.kim.query(
+        "SELECT max(stichtag) FROM fct_lieferungen WHERE ist_aktuell", database="kim.duckdb"
+    )
+    running = str(end.year)
+    assert (end.month, end.day) != (12, 31), "the sample's data end inside a year"
+    _, files = written(reports.kim, tmp_path, running, "--format", "xlsx")
+    day = f"{end:%d.%m.%Y}"
+    cover = [
+        c.value
+        for row in openpyxl.load_workbook(files["xlsx"])["Deckblatt"].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    hint = [line for line in cover if "noch nicht abgeschlossen" in line]
+    assert len(hint) == 1 and day in hint[0], cover
+    compared = sheet_titled(files["xlsx"], f"Veränderung gegenüber dem Jahr {int(running) - 1}")
+    texts = [c.value for row in compared.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("noch nicht abgeschlossen" in t and day in t for t in texts), texts
+    # A finished year carries no such hint.
+    finished = [
+        c.value
+        for row in openpyxl.load_workbook(reports.land["xlsx"])["Deckblatt"].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not any("noch nicht abgeschlossen" in line for line in finished)
