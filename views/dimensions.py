@@ -174,9 +174,10 @@ def cells(frame: pd.DataFrame) -> Cells:
 
 
 def cases_by_month(
-    key: str, title: str, where: str, months: pd.DataFrame, year: pd.DataFrame, jahr: int
+    key: str, title: str, where: str, months: pd.DataFrame, span: pd.DataFrame, zeitraum: str
 ) -> ChartData:
-    """New and active cases per month (`months`) and the year's new cases (`year`) of an area."""
+    """New and active cases per month (`months`) and the new cases of the period they lie in
+    (`span`, of `zeitraum`) of an area."""
     frame = months.sort_values(["zeitraum", "indikator"]).reset_index(drop=True)
     frame["text"] = display.values(frame, "ganzzahl")
     frame["Monat"] = [display.short_period(z) for z in frame["zeitraum"]]
@@ -187,8 +188,8 @@ def cases_by_month(
     ).reset_index()
     table.insert(0, "Monat", [display.period(z) for z in table.pop("zeitraum")])
     table = table.reindex(columns=["Monat", *MONTHLY.values()])
-    new = display.say(display.first_value(year, "ganzzahl"))
-    sentence = f"Im Jahr {jahr} gab es {where} {new} neue Fälle"
+    new = display.say(display.first_value(span, "ganzzahl"))
+    sentence = f"{display.capital(display.in_period(zeitraum))} gab es {where} {new} neue Fälle"
     if len(table):
         last = table.iloc[-1]
         sentence += (

@@ -91,6 +91,21 @@ def periods_in_year(kind: str, year: int) -> list[str]:
     return list(rows.sort_values("beginn")["zeitraum"])
 
 
+def monthly_span(filters: Filters) -> tuple[str, list[str]]:
+    """The period a chart by month covers and its months with data: a half-year or quarter
+    itself, else the filter's year (a month: its year; the cumulative period: its last)."""
+    if filters.periodentyp not in ("halbjahr", "quartal"):
+        return str(filters.jahr), periods_in_year("monat", filters.jahr)
+    periods = queries.periods().set_index("zeitraum")
+    begin, end = periods.loc[filters.zeitraum, ["beginn", "ende"]]
+    months = [
+        month
+        for month in periods_in_year("monat", filters.jahr)
+        if begin <= periods.loc[month, "beginn"] and periods.loc[month, "ende"] <= end
+    ]
+    return filters.zeitraum, months
+
+
 def from_query(query: dict[str, str | list[str]]) -> Filters:
     """Filters from URL query parameters (as Dash pages pass them, or parsed)."""
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from views import dimensions, display, figures, queries
 from views.charts import ChartData, chart
-from views.filters import Filters, periods_in_year
+from views.filters import Filters, monthly_span, periods_in_year
 from warehouse import profile
 from warehouse.schema import kreis_ags
 from warehouse.settings import load_settings
@@ -74,15 +74,17 @@ def town_rows(
 
 @chart("stadt-faelle-monat", indikatoren=("faelle_neu", "faelle_aktiv"))
 def cases_by_month(filters: Filters) -> ChartData:
-    """New and active cases of the town per month of the filter's year."""
+    """New and active cases of the town per month of the filter's half-year or quarter,
+    else of its year."""
     name = _name(filters)
+    span, months = monthly_span(filters)
     return dimensions.cases_by_month(
         "stadt-faelle-monat",
-        f"Neue und betreute Fälle je Monat {filters.jahr}, {name}",
+        f"Neue und betreute Fälle je Monat {display.period(span)}, {name}",
         f"in {name}",
-        town_rows(filters, list(dimensions.MONTHLY), periods_in_year("monat", filters.jahr)),
-        town_rows(filters, ["faelle_neu"], [str(filters.jahr)]),
-        filters.jahr,
+        town_rows(filters, list(dimensions.MONTHLY), months),
+        town_rows(filters, ["faelle_neu"], [span]),
+        span,
     )
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from views import dimensions, display, queries, trends
 from views.charts import ChartData, chart
-from views.filters import Filters, periods_in_year
+from views.filters import Filters, monthly_span
 from warehouse.schema import kreis_ags
 
 HEADLINES = (*display.HEADLINE_CASES, "vermittlungen", "b3_antraege", "besetzungsquote")
@@ -21,15 +21,16 @@ def source_name(quelle: str, names: dict[str, str]) -> str:
 
 @chart("ueberblick-faelle-monat", indikatoren=("faelle_neu", "faelle_aktiv"))
 def cases_by_month(filters: Filters) -> ChartData:
-    """New and active cases of the Kreis per month of the filter's year."""
-    months = periods_in_year("monat", filters.jahr)
+    """New and active cases of the Kreis per month of the filter's half-year or quarter,
+    else of its year."""
+    span, months = monthly_span(filters)
     return dimensions.cases_by_month(
         "ueberblick-faelle-monat",
-        f"Neue und betreute Fälle je Monat {filters.jahr}",
+        f"Neue und betreute Fälle je Monat {display.period(span)}",
         "im Kreis",
         queries.values(list(dimensions.MONTHLY), months, [kreis_ags()]),
-        queries.values(["faelle_neu"], [str(filters.jahr)], [kreis_ags()]),
-        filters.jahr,
+        queries.values(["faelle_neu"], [span], [kreis_ags()]),
+        span,
     )
 
 
