@@ -41,10 +41,14 @@ METHODS = (
     "Alle Zahlen stammen aus dem Kennzahlenkatalog des KIM Monitors und werden einmal im "
     "Warehouse berechnet; Dashboard, Downloads und Berichte zeigen dieselben Werte.",
     "Statistische Geheimhaltung: Fallzahlen von 1 und 2 werden nicht ausgewiesen, ebenso "
-    "Quoten, Mediane und Verhältniszahlen mit einer Basis unter 5. Wo Teile und ihre Summe "
-    "nebeneinander stehen (Städte und Kreis, Monate und Jahr, Aufschlüsselungen und "
-    "Gesamtwert), wird zusätzlich der nächstkleinere Teil geheim gehalten, damit sich kein "
-    "geheimer Wert errechnen lässt. Stellenangaben sind keine personenbezogenen Daten.",
+    "Quoten, Mediane und Verhältniszahlen mit einer Basis unter 5. Weil sich aus Teilen und"
+    " ihrer Summe (Städte und Kreis, Monate und Jahr, Aufschlüsselungen und Gesamtwert) und"
+    " aus Beziehungen wie „betreute = Bestand + abgeschlossene Fälle“ geheime Werte "
+    "errechnen ließen, werden weitere Werte geheim gehalten. Welche, wird über alle diese "
+    "Beziehungen zugleich gewählt, und vor jeder Veröffentlichung wird mit linearer "
+    "Optimierung geprüft, dass sich kein geheimer Wert aus den veröffentlichten Kennzahlen "
+    "auf weniger als drei mögliche Werte eingrenzen lässt. Stellenangaben sind keine "
+    "personenbezogenen Daten.",
     "Zielgruppen und Handlungsfelder überschneiden sich: ein Fall kann mehreren angehören, "
     "ihre Werte ergeben zusammen nicht den Gesamtwert.",
     "Ziele: Anzahlziele werden anteilig zum letzten Stichtag der Daten bewertet (Ziel × "

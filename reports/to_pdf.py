@@ -48,6 +48,8 @@ td.zahl { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
 """
 
+# The staffing proof: a column per month and the year's mean need the page's width.
+LANDSCAPE = "@page { size: A4 landscape; }"
 
 # A German word too long for its cell: laying it out loads the fonts and the hyphenation.
 WARM_UP = (
@@ -118,6 +120,8 @@ def html_of(report: Report) -> str:
     head = f"KIM Monitor · {report.title} · {report.filters}"
     foot = f"Build {report.build_id} · {report.freigabe.split(':')[0]}"
     css = CSS % {"head": _css_text(head), "foot": _css_text(foot)}
+    if report.art == "stellennachweis":
+        css += LANDSCAPE
     page_per_section = report.art == "lenkungsgruppe"
     cover = [
         '<section class="deckblatt">',

@@ -64,10 +64,13 @@ def make_symbols() -> html.Section:
         html.H3("Sekundäre Geheimhaltung"),
         html.P(
             "Wo Teile und ihre Summe zusammen erscheinen – die Städte und der Kreis, "
-            "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl –, ließe "
-            "sich ein einzelner unterdrückter Teil aus der Summe errechnen. Deshalb wird "
-            "dann zusätzlich der nächstkleinere Teil unterdrückt, sodass kein geheim "
-            "gehaltener Wert aus den gezeigten Zahlen berechnet werden kann. Ein Punkt "
-            "kann daher auch bei einer größeren Zahl stehen."
+            "die Monate und ihr Jahr, die Kooperationspartner und die Gesamtzahl – oder "
+            "Werte voneinander abhängen (betreute = Bestand + abgeschlossene Fälle), ließen "
+            "sich unterdrückte Werte errechnen. Deshalb werden weitere Werte unterdrückt; "
+            "welche, wird über alle diese Beziehungen zugleich gewählt, und vor jeder "
+            "Veröffentlichung prüft der KIM Monitor mit linearer Optimierung, dass sich kein "
+            "geheim gehaltener Wert aus den veröffentlichten Kennzahlen auf weniger als drei "
+            "mögliche Werte eingrenzen lässt. Ein Punkt kann daher auch bei einer größeren "
+            "Zahl stehen."
         ),
     )

@@ -50,7 +50,7 @@ def test_symbols_and_secondary_suppression_are_explained(server, browser):
     assert [r["Zeichen"] for r in rows] == [".", "–", "x"]
     assert "geheim" in rows[0]["Bedeutung"] and "null" in rows[1]["Bedeutung"]
     text = browser.driver.find_element("css selector", "main").text
-    assert "Sekundäre Geheimhaltung" in text and "nächstkleinere Teil" in text
+    assert "Sekundäre Geheimhaltung" in text and "über alle diese Beziehungen zugleich" in text
 
 
 def test_catalogue_grid_sorts_numbers_and_filters_by_keyboard(server, browser):

@@ -7,6 +7,7 @@ import calendar
 from datetime import date, timedelta
 
 import openpyxl
+import pypdf
 import pytest
 
 from tests.conftest import Kim
@@ -114,3 +115,16 @@ def test_a_year_not_yet_over_shows_only_the_months_the_data_reach(sample: Kim, m
         shown = [number(row[m]) for m in months]
         if all(shown):
             assert number(row["Jahresmittel"]) == pytest.approx(sum(shown) / len(shown), abs=0.006)
+
+
+def test_the_proof_as_pdf_is_landscape_so_that_every_month_and_the_mean_fit(
+    sample: Kim, tmp_path
+) -> None:
+    sample.run(
+        "report", "--zeitraum", str(YEAR), "--art", "stellennachweis", "--format", "pdf",
+        "--out", str(tmp_path), check=True,
+    )  # fmt: skip
+    pages = pypdf.PdfReader(tmp_path / f"KIM_Stellennachweis_{YEAR}.pdf").pages
+    assert all(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)
+    text = "".join("".join(page.extract_text().split()) for page in pages)
+    assert "Jahres" in text and f"Dez{YEAR}" in text  # the last month and the mean
