@@ -102,7 +102,7 @@ def _card(data: ChartData) -> str:
         alt = escape(f"Grafik: {data.title}. {data.sentence}", quote=True)
         parts.append(f'<figure><img src="data:image/svg+xml;base64,{source}" alt="{alt}"></figure>')
     parts.append("</div>")  # heading, sentence and figure stay on one page
-    if len(data.table.columns):
+    if len(data.table):  # a table without rows says nothing its sentence does not
         parts.append(_table(data.table, f"Tabelle: {data.title}"))
     if data.needs_legend:
         parts.append(f'<p class="legende">{escape(display.LEGEND)}</p>')

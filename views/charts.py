@@ -152,8 +152,10 @@ def to_xlsx(data: ChartData) -> bytes:
 
 
 def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unused sheet name (at most 31 characters, no `[]:*?/\\`)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Tabelle"
+    """A valid, unused sheet name (at most 31 characters, no `[]:*?/\\`): a long title is
+    cut after a whole word and marked with `…`."""
+    clean = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()) or "Tabelle"
+    base = clean if len(clean) <= 31 else clean[:30].rsplit(" ", 1)[0].rstrip(",;") + "…"
     used = set(taken)
     name, number = base, 2
     while name in used:

@@ -23,7 +23,7 @@ REFERRAL_TOPIC = (
 
 NO_RESULTS = (
     "Der Kennzahlenkatalog veröffentlicht keine Vermittlungen nach Partner und Ergebnis. Das "
-    "Ergebnis der Vermittlungen zeigt die Karte „Ergebnisse je Handlungsfeld“ als Quote der "
+    "Ergebnis der Vermittlungen steht unter „Ergebnisse je Handlungsfeld“ als Quote der "
     "angenommenen Vermittlungen je Handlungsfeld."
 )
 
@@ -221,9 +221,13 @@ def flows(filters: Filters) -> ChartData:
         top = links.loc[links["wert"].idxmax()]
         sentence += (
             f"die meisten Vermittlungen führten von „{top['Handlungsfeld']}“ zu "
-            f"„{top['Partner']}“ ({top['text']}); {len(links)} Verbindungen sind "
-            f"dargestellt, {secret} geheim gehaltene fehlen in der Grafik"
+            f"„{top['Partner']}“ ({top['text']}); {len(links)} Verbindungen sind dargestellt"
         )
+        if secret:
+            verbs = ("ist", "fehlt") if secret == 1 else ("sind", "fehlen")
+            sentence += (
+                f", {secret} weitere {verbs[0]} geheim gehalten und {verbs[1]} in der Grafik"
+            )
     elif len(frame):
         sentence += "keine Verbindung zwischen Handlungsfeld und Partner darstellbar"
     else:

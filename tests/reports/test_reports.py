@@ -840,3 +840,11 @@ def test_a_report_of_a_running_year_says_so_on_its_cover_and_beside_its_comparis
         if isinstance(c.value, str)
     ]
     assert not any("noch nicht abgeschlossen" in line for line in finished)
+
+
+def test_a_card_without_rows_prints_its_sentence_and_no_empty_table(reports, tmp_path):
+    period = f"{int(YEAR) - 1}-H1"  # no comment is on it or a period inside it
+    _, files = written(reports.kim, tmp_path, period, "--art", "lenkungsgruppe", "--format", "pdf")
+    text = squeezed(" ".join(pdf_pages(files["pdf"])))
+    assert "keineKommentare" in text
+    assert "Tabelle:Kommentare" not in text

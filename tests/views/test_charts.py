@@ -6,9 +6,10 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
-from views.charts import ChartData, to_csv, to_xlsx
+from views.charts import ChartData, sheet_title, to_csv, to_xlsx
 
 TABLE = pd.DataFrame(
     {
@@ -72,3 +73,19 @@ def test_number_like_text_in_a_text_column_stays_text(tmp_path):
     assert [sheet.cell(row=r, column=1).value for r in (3, 4, 5)] == ["1.234", "Anstieg", "-5"]
     assert all(sheet.cell(row=r, column=1).data_type == "s" for r in (3, 4, 5))
     assert [sheet.cell(row=r, column=2).value for r in (3, 4, 5)] == [1234, ".", 7]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Datenstand je Quelle und Tabelle", "Datenstand je Quelle und…"),
+        ("Alle Verfahren: angesprochen, Anträge", "Alle Verfahren angesprochen…"),
+        ("Fälle [2025] / Stadt", "Fälle 2025 Stadt"),
+        ("X" * 40, "X" * 30 + "…"),
+    ],
+)
+def test_a_sheet_name_is_cut_after_a_whole_word_without_forbidden_characters(title, expected):
+    name = sheet_title(title)
+    assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+    assert name == expected
+    assert sheet_title(title, [name]).endswith(" (2)")
