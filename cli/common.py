@@ -38,3 +38,8 @@ def file_problem(err: OSError) -> str:
         "Sie Pfad, Rechte des Dienstkontos und freien Speicherplatz (KIM_HOME, KIM_EXPORTS, "
         "--out) und rufen Sie den Befehl erneut auf."
     )
+
+
+def report_formats(chosen: list[list[str]] | None) -> list[str]:
+    """The formats of `kim report --format`, each once, in the order given; all by default."""
+    return list(dict.fromkeys(f for part in chosen or [["pdf", "xlsx", "pptx"]] for f in part))

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from cli.common import EXIT_BUSY, EXIT_USAGE, author
+from cli.common import EXIT_BUSY, EXIT_USAGE, author, report_formats
 from cli.progress import Shown
 from warehouse.errors import UserError
 from warehouse.lock import Busy
@@ -25,7 +25,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
                 settings,
                 args.art,
                 args.zeitraum,
-                args.format,
+                report_formats(args.format),
                 out,
                 by=author(None),
                 progress=progress,

@@ -105,7 +105,8 @@ def _date_arg(text: str) -> date:
 
 
 def _formats(text: str) -> list[str]:
-    """argparse type for `pdf,xlsx,pptx`."""
+    """argparse type for `pdf,xlsx,pptx` (one word of `--format`; the words are joined in
+    `report_formats`)."""
     chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in ("pdf", "xlsx", "pptx")]
     if unknown or not chosen:
@@ -186,8 +187,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--format",
         type=_formats,
-        default=["pdf", "xlsx", "pptx"],
-        help="Formate, durch Komma getrennt (Standard: pdf,xlsx,pptx)",
+        nargs="+",
+        action="extend",
+        metavar="FORMAT",
+        help="pdf, xlsx, pptx; mehrere durch Komma oder Leerzeichen getrennt (Standard: alle drei)",
     )
     report.add_argument("--out", type=Path, help="Zielordner (Standard: KIM_HOME/berichte)")
 

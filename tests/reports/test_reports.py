@@ -173,7 +173,8 @@ def reports(sample: Kim, tmp_path_factory) -> Reports:
     comment(kim, "faelle_aktiv", f"{YEAR}-Q2", "05954036", QUARTER_NOTE)
     comment(kim, "faelle_neu", str(int(YEAR) - 1), KREIS, PREVIOUS_YEAR_NOTE)
     out = root / "out"
-    land_run, land = written(kim, out, YEAR, "--format", "pdf,xlsx,pptx")
+    # formats separated by a space and by a comma
+    land_run, land = written(kim, out, YEAR, "--format", "pdf", "xlsx,pptx")
     _, steering = written(kim, out, YEAR, "--art", "lenkungsgruppe")
     secret_period = secret_town_period(kim)
     _, secret = written(kim, root / "geheim", secret_period, "--format", "xlsx")
