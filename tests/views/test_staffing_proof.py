@@ -10,7 +10,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from tests.conftest import Kim
+from tests.conftest import Kim, copy_installation
 from views import builders  # noqa: F401  (registers the chart builders)
 from views.charts import build
 from views.filters import Filters
@@ -120,7 +120,8 @@ def test_a_year_not_yet_over_shows_only_the_months_the_data_reach(sample: Kim, m
 def test_the_proof_as_pdf_is_landscape_so_that_every_month_and_the_mean_fit(
     sample: Kim, tmp_path
 ) -> None:
-    sample.run(
+    kim = copy_installation(sample, tmp_path / "kopie")  # the PDF keeps its chart images
+    kim.run(
         "report", "--zeitraum", str(YEAR), "--art", "stellennachweis", "--format", "pdf",
         "--out", str(tmp_path), check=True,
     )  # fmt: skip

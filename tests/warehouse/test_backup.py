@@ -19,7 +19,8 @@ ADD_ARGS = ("--rolle", "leitung", "--passwort-stdin")
 
 def files(home: Path) -> dict[str, bytes]:
     """Every file of an installation a backup holds, by its path below KIM_HOME."""
-    skipped = ("tmp", "builds", "berichte")
+    # scratch, builds, reports written out and kept chart images: none is in a backup
+    skipped = ("tmp", "builds", "berichte", "grafiken")
     return {
         p.relative_to(home).as_posix(): p.read_bytes()
         for p in sorted(home.rglob("*"))
