@@ -21,9 +21,9 @@ from warehouse.schema import town_codes
 from warehouse.settings import Settings
 
 ROLES = {
-    "leitung": "Leitung (alle Seiten und Städte)",
+    "leitung": "Leitung (alle Städte und Berichte, ohne Datenqualität)",
     "koordination": "Koordinierungsstelle (alles, auch Datenqualität, Berichte, Freigaben)",
-    "stadt": "Stadt (die eigene Stadt und die Kreissummen)",
+    "stadt": "Stadt (eigene Stadt und Kreissummen, Datenqualität der eigenen Lieferungen)",
     "admin": "Administration (Benutzerverwaltung)",
 }
 NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")

@@ -25,6 +25,11 @@ from warehouse.settings import load_settings
 
 READERS = ("leitung", "koordination", "stadt")
 EVERYONE = (*READERS, "admin")
+# Exact record counts (rows per delivery, their change, cases per field filled in) are
+# data-processing information for those who process the data: the coordination office, which
+# loads the exports, and a town for its own deliveries (its scope cuts the rest). They count
+# cases outside the attacker check, so no page open to `leitung` shows them.
+OPERATORS = ("koordination", "stadt")
 # Reports show every town: the Landrat's office and the coordination office.
 REPORTERS = ("leitung", "koordination")
 # Comments (and, on the command line, sign-offs): the coordination office.

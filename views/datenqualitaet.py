@@ -11,7 +11,7 @@ from views.charts import ChartData, chart
 from views.filters import Filters
 from warehouse import profile
 from warehouse.formatting import moment
-from warehouse.schema import TABLES, Kind, kreis_ags
+from warehouse.schema import PSEUDONYM_COLUMNS, kreis_ags
 from warehouse.settings import load_settings
 from warehouse.status import source_name
 
@@ -31,14 +31,6 @@ VOLLSTAENDIGKEIT = "datenqualitaet-vollstaendigkeit"
 
 
 LIEFERUNGEN = "datenqualitaet-lieferungen"
-
-
-PSEUDONYM_COLUMNS = frozenset(
-    column.name
-    for table in TABLES.values()
-    for column in table.columns
-    if column.kind is Kind.PSEUDONYM
-)
 
 
 PSEUDONYM_HIDDEN = "(Pseudonym, nicht angezeigt)"
@@ -448,11 +440,22 @@ def error_list(filters: Filters) -> ChartData:
     )
 
 
+def _completeness(source: str | None) -> pd.DataFrame:
+    """Per town and optional field the current cases and those filling it, summed over the
+    sources the user may see (for a town's user: its own delivery only)."""
+    frame = queries.datenqualitaet_completeness(source)
+    frame = frame.groupby(["gebiet", "feld"], as_index=False)[["faelle", "ausgefuellt"]].sum()
+    frame["anteil_prozent"] = (
+        100 * frame["ausgefuellt"] / frame["faelle"].where(frame["faelle"] > 0)
+    )
+    return frame
+
+
 @chart(VOLLSTAENDIGKEIT)
 def completeness(filters: Filters) -> ChartData:
     """Share of current cases with each optional field filled in, per town or for one town."""
     scope = _scope(filters)
-    frame = queries.datenqualitaet_completeness(scope)
+    frame = _completeness(scope)
     fields = [f for f in display.codes("feld") if f in set(frame["feld"])]
     fields += sorted(set(frame["feld"]) - set(fields))
     frame["Angabe"] = [display.label("feld", f) for f in frame["feld"]]

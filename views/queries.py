@@ -315,10 +315,11 @@ def goal_years() -> list[int]:
 
 
 def current_snapshots() -> pd.DataFrame:
-    """Per source and table the current Stichtag."""
+    """Per source and table the current Stichtag (no record counts: the pages that show the
+    Datenstand are open to every reader, the counts only to the Datenqualität page's)."""
     return _query(
         """
-        SELECT quelle, tabelle, stichtag, zeilen_geladen, veraenderung_zeilen
+        SELECT quelle, tabelle, stichtag
         FROM fct_lieferungen WHERE ist_aktuell ORDER BY quelle, tabelle
         """
     )
@@ -399,14 +400,16 @@ def datenqualitaet_errors(source: str | None = None) -> pd.DataFrame:
     return _query(sql, [source, source])
 
 
-def datenqualitaet_completeness(area: str | None = None) -> pd.DataFrame:
-    """Per town (or of one town) and optional field the share of current cases filling it."""
-    sql = "SELECT gebiet, feld, faelle, ausgefuellt, anteil_prozent FROM fct_vollstaendigkeit"
+def datenqualitaet_completeness(source: str | None = None) -> pd.DataFrame:
+    """Per delivering source (optionally one), town and optional field: current cases and
+    those filling it. Per source, so that a town's user gets its own delivery's counts only
+    (a welfare provider delivers cases of the town as a source of its own)."""
+    sql = "SELECT quelle, gebiet, feld, faelle, ausgefuellt FROM fct_vollstaendigkeit"
     params: list[object] = []
-    if area:
-        sql += " WHERE gebiet = ?"
-        params.append(area)
-    return _query(sql + " ORDER BY gebiet, feld", params)
+    if source:
+        sql += " WHERE quelle = ?"
+        params.append(source)
+    return _query(sql + " ORDER BY gebiet, feld, quelle", params)
 
 
 def staedte_posts(period: str) -> pd.DataFrame:

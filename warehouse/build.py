@@ -21,6 +21,7 @@ from warehouse import processes, profile, store
 from warehouse.errors import UserError
 from warehouse.lock import exclusive
 from warehouse.progress import Progress, quiet
+from warehouse.schema import PSEUDONYM_COLUMNS
 from warehouse.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -176,6 +177,13 @@ class _DbtProgress:
         self.progress(self.step, self.done, total)
 
 
+def dbt_vars(active: profile.Profile) -> dict[str, object]:
+    """The dbt variables of a build: the Kreis profile's facts and the pseudonym columns of
+    the export format, whose values the staging models drop (dbt_project.yml names no
+    default for them, so a dbt run without them fails instead of publishing pseudonyms)."""
+    return active.dbt_vars() | {"pseudonym_spalten": sorted(PSEUDONYM_COLUMNS)}
+
+
 def _run_dbt(
     settings: Settings, scratch: Path, versions: Path | None, on_line: Callable[[str], None]
 ) -> str:
@@ -220,7 +228,7 @@ def _run_dbt(
         "--no-write-json",
         "--no-use-colors",
         "--vars",
-        json.dumps(active.dbt_vars()),
+        json.dumps(dbt_vars(active)),
     ]
     result = processes.run(command, env=env, cwd=home, on_line=on_line)
     if result.returncode != 0:

@@ -390,6 +390,15 @@ TABLES: dict[str, Table] = {
     )
 }
 TOWN_TABLES = ("faelle", "handlungsfelder", "kontakte", "vermittlungen")
+# Columns holding pseudonyms (case, person, contact, referral and procedure ids): their values
+# are never shown or published, not even the offending value of a row error (the dashboard's
+# error list, and `kim build` hands them to dbt, whose staging models drop them).
+PSEUDONYM_COLUMNS = frozenset(
+    column.name
+    for table in TABLES.values()
+    for column in table.columns
+    if column.kind is Kind.PSEUDONYM
+)
 
 
 def unit_tables(table: str) -> tuple[str, ...]:

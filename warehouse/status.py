@@ -175,7 +175,7 @@ def _unpublished(proof: dict[str, Any]) -> str:
     if proof.get("unveroeffentlicht") is None:
         return ""
     return (
-        f"{number(proof['unveroeffentlicht'])} nicht veröffentlichte Stadtwerte als "
+        f"{number(proof['unveroeffentlicht'])} nicht veröffentlichte Zählungen als "
         f"Unbekannte einbezogen, {number(proof['unveroeffentlicht_eingrenzbar'])} davon "
         "eingrenzbar; "
     )

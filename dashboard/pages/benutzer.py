@@ -28,9 +28,9 @@ REMOVE = "benutzer-loeschen"
 STATUS = "benutzer-status"
 LIST = "benutzer-liste"
 ROLE_NAMES = {
-    "leitung": "Leitung (alle Seiten und Städte)",
+    "leitung": "Leitung (alle Städte und Berichte, ohne Datenqualität)",
     "koordination": "Koordinierungsstelle (alles, auch Kommentare)",
-    "stadt": "Stadt (eigene Stadt und Kreis)",
+    "stadt": "Stadt (eigene Stadt und Kreis, Datenqualität der eigenen Lieferungen)",
     "admin": "Administration (nur Benutzer)",
 }
 NO_AREA = "-"

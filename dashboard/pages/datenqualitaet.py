@@ -1,8 +1,9 @@
 """Datenqualität: deliveries per source, Datenstand, quarantine with reasons, completeness.
 
 The error list is what a town's case management needs to correct its export. Counts of
-delivered rows and errors are not indicator values and are shown as they are; values of
-pseudonym columns (case, person, contact ids) are never shown.
+delivered rows and errors are not indicator values and are shown as they are, to those who
+process the data only (`access.OPERATORS`: the coordination office, and a town for its own
+deliveries); values of pseudonym columns (case, person, contact ids) are never shown.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from views.datenqualitaet import (
 from views.filters import from_query
 from warehouse.schema import kreis_ags
 
-access.register_page(__name__, "/datenqualitaet", "Datenqualität", 8, ("gebiet",))
+access.register_page(
+    __name__, "/datenqualitaet", "Datenqualität", 8, ("gebiet",), rollen=access.OPERATORS
+)
 
 
 @guarded

@@ -2,7 +2,8 @@
 
 sqlfluff's dbt builtins render `var()` as a placeholder string, which breaks templates that
 loop over a list var or compute with a number var. This `var()` returns the real values
-from dbt_project.yml, so every model renders for the linter as it does for dbt.
+from dbt_project.yml, and those `kim build` takes from the code (`warehouse.build.dbt_vars`:
+the pseudonym columns), so every model renders for the linter as it does for dbt.
 """
 
 from pathlib import Path
@@ -10,8 +11,11 @@ from typing import Any
 
 import yaml
 
+from warehouse.schema import PSEUDONYM_COLUMNS
+
 _PROJECT = Path(__file__).resolve().parent.parent / "dbt_project.yml"
 _VARS: dict[str, Any] = yaml.safe_load(_PROJECT.read_text("utf-8")).get("vars") or {}
+_VARS["pseudonym_spalten"] = sorted(PSEUDONYM_COLUMNS)
 _MISSING = object()
 
 

@@ -34,6 +34,17 @@ HATTINGEN = "05954016"
 # The accounts of the matrix, one per role (the koordination one is the published fixture's).
 ACCOUNTS = {"leitung": "lena", "koordination": USER, "stadt": "stefan", "admin": "adam"}
 READERS = {"leitung", "koordination", "stadt"}
+# Record counts are for those who process the data (dashboard/access.py OPERATORS).
+OPERATORS = {"koordination", "stadt"}
+# The charts of the Datenqualität page (views/datenqualitaet.py).
+DATENQUALITAET_CHARTS = (
+    "datenqualitaet-stand",
+    "datenqualitaet-quarantaene",
+    "datenqualitaet-gruende",
+    "datenqualitaet-fehlerliste",
+    "datenqualitaet-vollstaendigkeit",
+    "datenqualitaet-lieferungen",
+)
 # What each page is open to, as the access rules say (issue 6, docs/access.md).
 PAGES = {
     "/": READERS,
@@ -45,7 +56,7 @@ PAGES = {
     "/baustein3": READERS,
     "/ziele": READERS,
     "/strukturthemen": READERS,
-    "/datenqualitaet": READERS,
+    "/datenqualitaet": OPERATORS,
     "/berichte": {"leitung", "koordination"},
     "/kennzahlen": READERS | {"admin"},
     "/barrierefreiheit": READERS | {"admin"},
@@ -325,6 +336,36 @@ def test_downloads_follow_the_roles_and_the_town(clients, published: Kim):
     views = [e["details"] for e in entries if e["aktion"] == "download"]
     assert {"diagramm": "staedte-faelle", "format": "csv"}.items() <= views[0].items()
     assert published.run("audit", "--pruefen").returncode == 0
+
+
+def test_leitung_gets_no_record_counts_of_the_datenqualitaet_page(clients, published: Kim):
+    """Rows per delivery and their changes count a town's cases outside the attacker check:
+    `leitung` gets neither the page (nor its link) nor any of its charts as a download,
+    whatever the filters; the operators get them, a town its own deliveries only."""
+    leitung, koordination, stadt = clients["leitung"], clients["koordination"], clients["stadt"]
+    for search in ("", f"?gebiet={KREIS}", "?gebiet=05954012"):
+        status, text = page(leitung, "/datenqualitaet", search)
+        assert status == 200 and "Kein Zugriff" in text
+        assert "Lieferungen im Zeitverlauf" not in text and "Zeilen geladen" not in text
+    _, _, layout = leitung.request("/_dash-layout")
+    assert "/datenqualitaet" not in set(links(json.loads(layout)))
+    for chart in DATENQUALITAET_CHARTS:
+        for search in ("", "?gebiet=05954012"):
+            status, text = download(leitung, chart, "/datenqualitaet", search)
+            assert status == 200 and not downloaded(text), (chart, search)
+            # ... asked for from a page leitung may open, too
+            assert not downloaded(download(leitung, chart, "/", "?zeitraum=2025")[1]), chart
+        assert downloaded(download(koordination, chart, "/datenqualitaet", "")[1]), chart
+    deliveries = ("datenqualitaet-lieferungen", "/datenqualitaet", "")
+    every = downloaded(download(koordination, *deliveries)[1])
+    own = downloaded(download(stadt, *deliveries)[1])
+    assert all(name in every for name in others().values())
+    assert "Hattingen" in own and not [name for name in others().values() if name in own]
+    logged = json.loads(published.run("audit", "--json", "--benutzer", "lena", check=True).stdout)
+    refused = [e["details"] for e in logged if e["aktion"] == "zugriff_verweigert"]
+    assert {"seite": "/datenqualitaet"} in refused
+    downloads = [e["details"] for e in logged if e["aktion"] == "download"]
+    assert not [d for d in downloads if d["diagramm"].startswith("datenqualitaet-")]
 
 
 def test_page_views_with_filters_are_recorded(clients, published: Kim):

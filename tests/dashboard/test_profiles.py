@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.io
 import pytest
 
-from dashboard import auth
+from dashboard import access, auth
 from dashboard.app import create_app
 from tests.conftest import Kim
 from tests.dashboard.conftest import (
@@ -24,7 +24,7 @@ from tests.dashboard.conftest import (
     open_page,
     serving,
 )
-from views import builders, charts  # noqa: F401  (builders registers the charts)
+from views import builders, charts, queries  # noqa: F401  (builders registers the charts)
 from views.filters import Filters
 from warehouse import profile
 
@@ -146,6 +146,43 @@ def test_every_page_and_chart_renders_with_the_profiles_names(
         if topic.code != topic.land:
             assert topic.name in text and f"{topic.name} → " in text
     assert not [word for word in FOREIGN if word in text]
+
+
+def test_a_town_account_gets_the_record_counts_of_its_own_deliveries_only(
+    installation: Kim, monkeypatch
+) -> None:
+    """Datenqualität as the server serves it to a `stadt` account (the scope its requests
+    get): the deliveries, row errors and case counts of the town's own source, none of the
+    Kreis's sources, another town or a welfare provider delivering cases of the town."""
+    monkeypatch.setenv("KIM_HOME", str(installation.home))
+    monkeypatch.setenv("KIM_PROFIL", installation.profile)
+    active = profile.load(installation.profile)
+    town = active.town_codes[0]  # Herne: the city itself, beside its welfare provider
+    files = {
+        d for (d,) in installation.query("SELECT datei FROM lieferung WHERE quelle = ?", [town])
+    }
+    (deliveries,) = installation.query("SELECT count(*) FROM lieferung WHERE quelle = ?", [town])[0]
+    (cases,) = installation.query("SELECT count(*) FROM aktuell.faelle WHERE quelle = ?", [town])[0]
+    strangers = {t.name for t in active.towns if t.ags != town} | {p.name for p in active.providers}
+    user = auth.SignedIn("stadtkonto", "stadt", town, "x")
+    with queries.session(access.scope_of(user)):
+        for gebiet in dict.fromkeys((active.ags, town)):
+            filters = Filters(zeitraum="2025", gebiet=gebiet)
+            shown = {
+                key: charts.build(key, filters)
+                for key in charts.BUILDERS
+                if key.startswith("datenqualitaet-")
+            }
+            listed = shown["datenqualitaet-lieferungen"].table
+            assert len(listed) == deliveries, gebiet
+            for key in ("datenqualitaet-lieferungen", "datenqualitaet-fehlerliste"):
+                assert {d.split(" › ")[0] for d in shown[key].table["Datei"]} <= files, key
+            complete = shown["datenqualitaet-vollstaendigkeit"].table
+            assert {int(n.replace(".", "")) for n in complete["Fälle"]} == {cases}, gebiet
+            sources = {q for data in shown.values() for q in data.table.get("Quelle", [])}
+            assert len(sources) == 1, sources
+            text = " ".join(d.sentence + d.table.to_csv() for d in shown.values())
+            assert not [name for name in strangers if name in text]
 
 
 def test_both_reports_are_written(installation: Kim, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tests.conftest import Kim
 from warehouse import profile
+from warehouse.build import dbt_vars
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_DIR = ROOT / "dbt_project"
@@ -60,7 +61,8 @@ def test_sql_passes_sqlfluff():
 
 
 def dbt(kim: Kim, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run dbt on the project against the installation's warehouse; nothing lands in the repo.
+    """Run dbt on the project against the installation's warehouse, with the variables
+    `kim build` passes (default profile); nothing lands in the repo.
 
     The in-memory database of staging and intermediate models becomes a file, so that the
     relations one dbt command builds are there for the next.
@@ -85,6 +87,8 @@ def dbt(kim: Kim, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
         "--log-path",
         str(tmp_path / "logs"),
         "--no-use-colors",
+        "--vars",
+        json.dumps(dbt_vars(profile.load("ennepe-ruhr"))),
     ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
 

@@ -146,7 +146,8 @@ def _protect(
     """`protect` without the memo of whole patterns."""
     none = np.zeros(len(table.wert), dtype=bool)
     unpublished = none if unpublished is None else unpublished
-    small = (table.wert >= 1) & (table.wert < k)
+    # a known cell (a constant, a value a signed-off version published) has nothing to hide
+    small = (table.wert >= 1) & (table.wert < k) & ~table.bekannt
     primary = small & ~unpublished
     watched = small & unpublished
     suppressed = primary | unpublished | (none if forced is None else forced)

@@ -37,6 +37,55 @@ faelle as (
     group by all
 ),
 
+zeitpaare as (
+    -- each count cell with the cells of the periods one level shorter within its period
+    select
+        oben.indikator,
+        oben.zelle as oben,
+        kind.zelle as kind,
+        -- the shorter periods cover the whole period
+        sum(kind.ende - kind.beginn + 1) over (partition by oben.zelle)
+        = oben.ende - oben.beginn + 1 as ist_abgedeckt
+    from zellen as oben
+    inner join zellen as kind
+        on
+            oben.indikator = kind.indikator
+            and oben.gebiet = kind.gebiet
+            and oben.zielgruppe = kind.zielgruppe
+            and oben.handlungsfeld = kind.handlungsfeld
+            and oben.aufschluesselung = kind.aufschluesselung
+            and kind.periodenrang = oben.periodenrang - 1
+            and oben.beginn <= kind.beginn
+            and oben.ende >= kind.ende
+),
+
+verlauf as (
+    -- active cases of a period and the active and new cases of the periods within it
+    select
+        oben.aktiv as oben,
+        case when kind.beginn = oben.beginn then kind.aktiv else kind.neu end as teil,
+        sum(kind.ende - kind.beginn + 1) over (partition by oben.aktiv)
+        = oben.ende - oben.beginn + 1 as ist_abgedeckt,
+        bool_and(kind.aktiv is not null and kind.neu is not null) over (
+            partition by oben.aktiv
+        ) as ist_vollstaendig
+    from faelle as oben
+    inner join faelle as kind
+        on
+            oben.gebiet = kind.gebiet
+            and oben.zielgruppe = kind.zielgruppe
+            and oben.handlungsfeld = kind.handlungsfeld
+            and kind.periodenrang = oben.periodenrang - 1
+            and oben.beginn <= kind.beginn
+            and oben.ende >= kind.ende
+    where oben.aktiv is not null
+),
+
+personen as (
+    select * from zellen
+    where indikator = 'personen_erreicht'
+),
+
 stichtage as (
     -- the stock at the end of a day, from the shortest published period ending that day
     select
@@ -169,13 +218,63 @@ mitglieder as (
             and faelle.ende = stichtage.ende
     where faelle.bestand <> stichtage.bestand
     union all
-    -- bounds: a target group or topic never exceeds `alle`
+    -- active cases of a period = active cases of its first part + new cases of the others
     select
-        'teilgruppe' as art,
-        concat_ws('|', teil.zelle, alle.zelle) as schluessel,
-        unnest([teil.zelle, alle.zelle]) as zelle,
+        'verlauf' as art,
+        cast(oben as varchar) as schluessel,
+        unnest([oben, teil]) as zelle,
+        unnest([true, false]) as ist_summe,
+        true as ist_gleichung
+    from verlauf
+    where ist_abgedeckt and ist_vollstaendig
+    union all
+    -- bounds over time: active cases and persons of a period are at least those of each
+    -- shorter period within it ...
+    select
+        {{ schranke('teilzeit', 'kind', 'oben') }}
+    from zeitpaare
+    where indikator in ('faelle_aktiv', 'personen_erreicht')
+    union all
+    -- ... and at most their sum
+    select
+        'zeitsumme' as art,
+        cast(oben as varchar) as schluessel,
+        unnest([oben, kind]) as zelle,
         unnest([false, true]) as ist_summe,
         false as ist_gleichung
+    from zeitpaare
+    where indikator in ('faelle_aktiv', 'personen_erreicht') and ist_abgedeckt
+    union all
+    -- bounds over areas: a person counselled in several towns counts once in the Kreis, so
+    -- the Kreis's persons are at least each town's ...
+    select
+        {{ schranke('personen_teilgebiet', 'stadt.zelle', 'kreis.zelle') }}
+    from personen as stadt
+    inner join personen as kreis
+        on
+            stadt.zeitraum = kreis.zeitraum
+            and stadt.zielgruppe = kreis.zielgruppe
+            and stadt.handlungsfeld = kreis.handlungsfeld
+            and stadt.aufschluesselung = kreis.aufschluesselung
+            and kreis.gebiet = '{{ var("kreis_ags") }}'
+            and stadt.gebiet <> '{{ var("kreis_ags") }}'
+    union all
+    -- ... and at most the sum of all towns
+    select
+        'personen_gebiete' as art,
+        concat_ws('|', zeitraum, zielgruppe, handlungsfeld, aufschluesselung) as schluessel,
+        zelle,
+        gebiet <> '{{ var("kreis_ags") }}' as ist_summe,
+        false as ist_gleichung
+    from personen
+    where {{ var('mit_staedten') }}
+    qualify
+        count(*) over (partition by zeitraum, zielgruppe, handlungsfeld, aufschluesselung)
+        = (select count(distinct zellen.gebiet) from zellen)
+    union all
+    -- bounds: a target group or topic never exceeds `alle`
+    select
+        {{ schranke('teilgruppe', 'teil.zelle', 'alle.zelle') }}
     from zellen as teil
     inner join zellen as alle
         on
@@ -197,11 +296,7 @@ mitglieder as (
     -- bounds: new, closed and stock cases and persons never exceed active cases; structural
     -- notes never exceed new cases
     select
-        'teilmenge' as art,
-        concat_ws('|', teil, ganzes) as schluessel,
-        unnest([teil, ganzes]) as zelle,
-        unnest([false, true]) as ist_summe,
-        false as ist_gleichung
+        {{ schranke('teilmenge', 'teil', 'ganzes') }}
     from (
         select
             unnest([neu, abgeschlossen, bestand, personen, strukturhinweise]) as teil,
@@ -224,11 +319,12 @@ eindeutig as (
 ),
 
 vollstaendig as (
-    -- a relation needs its total and a part (a total published without its parts, such as
-    -- a month's referrals by partner without topics, relates nothing)
+    -- a relation needs a total and a part (a total published without its parts, such as
+    -- a month's referrals by partner without topics, relates nothing); only a bound of a
+    -- part by a sum has several totals
     select * from eindeutig
     qualify
-        count(*) filter (where ist_summe) over (partition by art, schluessel) = 1
+        count(*) filter (where ist_summe) over (partition by art, schluessel) >= 1
         and count(*) filter (where not ist_summe) over (partition by art, schluessel) >= 1
 ),
 

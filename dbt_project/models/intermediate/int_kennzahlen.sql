@@ -47,6 +47,7 @@ entworfen as (
     select
         werte.*,
         katalog.geheimhaltung,
+        katalog.hat_zielgruppen,
         katalog.ist_zeitlich_summierbar,
         katalog.ist_handlungsfelder_summierbar,
         perioden.periodenrang,
@@ -58,10 +59,12 @@ entworfen as (
     where
         werte.zeitraum not in (select gesichert.zeitraum from gesichert)
         and
-        -- target groups and topics only for the indicators the catalogue breaks down so
+        -- target groups and topics only for the indicators the catalogue breaks down so,
+        -- and closed cases as the base of the rates and medians that are (see `basiszellen`)
         (
             katalog.hat_zielgruppen
             or (werte.zielgruppe = 'alle' and werte.handlungsfeld = 'alle')
+            or werte.indikator = 'faelle_abgeschlossen'
         )
         -- "Seit Beginn" only for the Kreis's new cases and persons reached
         -- (docs/confidentiality.md): the cumulative counts of a town, a group, or the case
@@ -98,6 +101,15 @@ gestaltet as (
             when dimension = 'partner' and handlungsfeld = 'alle' then 2
             when dimension = 'partner' then 4
             when aufschluesselung <> '' then 3
+            -- closed cases by group and topic together are unknowns of the check for the
+            -- rates and medians beside them: costly, and no page shows them
+            when
+                zielgruppe <> 'alle' and handlungsfeld <> 'alle'
+                and indikator in (
+                    'faelle_abgeschlossen', 'quote_ziele_erreicht', 'quote_ziele_teilweise',
+                    'falldauer_median_tage'
+                )
+                then null
             when zielgruppe <> 'alle' and handlungsfeld <> 'alle' and ist_kreis then 3
             when zielgruppe <> 'alle' and handlungsfeld <> 'alle' then null
             else 3
@@ -123,7 +135,12 @@ feinste as (
 veroeffentlicht as (
     select
         *,
-        coalesce(periodenrang >= ab_periodenrang, false) as ist_veroeffentlicht
+        -- A target group's or topic's closed cases are not published, but the rates and
+        -- medians published beside them tell a reader whether they are 0, below the
+        -- minimum base or not (docs/confidentiality.md, "Ratios"): unknowns of the check.
+        coalesce(periodenrang >= ab_periodenrang, false)
+        and (hat_zielgruppen or (zielgruppe = 'alle' and handlungsfeld = 'alle'))
+            as ist_veroeffentlicht
     from feinste
     where
         periodenrang >= ab_periodenrang

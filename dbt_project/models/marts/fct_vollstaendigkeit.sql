@@ -1,4 +1,5 @@
--- Completeness of the optional case fields per town in the current snapshot.
+-- Completeness of the optional case fields per delivering source and town in the current
+-- snapshot (a welfare provider delivers cases of the towns it serves as a source of its own).
 with faelle as (
     select * from {{ ref('stg_faelle') }}
 ),
@@ -8,18 +9,20 @@ with faelle as (
 je_feld as (
     {% for feld in felder %}
         select
+            quelle,
             ags as gebiet,
             '{{ feld }}' as feld,
             count(*) as faelle,
             count({{ feld }}) as ausgefuellt
         from faelle
-        group by ags
+        group by quelle, ags
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 final as (
     select
+        quelle,
         gebiet,
         feld,
         faelle,

@@ -16,7 +16,8 @@ renamed as (
         zeilen_gelesen,
         zeilen_geladen,
         zeilen_quarantaene,
-        meldungen,
+        -- row errors name line and column, never the value of a pseudonym column
+        list_transform(meldungen, meldung -> {{ ohne_pseudonymwert('meldung') }}) as meldungen,
         verarbeitet_am
     from source
 )
