@@ -40,6 +40,9 @@ def file_problem(err: OSError) -> str:
     )
 
 
+REPORT_FORMATS = ("pdf", "xlsx", "pptx")
+
+
 def report_formats(chosen: list[list[str]] | None) -> list[str]:
     """The formats of `kim report --format`, each once, in the order given; all by default."""
-    return list(dict.fromkeys(f for part in chosen or [["pdf", "xlsx", "pptx"]] for f in part))
+    return list(dict.fromkeys(f for part in chosen or [REPORT_FORMATS] for f in part))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cli import accounts, data, editorial, operations, serving
-from cli.common import EXIT_USAGE, file_problem
+from cli.common import EXIT_USAGE, REPORT_FORMATS, file_problem
 from editorial import comments
 from warehouse import profile
 from warehouse.profile import ProfileError
@@ -108,7 +108,7 @@ def _formats(text: str) -> list[str]:
     """argparse type for `pdf,xlsx,pptx` (one word of `--format`; the words are joined in
     `report_formats`)."""
     chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
-    unknown = [part for part in chosen if part not in ("pdf", "xlsx", "pptx")]
+    unknown = [part for part in chosen if part not in REPORT_FORMATS]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"unbekanntes Format: {', '.join(unknown) or text}")
     return list(dict.fromkeys(chosen))

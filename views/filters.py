@@ -96,14 +96,14 @@ def monthly_span(filters: Filters) -> tuple[str, list[str]]:
     itself, else the filter's year (a month: its year; the cumulative period: its last)."""
     if filters.periodentyp not in ("halbjahr", "quartal"):
         return str(filters.jahr), periods_in_year("monat", filters.jahr)
-    periods = queries.periods().set_index("zeitraum")
-    begin, end = periods.loc[filters.zeitraum, ["beginn", "ende"]]
-    months = [
-        month
-        for month in periods_in_year("monat", filters.jahr)
-        if begin <= periods.loc[month, "beginn"] and periods.loc[month, "ende"] <= end
+    periods = queries.periods()
+    span = periods[periods["zeitraum"] == filters.zeitraum].iloc[0]
+    months = periods[
+        (periods["periodentyp"] == "monat")
+        & (periods["beginn"] >= span["beginn"])
+        & (periods["ende"] <= span["ende"])
     ]
-    return filters.zeitraum, months
+    return filters.zeitraum, list(months.sort_values("beginn")["zeitraum"])
 
 
 def from_query(query: dict[str, str | list[str]]) -> Filters:

@@ -204,6 +204,11 @@ def sheet_titled(path: Path, title: str):
     return matching[0]
 
 
+def sheet_values(sheet) -> list[object]:
+    """Every filled cell's value of a sheet, row by row."""
+    return [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+
+
 def table_rows(sheet, first_header: str) -> tuple[int, dict[str, dict[str, object]]]:
     """Header row number and the rows of a sheet's table keyed by their first cell."""
     rows = list(sheet.iter_rows())
@@ -309,7 +314,7 @@ def test_xlsx_secret_values_are_dots_as_text(reports):
             assert_cell(rows[name][column], expected, (period, name, column))
             secret += expected[1]
     assert secret > 0
-    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    texts = [str(v) for v in sheet_values(sheet)]
     assert any(text.startswith(LEGEND_START) for text in texts)
 
 
@@ -317,7 +322,7 @@ def test_xlsx_legend_accompanies_every_symbol(reports):
     checked = 0
     for path in workbooks(reports):
         for sheet in openpyxl.load_workbook(path).worksheets:
-            values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+            values = sheet_values(sheet)
             if SYMBOLS & {v for v in values if isinstance(v, str)}:
                 checked += 1
                 assert any(str(v).startswith(LEGEND_START) for v in values), (path, sheet.title)
@@ -371,7 +376,7 @@ def test_xlsx_comments_are_plain_text_cells(reports):
 
 def test_xlsx_comment_shows_under_the_chart_it_belongs_to(reports):
     sheet = sheet_titled(reports.land["xlsx"], f"Fälle und erreichte Personen je Stadt, {YEAR}")
-    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [v for v in sheet_values(sheet) if isinstance(v, str)]
     day = datetime.now(UTC).strftime("%d.%m.%Y")
     for attack in ATTACKS:
         line = f"Kommentar der Koordinierungsstelle: Neue Fälle, {KREIS_NAME} ({AUTHOR}, {day}): "
@@ -380,7 +385,7 @@ def test_xlsx_comment_shows_under_the_chart_it_belongs_to(reports):
 
 def test_xlsx_cover_says_not_signed_off(reports):
     sheet = openpyxl.load_workbook(reports.land["xlsx"])["Deckblatt"]
-    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    text = "\n".join(str(v) for v in sheet_values(sheet) if v)
     assert "Nicht freigegeben" in text
     assert f"Zeitraum: {YEAR} · Gebiet: {KREIS_NAME}" in text
 
@@ -801,7 +806,7 @@ ROW_COUNT_HEADERS = {
 def test_reports_leaving_the_office_hold_no_unprotected_record_counts(reports):
     for path in workbooks(reports):
         for sheet in openpyxl.load_workbook(path).worksheets:
-            cells = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+            cells = {v for v in sheet_values(sheet) if isinstance(v, str)}
             assert not cells & ROW_COUNT_HEADERS, (path.name, sheet.title)
     # The state of every source stays, with its dates.
     sheet = sheet_titled(reports.land["xlsx"], "Datenstand je Quelle und Tabelle")
@@ -831,7 +836,7 @@ def test_a_report_of_a_running_year_says_so_on_its_cover_and_beside_its_comparis
     hint = [line for line in cover if "noch nicht abgeschlossen" in line]
     assert len(hint) == 1 and day in hint[0], cover
     compared = sheet_titled(files["xlsx"], f"Veränderung gegenüber dem Jahr {int(running) - 1}")
-    texts = [c.value for row in compared.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [v for v in sheet_values(compared) if isinstance(v, str)]
     assert any("noch nicht abgeschlossen" in t and day in t for t in texts), texts
     # A finished year carries no such hint.
     finished = [

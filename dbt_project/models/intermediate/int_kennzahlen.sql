@@ -170,7 +170,6 @@ gewichtet as (
         + 6 * (gebiet = '{{ var("kreis_ags") }}')::integer
         + {{ var('gewicht_kreis_jahreswert') }} * (
             gebiet = '{{ var("kreis_ags") }}' and periodenrang = 4 and aufschluesselung = ''
-            and zielgruppe = 'alle' and handlungsfeld = 'alle'
         )::integer as eigenes_gewicht
     from veroeffentlicht
 ),
