@@ -14,7 +14,7 @@ import pycountry
 
 from editorial.comments import Comment
 from warehouse import profile
-from warehouse.formatting import number
+from warehouse.formatting import DECIMALS, number
 from warehouse.schema import CUMULATIVE, indicators, kreis_ags, towns
 
 SUPPRESSED = "."
@@ -54,7 +54,6 @@ NATIONALITIES = {
     "XXZ": "Unbekannt",
     "andere": "Andere oder unbekannt",
 }
-DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
 
 
 def value(wert: float | None, unterdrueckt: bool, fmt: str) -> str:

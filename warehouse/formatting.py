@@ -13,6 +13,10 @@ def rounded(value: float | int, decimals: int = 0) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+# Decimals of each display format of the indicator catalogue.
+DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
+
+
 def number(value: float | int, decimals: int = 0) -> str:
     """`1234.5` → `1.234,5` (German grouping and decimal comma), rounded as `rounded`."""
     text = f"{rounded(value, decimals):,.{decimals}f}"

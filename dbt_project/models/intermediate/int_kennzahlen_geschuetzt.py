@@ -10,8 +10,8 @@ value they published that is unchanged counts as known to the attacker. Unpublis
 (`ist_veroeffentlicht` false) are unknowns of the check only: always suppressed, never shown.
 The linear programmes the last build solved are not solved again where they are unchanged
 (`pruefspeicher`, warehouse.confidentiality.memo).
-Rates are also suppressed where a part they reveal is small (PARTS), all ratios are published
-rounded as they are shown, and what a ratio beside an unpublished count tells about that
+Rates are also suppressed where a part they reveal is small (RATES), all ratios are published
+rounded as they are shown (DECIMALS), and what a ratio beside an unpublished count tells about that
 count enters the check as bounds (`base_bounds`, docs/confidentiality.md "Ratios").
 """
 
@@ -23,6 +23,7 @@ import pandas as pd
 from warehouse.confidentiality.memo import Memo
 from warehouse.confidentiality.pattern import protect
 from warehouse.confidentiality.table import LinkedTable
+from warehouse.formatting import DECIMALS
 
 # Ratio or median -> the published counts of the same cell it is computed from.
 RATIOS = {
@@ -53,8 +54,6 @@ BASES = {
 RATES = ("quote_ziele_erreicht", "quote_ziele_teilweise", "quote_vermittlung_angenommen",
          "quote_handlungsfeld_ziel_erreicht")  # fmt: skip
 NESTED = {"quote_ziele_teilweise": "quote_ziele_erreicht"}
-# Decimals of each display format: a ratio is published as it is shown.
-DECIMALS = {"ganzzahl": 0, "tage": 0, "prozent": 1, "dezimal1": 1, "dezimal2": 2}
 KEY = "zeitraum, gebiet, zielgruppe, handlungsfeld, aufschluesselung"
 
 
